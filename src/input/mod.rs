@@ -1,0 +1,121 @@
+//! Input stage: paths → documents (decoded text).
+//!
+//! Files and folders are walked recursively (walkdir, symlinks followed with loop detection,
+//! hidden entries skipped), sorted for deterministic output. Text is decoded from UTF-8 (BOM
+//! stripped), UTF-16 with BOM, or — with a warning — Windows-1252; files with NUL bytes in their
+//! first 8 KiB are reported as binary.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+/// File extensions read as text documents when a folder is walked.
+pub const TEXT_EXTENSIONS: &[&str] = &["txt", "text", "md", "markdown"];
+
+/// One input file found by [`collect`], or a problem met while walking.
+#[derive(Debug)]
+pub enum Found {
+    File(PathBuf),
+    Problem(PathBuf, String),
+}
+
+fn is_hidden(entry: &walkdir::DirEntry) -> bool {
+    entry.depth() > 0 && entry.file_name().to_str().is_some_and(|s| s.starts_with('.'))
+}
+
+/// Expand `paths` (files and folders) into input files, sorted within each folder.
+/// Explicitly named files are always taken; folders contribute files with a text extension.
+pub fn collect(paths: &[PathBuf]) -> Vec<Found> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_file() {
+            out.push(Found::File(p.clone()));
+            continue;
+        }
+        if !p.exists() {
+            out.push(Found::Problem(p.clone(), "no such file or folder".into()));
+            continue;
+        }
+        let walker = walkdir::WalkDir::new(p).follow_links(true).sort_by_file_name().into_iter();
+        for entry in walker.filter_entry(|e| !is_hidden(e)) {
+            match entry {
+                Ok(e) if e.file_type().is_file() => {
+                    let ext = e.path().extension().and_then(|x| x.to_str()).map(|x| x.to_ascii_lowercase());
+                    if ext.as_deref().is_some_and(|x| TEXT_EXTENSIONS.contains(&x)) {
+                        out.push(Found::File(e.into_path()));
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    let path = e.path().map(Path::to_path_buf).unwrap_or_else(|| p.clone());
+                    let msg = if e.loop_ancestor().is_some() {
+                        "symlink loop skipped".to_string()
+                    } else {
+                        e.io_error().map(|io| io.to_string()).unwrap_or_else(|| e.to_string())
+                    };
+                    out.push(Found::Problem(path, msg));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A decoded document.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub path: PathBuf,
+    pub text: String,
+    /// Set when the text was not valid UTF-8 and a legacy encoding was assumed.
+    pub warning: Option<String>,
+}
+
+/// Decode bytes to text. Errors name the problem; the caller adds the path.
+pub fn decode(bytes: &[u8]) -> std::result::Result<(String, Option<String>), String> {
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        return String::from_utf8(rest.to_vec()).map(|s| (s, None)).map_err(|e| format!("invalid UTF-8 after BOM at byte {}", e.utf8_error().valid_up_to() + 3));
+    }
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        let enc = if bytes[0] == 0xFF { encoding_rs::UTF_16LE } else { encoding_rs::UTF_16BE };
+        let (text, had_errors) = enc.decode_without_bom_handling(&bytes[2..]);
+        let warn = had_errors.then(|| "malformed UTF-16 sequences replaced".to_string());
+        return Ok((text.into_owned(), warn));
+    }
+    if bytes[..bytes.len().min(8192)].contains(&0) {
+        return Err("binary file (NUL bytes), skipped".into());
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok((s.to_string(), None)),
+        Err(e) => {
+            let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
+            Ok((
+                text.into_owned(),
+                Some(format!("not valid UTF-8 (byte {}); decoded as Windows-1252", e.valid_up_to())),
+            ))
+        }
+    }
+}
+
+/// Read and decode one file.
+pub fn read(path: &Path) -> Result<Document> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let (text, warning) = decode(&bytes).map_err(|m| Error::input(path, m))?;
+    Ok(Document { path: path.to_path_buf(), text, warning })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_encodings() {
+        assert_eq!(decode("héllo".as_bytes()).unwrap(), ("héllo".to_string(), None));
+        assert_eq!(decode(b"\xEF\xBB\xBFhi").unwrap().0, "hi");
+        let utf16: Vec<u8> = [0xFF, 0xFE].into_iter().chain("Zoë".encode_utf16().flat_map(|u| u.to_le_bytes())).collect();
+        assert_eq!(decode(&utf16).unwrap().0, "Zoë");
+        let (t, w) = decode(b"caf\xE9").unwrap();
+        assert_eq!(t, "café");
+        assert!(w.is_some());
+        assert!(decode(b"\x00\x01\x02ELF").is_err());
+    }
+}

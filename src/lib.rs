@@ -1,0 +1,13 @@
+//! entline: folders of documents → an entity-centric event timeline.
+//!
+//! Stages, one module each: [`input`] (files → text) → [`text`] (words, sentences) → [`ner`]
+//! (transformer NER) → [`export`] (CSV). [`conll`] reads and writes CoNLL-2003 for evaluation.
+
+pub mod conll;
+pub mod error;
+pub mod export;
+pub mod input;
+pub mod ner;
+pub mod text;
+
+pub use error::{Error, Result};

@@ -1,0 +1,168 @@
+//! `entline` command line: a thin layer over the library.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use rayon::prelude::*;
+
+use entline::export::MentionsWriter;
+use entline::input::{self, Found};
+use entline::ner::{self, Ner, NerOptions, WordDoc};
+
+const EXAMPLES: &str = "\
+Examples:
+  entline extract seeds/ --out out/          # entities of every .txt/.md file under seeds/
+  entline extract a.txt b.txt --out out/ --model models/entline-ner-minilm
+  entline tag-conll eng.testa > tagged.txt   # CoNLL-2003 file with a predicted IOB2 column
+  scripts/eval_conll.sh ../shared/data/conll2003/eng.testa
+
+Exit codes: 0 all inputs processed; 2 some inputs failed (each reported); 1 nothing could be done.";
+
+#[derive(Parser)]
+#[command(name = "entline", version, about = "Turn folders of documents into an entity-centric event timeline.", after_help = EXAMPLES)]
+struct Cli {
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Find entities in documents (files or folders, walked recursively) and write DIR/mentions.csv.
+    #[command(after_help = "Example:\n  entline extract seeds/ --out out/")]
+    Extract {
+        /// Input files or folders (.txt, .md, .text, .markdown when walking folders).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Output folder (created if needed).
+        #[arg(long, short)]
+        out: PathBuf,
+        #[command(flatten)]
+        model: ModelArgs,
+        /// Print nothing but errors.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Tag a CoNLL-2003 file: print every line with the predicted IOB2 tag appended.
+    #[command(name = "tag-conll", after_help = "Example:\n  entline tag-conll ../shared/data/conll2003/eng.testa > /tmp/out.txt")]
+    TagConll {
+        /// CoNLL file (token in the first column, blank lines between sentences).
+        file: PathBuf,
+        #[command(flatten)]
+        model: ModelArgs,
+    },
+}
+
+#[derive(Args)]
+struct ModelArgs {
+    /// Model folder (config.json, vocab.txt, weights), or a hub id with the `remote` build feature.
+    /// Default: the shipped models/entline-ner-minilm (or $ENTLINE_MODEL).
+    #[arg(long, value_name = "DIR")]
+    model: Option<String>,
+    /// Context windows per forward pass (they may come from different documents).
+    #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u16).range(1..))]
+    batch_size: u16,
+    /// Context window in subwords (default: the model's setting; at most its 512 positions).
+    #[arg(long)]
+    max_len: Option<usize>,
+    /// Worker threads for the model and the CPU stages (default: all cores).
+    #[arg(long)]
+    threads: Option<usize>,
+}
+
+impl ModelArgs {
+    fn load(&self) -> entline::Result<Ner> {
+        let threads = self.threads.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)).max(1);
+        tch::set_num_threads(threads as i32);
+        let _ = rayon::ThreadPoolBuilder::new().num_threads(threads).build_global();
+        let spec = self.model.clone().unwrap_or_else(|| ner::default_model_dir().to_string_lossy().into_owned());
+        Ner::load(&spec, NerOptions { batch_size: self.batch_size as usize, max_len: self.max_len, ..Default::default() })
+    }
+}
+
+/// Documents read and tagged together (batches span documents; memory stays bounded).
+const DOCS_PER_GROUP: usize = 64;
+
+fn extract(paths: &[PathBuf], out: &PathBuf, model: &ModelArgs, quiet: bool) -> entline::Result<ExitCode> {
+    let found = input::collect(paths);
+    let mut failed = 0usize;
+    let mut files = Vec::new();
+    for f in found {
+        match f {
+            Found::File(p) => files.push(p),
+            Found::Problem(p, msg) => {
+                eprintln!("entline: {}: {msg}", p.display());
+                failed += 1;
+            }
+        }
+    }
+    if files.is_empty() {
+        eprintln!("entline: no input documents found");
+        return Ok(ExitCode::from(1));
+    }
+    let ner = model.load()?;
+    std::fs::create_dir_all(out).map_err(|e| entline::Error::io(out, e))?;
+    let mut writer = MentionsWriter::create(&out.join("mentions.csv"))?;
+    writer.header()?;
+    let (mut ok, mut n_mentions) = (0usize, 0usize);
+    for group in files.chunks(DOCS_PER_GROUP) {
+        let docs: Vec<_> = group.par_iter().map(|p| input::read(p)).collect();
+        let mut good = Vec::new();
+        for d in docs {
+            match d {
+                Ok(doc) => {
+                    if let Some(w) = &doc.warning {
+                        eprintln!("entline: warning: {}: {w}", doc.path.display());
+                    }
+                    good.push(doc);
+                }
+                Err(e) => {
+                    eprintln!("entline: {e}");
+                    failed += 1;
+                }
+            }
+        }
+        let wdocs: Vec<WordDoc> = good.par_iter().map(|d| WordDoc::from_text(&d.text)).collect();
+        let mentions = ner.extract(&wdocs)?;
+        for (d, m) in good.iter().zip(&mentions) {
+            writer.write_doc(&d.path.to_string_lossy(), &d.text, m)?;
+            n_mentions += m.len();
+            ok += 1;
+        }
+    }
+    writer.finish()?;
+    if !quiet {
+        eprintln!(
+            "entline: {ok} document(s), {n_mentions} mention(s){} → {}",
+            if failed > 0 { format!(", {failed} failed") } else { String::new() },
+            out.join("mentions.csv").display()
+        );
+    }
+    Ok(if failed == 0 { ExitCode::SUCCESS } else if ok > 0 { ExitCode::from(2) } else { ExitCode::from(1) })
+}
+
+fn run(cli: Cli) -> entline::Result<ExitCode> {
+    match cli.cmd {
+        Cmd::Extract { paths, out, model, quiet } => extract(&paths, &out, &model, quiet),
+        Cmd::TagConll { file, model } => {
+            let ner = model.load()?;
+            let stdout = std::io::stdout();
+            let mut lock = stdout.lock();
+            entline::conll::tag_file(&ner, &file, &mut lock)?;
+            lock.flush().ok();
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("entline: {e}");
+            ExitCode::from(1)
+        }
+    }
+}

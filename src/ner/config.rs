@@ -1,0 +1,197 @@
+//! Model folder layout and configuration (rust-bert's "config" layer).
+//!
+//! A model folder holds:
+//! - `config.json` — Hugging Face BERT config with `id2label`;
+//! - `vocab.txt` — WordPiece vocabulary;
+//! - weights: `model.safetensors` (preferred; also what Python transformers loads) or
+//!   `rust_model.ot` (rust-bert's converted format);
+//! - optional `tokenizer_config.json` (`do_lower_case`) and `entline.json` (entline's own
+//!   preprocessing: casing marker tokens, context window length).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+
+/// Files of a model, resolved to local paths.
+#[derive(Debug, Clone)]
+pub struct ModelFiles {
+    pub name: String,
+    pub config: PathBuf,
+    pub vocab: PathBuf,
+    pub weights: PathBuf,
+    pub tokenizer_config: Option<PathBuf>,
+    pub entline_config: Option<PathBuf>,
+}
+
+impl ModelFiles {
+    /// Resolve a model given as a local folder or (with the `remote` feature) a hub model id
+    /// such as `dslim/bert-base-NER`, whose `config.json`, `vocab.txt` and `rust_model.ot` are
+    /// fetched through rust-bert's remote resources and cached.
+    pub fn resolve(spec: &str) -> Result<Self> {
+        let p = Path::new(spec);
+        if p.is_dir() {
+            return Self::from_dir(p);
+        }
+        if p.exists() {
+            return Err(Error::Model { model: spec.into(), msg: "expected a model folder, found a file".into() });
+        }
+        Self::from_hub(spec)
+    }
+
+    pub fn from_dir(dir: &Path) -> Result<Self> {
+        let need = |f: &str| -> Result<PathBuf> {
+            let p = dir.join(f);
+            if p.is_file() {
+                Ok(p)
+            } else {
+                Err(Error::Model { model: dir.display().to_string(), msg: format!("missing {f}") })
+            }
+        };
+        let weights = ["model.safetensors", "rust_model.ot"]
+            .iter()
+            .map(|f| dir.join(f))
+            .find(|p| p.is_file())
+            .ok_or_else(|| Error::Model {
+                model: dir.display().to_string(),
+                msg: "no weights (model.safetensors or rust_model.ot)".into(),
+            })?;
+        let opt = |f: &str| Some(dir.join(f)).filter(|p| p.is_file());
+        Ok(ModelFiles {
+            name: dir.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| dir.display().to_string()),
+            config: need("config.json")?,
+            vocab: need("vocab.txt")?,
+            weights,
+            tokenizer_config: opt("tokenizer_config.json"),
+            entline_config: opt("entline.json"),
+        })
+    }
+
+    #[cfg(feature = "remote")]
+    fn from_hub(id: &str) -> Result<Self> {
+        use rust_bert::resources::{RemoteResource, ResourceProvider};
+        if id.split('/').count() > 2 || id.contains("..") || id.is_empty() {
+            return Err(Error::Model { model: id.into(), msg: "not a folder and not a hub model id (owner/name)".into() });
+        }
+        let fetch = |file: &str| -> Result<PathBuf> {
+            let url = format!("https://huggingface.co/{id}/resolve/main/{file}");
+            let cache = format!("{}/{}", id.replace('/', "--"), file.trim_end_matches(".json").trim_end_matches(".txt"));
+            RemoteResource::from_pretrained((cache.as_str(), url.as_str()))
+                .get_local_path()
+                .map_err(|e| Error::Model { model: id.into(), msg: format!("downloading {file}: {e}") })
+        };
+        Ok(ModelFiles {
+            name: id.to_string(),
+            config: fetch("config.json")?,
+            vocab: fetch("vocab.txt")?,
+            weights: fetch("rust_model.ot")?,
+            tokenizer_config: fetch("tokenizer_config.json").ok(),
+            entline_config: None,
+        })
+    }
+
+    #[cfg(not(feature = "remote"))]
+    fn from_hub(id: &str) -> Result<Self> {
+        Err(Error::Model {
+            model: id.into(),
+            msg: "no such folder (hub model ids need a build with `--features remote` and network access)".into(),
+        })
+    }
+}
+
+/// entline's preprocessing settings stored next to the weights (`entline.json`).
+#[derive(Debug, Clone, Deserialize, Default)]
+pub struct EntlineConfig {
+    #[serde(default)]
+    pub case_markers: Option<CaseMarkers>,
+    #[serde(default)]
+    pub max_len: Option<usize>,
+    #[serde(default)]
+    pub lowercase: Option<bool>,
+    #[serde(default)]
+    pub label_scheme: Option<String>,
+}
+
+/// Marker tokens inserted before capitalized / all-caps words (see scripts/train_ner.py).
+#[derive(Debug, Clone, Deserialize)]
+pub struct CaseMarkers {
+    pub capitalized: String,
+    pub all_caps: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct TokenizerConfig {
+    do_lower_case: Option<bool>,
+    strip_accents: Option<bool>,
+}
+
+#[derive(Debug, Deserialize)]
+struct HfConfig {
+    id2label: Option<HashMap<String, String>>,
+    max_position_embeddings: Option<usize>,
+}
+
+/// Everything about a model except its weights.
+#[derive(Debug, Clone)]
+pub struct NerConfig {
+    pub labels: Vec<String>,
+    pub lowercase: bool,
+    pub strip_accents: bool,
+    pub case_markers: Option<CaseMarkers>,
+    /// Context window in subwords, [CLS] and [SEP] included.
+    pub max_len: usize,
+    pub max_positions: usize,
+    pub label_scheme: Option<String>,
+}
+
+fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T> {
+    let s = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    serde_json::from_str(&s).map_err(|e| Error::Model { model: path.display().to_string(), msg: format!("invalid JSON: {e}") })
+}
+
+impl NerConfig {
+    pub fn load(files: &ModelFiles) -> Result<Self> {
+        let hf: HfConfig = read_json(&files.config)?;
+        let id2label = hf.id2label.ok_or_else(|| Error::Model {
+            model: files.name.clone(),
+            msg: "config.json has no id2label: not a token-classification model".into(),
+        })?;
+        let mut pairs: Vec<(usize, String)> = id2label
+            .into_iter()
+            .map(|(k, v)| k.parse::<usize>().map(|k| (k, v)))
+            .collect::<std::result::Result<_, _>>()
+            .map_err(|_| Error::Model { model: files.name.clone(), msg: "id2label keys must be integers".into() })?;
+        pairs.sort();
+        if pairs.iter().enumerate().any(|(i, (k, _))| *k != i) {
+            return Err(Error::Model { model: files.name.clone(), msg: "id2label ids must be 0..n".into() });
+        }
+        let labels: Vec<String> = pairs.into_iter().map(|(_, v)| v).collect();
+        let tok: Option<TokenizerConfig> = match &files.tokenizer_config {
+            Some(p) => Some(read_json(p)?),
+            None => None,
+        };
+        let ent: EntlineConfig = match &files.entline_config {
+            Some(p) => read_json(p)?,
+            None => EntlineConfig::default(),
+        };
+        // Without tokenizer_config.json, guess from the name like transformers does for BERT ids.
+        let lowercase = ent
+            .lowercase
+            .or(tok.as_ref().and_then(|t| t.do_lower_case))
+            .unwrap_or_else(|| !files.name.to_lowercase().contains("cased") || files.name.to_lowercase().contains("uncased"));
+        let strip_accents = tok.as_ref().and_then(|t| t.strip_accents).unwrap_or(lowercase);
+        let max_positions = hf.max_position_embeddings.unwrap_or(512);
+        let max_len = ent.max_len.unwrap_or(128).clamp(8, max_positions);
+        Ok(NerConfig {
+            labels,
+            lowercase,
+            strip_accents,
+            case_markers: ent.case_markers,
+            max_len,
+            max_positions,
+            label_scheme: ent.label_scheme,
+        })
+    }
+}

@@ -1,0 +1,86 @@
+//! The token-classification network (rust-bert's "model" layer), driven directly with
+//! length-sorted, padded batches under `no_grad` — several times faster than going through
+//! rust-bert's `NERModel` pipeline, and free of its single-item-last-batch panic.
+
+use rust_bert::bert::{BertConfig, BertForTokenClassification};
+use tch::{nn, Device, Kind, Tensor};
+
+use super::config::{ModelFiles, NerConfig};
+use crate::error::{Error, Result};
+
+pub struct Classifier {
+    _vs: nn::VarStore,
+    net: BertForTokenClassification,
+    num_labels: usize,
+    max_positions: usize,
+}
+
+/// One input sequence: subword ids (with [CLS]/[SEP]) and the positions whose label
+/// distributions are wanted.
+#[derive(Debug, Clone)]
+pub struct Sequence {
+    pub ids: Vec<i64>,
+    pub positions: Vec<usize>,
+}
+
+impl Classifier {
+    pub fn load(files: &ModelFiles, cfg: &NerConfig) -> Result<Self> {
+        let model_err = |msg: String| Error::Model { model: files.name.clone(), msg };
+        let raw = std::fs::read_to_string(&files.config).map_err(|e| Error::io(&files.config, e))?;
+        let bert_cfg: BertConfig =
+            serde_json::from_str(&raw).map_err(|e| model_err(format!("config.json is not a BERT config: {e}")))?;
+        if bert_cfg.id2label.as_ref().map(|m| m.len()) != Some(cfg.labels.len()) {
+            return Err(model_err("config.json id2label does not match its labels".into()));
+        }
+        let mut vs = nn::VarStore::new(Device::Cpu);
+        let net = BertForTokenClassification::new(vs.root(), &bert_cfg)
+            .map_err(|e| model_err(format!("building the network: {e}")))?;
+        vs.load(&files.weights).map_err(|e| model_err(format!("loading {}: {e}", files.weights.display())))?;
+        // Weights may be stored in half precision; compute in f32 on the CPU.
+        vs.float();
+        Ok(Classifier { _vs: vs, net, num_labels: cfg.labels.len(), max_positions: cfg.max_positions })
+    }
+
+    pub fn num_labels(&self) -> usize {
+        self.num_labels
+    }
+
+    /// Label probabilities at the requested positions of every sequence, in input order:
+    /// `num_labels` values per position, flattened. Sequences are sorted by length and run in
+    /// batches of `batch_size`.
+    pub fn predict(&self, seqs: &[Sequence], batch_size: usize) -> Result<Vec<Vec<f32>>> {
+        let mut out: Vec<Vec<f32>> = vec![Vec::new(); seqs.len()];
+        let mut order: Vec<usize> = (0..seqs.len()).collect();
+        order.sort_by_key(|&i| (seqs[i].ids.len(), i));
+        let _guard = tch::no_grad_guard();
+        for chunk in order.chunks(batch_size.max(1)) {
+            let max_len = chunk.iter().map(|&i| seqs[i].ids.len()).max().unwrap_or(0).min(self.max_positions);
+            if max_len == 0 {
+                continue;
+            }
+            let mut ids = vec![0i64; chunk.len() * max_len];
+            let mut mask = vec![0i64; chunk.len() * max_len];
+            for (r, &i) in chunk.iter().enumerate() {
+                let s = &seqs[i].ids[..seqs[i].ids.len().min(max_len)];
+                ids[r * max_len..r * max_len + s.len()].copy_from_slice(s);
+                mask[r * max_len..r * max_len + s.len()].iter_mut().for_each(|m| *m = 1);
+            }
+            let shape = [chunk.len() as i64, max_len as i64];
+            let ids_t = Tensor::from_slice(&ids).view(shape);
+            let mask_t = Tensor::from_slice(&mask).view(shape);
+            let logits = self.net.forward_t(Some(&ids_t), Some(&mask_t), None, None, None, false).logits;
+            let probs = logits.softmax(-1, Kind::Float).contiguous();
+            let flat: Vec<f32> = Vec::<f32>::try_from(probs.view(-1)).map_err(Error::Torch)?;
+            let k = self.num_labels;
+            for (r, &i) in chunk.iter().enumerate() {
+                let mut v = Vec::with_capacity(seqs[i].positions.len() * k);
+                for &p in &seqs[i].positions {
+                    let base = (r * max_len + p.min(max_len - 1)) * k;
+                    v.extend_from_slice(&flat[base..base + k]);
+                }
+                out[i] = v;
+            }
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,177 @@
+//! The NER pipeline: words → windows → batched forward passes → word labels → entity mentions.
+
+use std::ops::Range;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::config::{ModelFiles, NerConfig};
+use super::decode::{self, LabelSet, Span};
+use super::encode::{EncodedWord, WordEncoder};
+use super::model::{Classifier, Sequence};
+use super::window;
+use crate::error::Result;
+use crate::text::{self, Token};
+
+/// Run-time options of the pipeline.
+#[derive(Debug, Clone)]
+pub struct NerOptions {
+    /// Windows per forward pass; windows of different documents share batches.
+    pub batch_size: usize,
+    /// Context window in subwords ([CLS]/[SEP] included); default: the model's own setting.
+    pub max_len: Option<usize>,
+    /// Overlap between sliding windows over one long sentence, as a fraction of the window.
+    pub overlap: f32,
+}
+
+impl Default for NerOptions {
+    fn default() -> Self {
+        NerOptions { batch_size: 32, max_len: None, overlap: 0.25 }
+    }
+}
+
+/// A document cut into words and sentences, ready for tagging.
+#[derive(Debug, Clone)]
+pub struct WordDoc<'a> {
+    pub text: &'a str,
+    pub words: Vec<Token>,
+    /// Word ranges of the sentences, in order, covering all words.
+    pub sentences: Vec<Range<usize>>,
+}
+
+impl<'a> WordDoc<'a> {
+    /// Tokenize and sentence-split raw text.
+    pub fn from_text(text: &'a str) -> Self {
+        let words = text::tokenize(text);
+        let sentences = text::split_sentences(text, &words).into_iter().map(|s| s.tokens).collect();
+        WordDoc { text, words, sentences }
+    }
+}
+
+/// An entity mention found by the model.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Mention {
+    pub sentence: usize,
+    /// Byte offsets into the document text: `&text[start..end]` is the surface.
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+    pub label: String,
+    /// Mean probability of the decoded word labels of the entity.
+    pub score: f32,
+    /// Word indices of the entity within the document.
+    #[serde(skip)]
+    pub words: Range<usize>,
+}
+
+pub struct Ner {
+    pub files: ModelFiles,
+    pub config: NerConfig,
+    labels: LabelSet,
+    encoder: WordEncoder,
+    classifier: Classifier,
+    opts: NerOptions,
+}
+
+impl Ner {
+    /// Load a model from a folder (or a hub id with the `remote` feature).
+    pub fn load(spec: &str, opts: NerOptions) -> Result<Self> {
+        let files = ModelFiles::resolve(spec)?;
+        let config = NerConfig::load(&files)?;
+        let encoder = WordEncoder::new(&files.vocab, &config)?;
+        let classifier = Classifier::load(&files, &config)?;
+        let labels = LabelSet::new(&config.labels, config.label_scheme.as_deref());
+        Ok(Ner { files, config, labels, encoder, classifier, opts })
+    }
+
+    fn max_len(&self) -> usize {
+        self.opts.max_len.unwrap_or(self.config.max_len).clamp(8, self.config.max_positions)
+    }
+
+    /// Word-level label probabilities for each document (`num_labels` values per word).
+    pub fn word_probs(&self, docs: &[WordDoc<'_>]) -> Result<Vec<Vec<f32>>> {
+        let budget = self.max_len() - 2;
+        let overlap = ((budget as f32) * self.opts.overlap.clamp(0.0, 0.5)) as usize;
+        // CPU work (subword encoding, window planning) in parallel; model calls batched across docs.
+        let encoder = &self.encoder; // the classifier holds raw tensors and is not Sync
+        let prepared: Vec<(Vec<Sequence>, Vec<(usize, usize)>)> = docs
+            .par_iter()
+            .map(|d| {
+                let enc: Vec<EncodedWord> = d.words.iter().map(|w| encoder.encode(w.text(d.text))).collect();
+                let lens: Vec<usize> = enc.iter().map(|e| e.ids.len().min(budget)).collect();
+                let plan = window::plan(&lens, &d.sentences, budget, overlap);
+                let mut seqs = Vec::with_capacity(plan.windows.len());
+                for win in &plan.windows {
+                    let mut ids = Vec::with_capacity(budget + 2);
+                    let mut positions = Vec::with_capacity(win.words.len());
+                    ids.push(encoder.cls);
+                    for e in &enc[win.words.clone()] {
+                        positions.push(ids.len() + e.first.min(budget - 1));
+                        let room = budget + 1 - ids.len();
+                        ids.extend_from_slice(&e.ids[..e.ids.len().min(room.max(1))]);
+                    }
+                    ids.truncate(budget + 1);
+                    ids.push(encoder.sep);
+                    seqs.push(Sequence { ids, positions });
+                }
+                // where each word's probabilities come from: (window, index within window)
+                let src: Vec<(usize, usize)> =
+                    plan.owner.iter().enumerate().map(|(w, &o)| (o, w - plan.windows[o].words.start)).collect();
+                (seqs, src)
+            })
+            .collect();
+        let all: Vec<Sequence> = prepared.iter().flat_map(|(s, _)| s.iter().cloned()).collect();
+        let probs = self.classifier.predict(&all, self.opts.batch_size)?;
+        let k = self.classifier.num_labels();
+        let mut out = Vec::with_capacity(docs.len());
+        let mut base = 0;
+        for (seqs, src) in &prepared {
+            let mut v = Vec::with_capacity(src.len() * k);
+            for &(win, idx) in src {
+                v.extend_from_slice(&probs[base + win][idx * k..(idx + 1) * k]);
+            }
+            base += seqs.len();
+            out.push(v);
+        }
+        Ok(out)
+    }
+
+    /// Decode entity spans of each sentence of `doc` from its word probabilities.
+    pub fn decode(&self, doc: &WordDoc<'_>, probs: &[f32]) -> Vec<Mention> {
+        let k = self.labels.labels.len();
+        let mut out = Vec::new();
+        for (si, sent) in doc.sentences.iter().enumerate() {
+            let p = &probs[sent.start * k..sent.end * k];
+            let path = self.labels.viterbi(p);
+            let labels: Vec<&decode::Label> = path.iter().map(|&i| &self.labels.labels[i]).collect();
+            for Span { kind, start, end } in decode::spans(&labels) {
+                let score = (start..end).map(|w| p[w * k + path[w]]).sum::<f32>() / (end - start) as f32;
+                let (ws, we) = (sent.start + start, sent.start + end);
+                let (bs, be) = (doc.words[ws].start, doc.words[we - 1].end);
+                out.push(Mention {
+                    sentence: si,
+                    start: bs,
+                    end: be,
+                    text: doc.text[bs..be].to_string(),
+                    label: kind,
+                    score,
+                    words: ws..we,
+                });
+            }
+        }
+        out
+    }
+
+    /// Entity mentions of each document.
+    pub fn extract(&self, docs: &[WordDoc<'_>]) -> Result<Vec<Vec<Mention>>> {
+        let probs = self.word_probs(docs)?;
+        Ok(docs.iter().zip(&probs).map(|(d, p)| self.decode(d, p)).collect())
+    }
+
+    /// IOB2 tag per word of each sentence (for CoNLL-format evaluation).
+    pub fn iob2_tags(&self, doc: &WordDoc<'_>, mentions: &[Mention]) -> Vec<String> {
+        let spans: Vec<Span> =
+            mentions.iter().map(|m| Span { kind: m.label.clone(), start: m.words.start, end: m.words.end }).collect();
+        decode::iob2_tags(doc.words.len(), &spans)
+    }
+}
