@@ -50,6 +50,8 @@ impl ModelFiles {
                 Err(Error::Model { model: dir.display().to_string(), msg: format!("missing {f}") })
             }
         };
+        let config = need("config.json")?;
+        let vocab = need("vocab.txt")?;
         let weights = ["model.safetensors", "rust_model.ot"]
             .iter()
             .map(|f| dir.join(f))
@@ -61,8 +63,8 @@ impl ModelFiles {
         let opt = |f: &str| Some(dir.join(f)).filter(|p| p.is_file());
         Ok(ModelFiles {
             name: dir.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| dir.display().to_string()),
-            config: need("config.json")?,
-            vocab: need("vocab.txt")?,
+            config,
+            vocab,
             weights,
             tokenizer_config: opt("tokenizer_config.json"),
             entline_config: opt("entline.json"),

@@ -1,0 +1,26 @@
+#!/usr/bin/env python3
+"""Reference NER throughput: Python transformers pipeline("token-classification",
+aggregation_strategy="first") over the sentences of a folder of .txt documents (one sentence per
+line, as written by bench_ner.sh), with the same weights entline uses. Prints tokens/s."""
+import os
+import sys
+import time
+from pathlib import Path
+
+import torch
+from transformers import AutoModelForTokenClassification, BertTokenizerFast, pipeline
+
+model_dir, corpus, threads = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3])
+torch.set_num_threads(threads)
+lines = []
+for p in sorted(corpus.glob("*.txt")):
+    lines.extend(l for l in p.read_text(encoding="utf-8").splitlines() if l.strip())
+tokens = sum(len(l.split()) for l in lines)
+tok = BertTokenizerFast.from_pretrained(model_dir)
+model = AutoModelForTokenClassification.from_pretrained(model_dir, torch_dtype=torch.float32)
+ner = pipeline("token-classification", model=model, tokenizer=tok, aggregation_strategy="first", device=-1)
+ner(lines[:8])  # warm-up
+t0 = time.perf_counter()
+n_ent = sum(len(r) for r in ner(lines, batch_size=32))
+dt = time.perf_counter() - t0
+print(f"python {tokens} {dt:.3f} {n_ent}")

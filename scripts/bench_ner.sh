@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# NER throughput of entline vs the Python transformers pipeline (aggregation_strategy="first") on
+# the same weights and the same texts, in one run:
+#   scripts/bench_ner.sh [CONLL_FILE] [--threads N] [--model DIR]
+# Texts: the documents of CONLL_FILE (default ../shared/data/conll2003/eng.testa) rebuilt as plain
+# text, one sentence per line. entline is timed end to end (process start, model load, reading,
+# tokenization, NER, CSV); the Python pipeline only for its call on the sentences (model loaded
+# beforehand, batch size 32) — a conservative comparison for entline.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+CONLL="$ROOT/../shared/data/conll2003/eng.testa"
+THREADS=$(nproc)
+MODEL="$ROOT/models/entline-ner-minilm"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --threads) THREADS=$2; shift 2 ;;
+    --model) MODEL=$2; shift 2 ;;
+    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    *) CONLL=$1; shift ;;
+  esac
+done
+"$ROOT/scripts/setup.sh" >&2
+"$ROOT/scripts/setup_py.sh" >&2
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+mkdir -p "$TMP/corpus"
+python3 - "$CONLL" "$TMP/corpus" <<'PY'
+import sys
+from pathlib import Path
+docs, doc, sent = [], [], []
+for line in open(sys.argv[1], encoding="utf-8"):
+    c = line.split()
+    if not c or c[0] == "-DOCSTART-":
+        if sent: doc.append(" ".join(sent)); sent = []
+        if c and doc: docs.append(doc); doc = []
+        continue
+    sent.append(c[0])
+if sent: doc.append(" ".join(sent))
+if doc: docs.append(doc)
+for i, d in enumerate(docs):
+    Path(sys.argv[2], f"doc{i:05d}.txt").write_text("\n".join(d) + "\n", encoding="utf-8")
+print(f"corpus: {len(docs)} documents", file=sys.stderr)
+PY
+TOKENS=$(cat "$TMP"/corpus/*.txt | wc -w)
+"$ROOT/target/release/entline" extract "$TMP/corpus" --out "$TMP/warm" --threads "$THREADS" --quiet  # warm file cache
+t0=$(date +%s.%N)
+"$ROOT/target/release/entline" extract "$TMP/corpus" --out "$TMP/out" --threads "$THREADS" --model "$MODEL" --quiet
+t1=$(date +%s.%N)
+read -r _ PY_TOKENS PY_SECS PY_ENTS < <("$ROOT/.cache/venv/bin/python" "$ROOT/scripts/bench_ner.py" "$MODEL" "$TMP/corpus" "$THREADS" 2>/dev/null | grep '^python')
+python3 - "$TOKENS" "$t0" "$t1" "$PY_SECS" "$(($(wc -l < "$TMP/out/mentions.csv") - 1))" "$PY_ENTS" "$THREADS" <<'PY'
+import sys
+tokens, t0, t1, py, n_ent, py_ent, threads = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), sys.argv[5], sys.argv[6], sys.argv[7]
+e = tokens / (t1 - t0)
+p = tokens / py
+print(f"texts: {tokens} tokens, threads: {threads}")
+print(f"entline (end to end):           {e:8.0f} tokens/s  ({t1 - t0:.2f} s, {n_ent} entities)")
+print(f"python transformers pipeline:   {p:8.0f} tokens/s  ({py:.2f} s, {py_ent} entities)")
+print(f"ratio entline / python: {e / p:.2f}")
+PY

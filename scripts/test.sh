@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Set up (if needed) and run the whole test suite in the release profile, so the libtorch /
+# rust-bert build is shared with the binary. Used by .ci/run.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+scripts/setup.sh --no-build
+export LIBTORCH="$(sed -n 's/^LIBTORCH = "\(.*\)"$/\1/p' .cargo/config.toml)" LIBTORCH_CXX11_ABI=0
+cargo test --release "$@"
