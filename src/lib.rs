@@ -11,3 +11,4 @@ pub mod ner;
 pub mod text;
 
 pub use error::{Error, Result};
+pub mod time;

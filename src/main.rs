@@ -4,6 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 use rayon::prelude::*;
 
@@ -44,6 +45,22 @@ enum Cmd {
         #[arg(long, short)]
         quiet: bool,
     },
+    /// Annotate TimeML / TempEval-3 files (.tml, .TE3input): writes each input to DIR under the same
+    /// name with <TIMEX3 tid type value> elements inserted in <TEXT>, every other character unchanged.
+    #[command(after_help = "Example:\n  entline timeml ../shared/data/tempeval3/TBAQ-cleaned/TimeBank --out /tmp/tml")]
+    Timeml {
+        /// TimeML files or folders (walked for .tml, .TE3input, .xml).
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        /// Output folder.
+        #[arg(long, short)]
+        out: PathBuf,
+        #[command(flatten)]
+        date: DateArgs,
+        /// Extra pattern files (format of src/time/rules/patterns.toml), tried before the built-in ones.
+        #[arg(long, value_name = "FILE")]
+        rules: Vec<PathBuf>,
+    },
     /// Tag a CoNLL-2003 file: print every line with the predicted IOB2 tag appended.
     #[command(name = "tag-conll", after_help = "Example:\n  entline tag-conll ../shared/data/conll2003/eng.testa > /tmp/out.txt")]
     TagConll {
@@ -52,6 +69,21 @@ enum Cmd {
         #[command(flatten)]
         model: ModelArgs,
     },
+}
+
+#[derive(Args)]
+struct DateArgs {
+    /// Document creation time for every input: YYYY-MM-DD, or `today` (the only way entline ever
+    /// uses the current date).
+    #[arg(long, value_name = "DATE", value_parser = parse_doc_date)]
+    doc_date: Option<NaiveDate>,
+}
+
+fn parse_doc_date(s: &str) -> Result<NaiveDate, String> {
+    if s.eq_ignore_ascii_case("today") {
+        return Ok(chrono::Local::now().date_naive());
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| format!("expected YYYY-MM-DD or `today`, got {s:?}"))
 }
 
 #[derive(Args)]
@@ -142,9 +174,58 @@ fn extract(paths: &[PathBuf], out: &PathBuf, model: &ModelArgs, quiet: bool) -> 
     Ok(if failed == 0 { ExitCode::SUCCESS } else if ok > 0 { ExitCode::from(2) } else { ExitCode::from(1) })
 }
 
+fn timeml(inputs: &[PathBuf], out: &PathBuf, date: &DateArgs, rules: &[PathBuf]) -> entline::Result<ExitCode> {
+    let tagger = entline::time::TimeTagger::with_rule_files(rules)?;
+    let mut files = Vec::new();
+    let mut failed = 0usize;
+    for p in inputs {
+        if p.is_dir() {
+            for e in walkdir::WalkDir::new(p).follow_links(true).sort_by_file_name() {
+                match e {
+                    Ok(e) if e.file_type().is_file() => {
+                        let name = e.file_name().to_string_lossy().to_lowercase();
+                        if name.ends_with(".tml") || name.ends_with(".te3input") || name.ends_with(".xml") {
+                            files.push(e.into_path());
+                        }
+                    }
+                    Ok(_) => {}
+                    Err(e) => {
+                        eprintln!("entline: {e}");
+                        failed += 1;
+                    }
+                }
+            }
+        } else {
+            files.push(p.clone());
+        }
+    }
+    std::fs::create_dir_all(out).map_err(|e| entline::Error::io(out, e))?;
+    let results: Vec<Result<(), String>> = files
+        .par_iter()
+        .map(|f| {
+            let raw = std::fs::read_to_string(f).map_err(|e| format!("{}: {e}", f.display()))?;
+            let doc = entline::time::timeml::TimeMl::parse(&raw).map_err(|e| format!("{}: {e}", f.display()))?;
+            if doc.dct.is_none() && date.doc_date.is_none() {
+                eprintln!("entline: warning: {}: no DCT; relative expressions left unresolved", f.display());
+            }
+            let (annotated, _) = doc.annotate(&tagger, date.doc_date);
+            let name = f.file_name().ok_or_else(|| format!("{}: not a file name", f.display()))?;
+            let dest = out.join(name);
+            std::fs::write(&dest, annotated).map_err(|e| format!("{}: {e}", dest.display()))
+        })
+        .collect();
+    let ok = results.iter().filter(|r| r.is_ok()).count();
+    for r in results.into_iter().filter_map(Result::err) {
+        eprintln!("entline: {r}");
+        failed += 1;
+    }
+    Ok(if failed == 0 { ExitCode::SUCCESS } else if ok > 0 { ExitCode::from(2) } else { ExitCode::from(1) })
+}
+
 fn run(cli: Cli) -> entline::Result<ExitCode> {
     match cli.cmd {
         Cmd::Extract { paths, out, model, quiet } => extract(&paths, &out, &model, quiet),
+        Cmd::Timeml { inputs, out, date, rules } => timeml(&inputs, &out, &date, &rules),
         Cmd::TagConll { file, model } => {
             let ner = model.load()?;
             let stdout = std::io::stdout();

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# TempEval-3 evaluation of entline's temporal tagger on TBAQ-cleaned (TimeBank + AQUAINT):
+#   scripts/eval_timex.sh [TBAQ_DIR] [extra `entline timeml` options]
+# Input = the gold files with TIMEX3/EVENT/SIGNAL tags stripped from TEXT (the DCT is kept);
+# scored by the official scorer in ../shared/data/tempeval3/evaluation-entities (run under Python 3
+# by scripts/te3_scorer.py). Prints strict/relaxed span F1, type accuracy and value F1.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+DATA="$ROOT/../shared/data/tempeval3"
+TBAQ="$DATA/TBAQ-cleaned"
+if [ $# -ge 1 ] && [ -d "$1" ]; then TBAQ=$1; shift; fi
+"$ROOT/scripts/setup.sh" >&2
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+for sub in TimeBank AQUAINT; do
+  [ -d "$TBAQ/$sub" ] || continue
+  mkdir -p "$TMP/gold/$sub" "$TMP/input/$sub" "$TMP/system/$sub"
+  cp "$TBAQ/$sub"/*.tml "$TMP/gold/$sub/"
+  python3 - "$TMP/gold/$sub" "$TMP/input/$sub" <<'PY'
+import os, re, sys
+ann = re.compile(r"</?(?:TIMEX3|EVENT|SIGNAL)\b[^>]*>")
+for f in sorted(os.listdir(sys.argv[1])):
+    raw = open(os.path.join(sys.argv[1], f), encoding="utf-8").read()
+    a = raw.index("<TEXT>") + len("<TEXT>")
+    b = raw.index("</TEXT>", a)
+    open(os.path.join(sys.argv[2], f), "w", encoding="utf-8").write(raw[:a] + ann.sub("", raw[a:b]) + raw[b:])
+PY
+  "$ROOT/target/release/entline" timeml "$TMP/input/$sub" --out "$TMP/system/$sub" "$@"
+done
+python3 "$ROOT/scripts/te3_scorer.py" "$DATA/evaluation-entities" "$TMP/gold" "$TMP/system" "${TE3_DEBUG:-0}" > "$TMP/score.txt"
+if [ -n "${TE3_KEEP:-}" ]; then rm -rf "$TE3_KEEP"; cp -r "$TMP" "$TE3_KEEP"; fi
+python3 - "$TMP/score.txt" <<'PY'
+import sys
+lines = open(sys.argv[1]).read().split("\n")
+i = next(k for k, l in enumerate(lines) if l.startswith("=== Timex Performance"))
+strict = lines[i + 2].split()
+relaxed = lines[i + 4].split()
+value, typ = lines[i + 6].split()
+# type accuracy = type F1 / relaxed F1 (the scorer's attribute F1 is accuracy × relaxed F1)
+acc = 100 * float(typ) / float(relaxed[0]) if float(relaxed[0]) else 0.0
+print("TempEval-3 TIMEX3 on TBAQ-cleaned (official scorer)")
+print(f"strict span   F1 {strict[0]:>6}  P {strict[1]:>6}  R {strict[2]:>6}")
+print(f"relaxed span  F1 {relaxed[0]:>6}  P {relaxed[1]:>6}  R {relaxed[2]:>6}")
+print(f"type accuracy    {acc:6.2f}  (type F1 {typ})")
+print(f"value F1         {value:>6}")
+PY

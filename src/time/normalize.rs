@@ -1,0 +1,673 @@
+//! Normalization functions named by the rules' `norm` field: regex captures → TimeML value.
+
+use chrono::{Datelike, NaiveDate};
+use regex::Captures;
+
+use super::calendar::{self, Gran};
+use super::rules::{Rule, TimexType, Vocab};
+use super::tense::Tense;
+
+/// What a normalization function knows besides the match.
+pub struct Ctx<'a> {
+    pub vocab: &'a Vocab,
+    /// Document creation time.
+    pub dct: Option<NaiveDate>,
+    /// Narrative reference time: the last absolute date mentioned before this expression.
+    pub reference: Option<(NaiveDate, Gran)>,
+    pub tense: Tense,
+}
+
+/// A normalized expression.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Norm {
+    pub kind: TimexType,
+    pub value: String,
+    /// TimeML `mod` (START, MID, END, APPROX, …)
+    pub modifier: Option<&'static str>,
+    /// A calendar point this expression establishes as the new reference time.
+    pub sets_reference: Option<(NaiveDate, Gran)>,
+    /// The value depends on an anchor that was missing (no DCT): left with X's.
+    pub unresolved: bool,
+}
+
+fn g<'t>(c: &Captures<'t>, name: &str) -> Option<&'t str> {
+    c.name(name).map(|m| m.as_str())
+}
+
+fn modifier(c: &Captures<'_>) -> Option<&'static str> {
+    let m = g(c, "mod")?.to_lowercase();
+    let m = m.split_whitespace().collect::<Vec<_>>().join(" ");
+    Some(match m.as_str() {
+        "early" | "the beginning of" | "the start of" | "beginning" | "earlier" => "START",
+        "late" | "the end of" | "end" | "later" => "END",
+        "mid" | "the middle of" => "MID",
+        _ => return None,
+    })
+}
+
+fn direction(vocab: &Vocab, s: Option<&str>) -> Option<i64> {
+    let s = s?.trim().to_lowercase();
+    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    vocab.list("directions").int(&s).or(match s.as_str() {
+        "this past" | "the latest" | "latest" => Some(-1),
+        "this coming" => Some(1),
+        "early" | "late" => None,
+        _ => None,
+    })
+}
+
+fn tense_dir(t: Tense) -> i32 {
+    match t {
+        Tense::Future => 1,
+        _ => -1,
+    }
+}
+
+fn year_value(s: &str, dct: Option<NaiveDate>) -> Option<i32> {
+    let digits: String = s.chars().filter(|c| c.is_ascii_digit()).collect();
+    let y: i32 = digits.parse().ok()?;
+    if digits.len() == 2 {
+        // two-digit year: the century that puts it closest to the DCT (default 1900s/2000s split)
+        let base = dct.map(|d| d.year()).unwrap_or(2000);
+        let cands = [(base / 100 - 1) * 100 + y, (base / 100) * 100 + y, (base / 100 + 1) * 100 + y];
+        cands.into_iter().min_by_key(|c| (c - base).abs())
+    } else {
+        Some(y)
+    }
+}
+
+fn day_value(s: &str) -> Option<u32> {
+    s.trim_end_matches(|c: char| c.is_alphabetic()).parse().ok()
+}
+
+fn unresolved(kind: TimexType, value: String) -> Option<Norm> {
+    Some(Norm { kind, value, modifier: None, sets_reference: None, unresolved: true })
+}
+
+fn resolved(kind: TimexType, d: NaiveDate, gran: Gran) -> Option<Norm> {
+    Some(Norm { kind, value: calendar::format(d, gran), modifier: None, sets_reference: Some((d, gran)), unresolved: false })
+}
+
+fn plain(kind: TimexType, value: impl Into<String>) -> Option<Norm> {
+    Some(Norm { kind, value: value.into(), modifier: None, sets_reference: None, unresolved: false })
+}
+
+/// Apply `rule`'s normalization function to its match.
+pub fn normalize(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
+    let mut n = match rule.norm.as_str() {
+        "literal" => plain(rule.kind, rule.value.clone().unwrap_or_default()),
+        "date" => date(rule, c, ctx),
+        "weekday" => weekday(rule, c, ctx),
+        "month" => month(rule, c, ctx),
+        "offset" => offset(rule, c, ctx),
+        "anaphoric" => anaphoric(rule, c, ctx),
+        "duration" => duration(rule, c, ctx),
+        "set" => set(rule, c, ctx),
+        "time" => time(rule, c, ctx),
+        "daypart" => daypart(rule, c, ctx),
+        "decade" => decade(rule, c, ctx),
+        "century" => century(rule, c, ctx),
+        "quarter" => quarter(rule, c, ctx),
+        "season" => season(rule, c, ctx),
+        _ => None,
+    }?;
+    if n.modifier.is_none() {
+        n.modifier = modifier(c);
+    }
+    Some(n)
+}
+
+fn date(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
+    let months = ctx.vocab.list("months");
+    let month = match g(c, "month") {
+        Some(m) => Some(m.parse::<u32>().ok().or_else(|| months.int(m).map(|v| v as u32))?),
+        None => None,
+    };
+    let day = match g(c, "day") {
+        Some(d) => Some(day_value(d)?),
+        None => None,
+    };
+    let year = match g(c, "year") {
+        Some(y) => Some(year_value(y, ctx.dct)?),
+        None => None,
+    };
+    match (year, month, day) {
+        (Some(y), Some(m), Some(d)) => resolved(rule.kind, NaiveDate::from_ymd_opt(y, m, d)?, Gran::Day),
+        (Some(y), Some(m), None) => resolved(rule.kind, NaiveDate::from_ymd_opt(y, m, 1)?, Gran::Month),
+        (Some(y), None, None) => {
+            let d = NaiveDate::from_ymd_opt(y, 1, 1)?;
+            let mut n = resolved(rule.kind, d, Gran::Year)?;
+            // a bare year sets the year of the narrative, not a day-level reference
+            n.sets_reference = Some((d, Gran::Year));
+            Some(n)
+        }
+        (None, Some(m), Some(d)) => {
+            // validity check against a leap year so that "Feb. 29" is accepted
+            NaiveDate::from_ymd_opt(2000, m, d)?;
+            let Some(anchor) = ctx.dct.or(ctx.reference.map(|r| r.0)) else {
+                return unresolved(rule.kind, format!("XXXX-{m:02}-{d:02}"));
+            };
+            let dir = match ctx.tense {
+                Tense::Future => 1,
+                Tense::Past => -1,
+                _ => 0,
+            };
+            let y = if dir == 0 { nearest_year(anchor, m, d) } else { calendar::year_for(anchor, m, Some(d), dir) };
+            resolved(rule.kind, NaiveDate::from_ymd_opt(y, m, d)?, Gran::Day)
+        }
+        _ => None,
+    }
+}
+
+/// The year that puts month/day closest to the anchor.
+fn nearest_year(anchor: NaiveDate, m: u32, d: u32) -> i32 {
+    let y = anchor.year();
+    [y - 1, y, y + 1]
+        .into_iter()
+        .filter_map(|yy| NaiveDate::from_ymd_opt(yy, m, d).map(|dt| (yy, (dt - anchor).num_days().abs())))
+        .min_by_key(|(_, dist)| *dist)
+        .map(|(yy, _)| yy)
+        .unwrap_or(y)
+}
+
+fn part_code(ctx: &Ctx<'_>, part: &str) -> Option<String> {
+    let p = part.to_lowercase();
+    let p = p.split_whitespace().collect::<Vec<_>>().join(" ");
+    ctx.vocab.list("dayparts").str(&p).or_else(|| ctx.vocab.list("dayparts").str(p.trim_start_matches("late ").trim_start_matches("early ")))
+}
+
+fn with_part(date_value: &str, code: &str) -> String {
+    if code.contains(':') {
+        format!("{date_value}T{code}")
+    } else {
+        format!("{date_value}T{code}")
+    }
+}
+
+fn weekday(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
+    let wd_n = ctx.vocab.list("weekdays").int(g(c, "weekday")?)?;
+    let wd = calendar::weekday_from(wd_n)?;
+    let part = g(c, "part").and_then(|p| part_code(ctx, p));
+    let kind = if part.is_some() { TimexType::Time } else { TimexType::Date };
+    let _ = rule;
+    let Some(anchor) = ctx.dct else {
+        let v = format!("XXXX-WXX-{wd_n}");
+        return unresolved(kind, part.map(|p| with_part(&v, &p)).unwrap_or(v));
+    };
+    let dir_word = g(c, "dir").map(|d| d.to_lowercase());
+    let d = match dir_word.as_deref().map(|d| d.split_whitespace().collect::<Vec<_>>().join(" ")) {
+        Some(ref w) if w == "last" || w == "past" || w == "this past" => calendar::nearest_weekday(anchor, wd, -1, true),
+        Some(ref w) if w == "next" || w == "coming" || w == "this coming" => calendar::nearest_weekday(anchor, wd, 1, true),
+        Some(ref w) if w == "this" => {
+            if ctx.tense == Tense::Past {
+                calendar::nearest_weekday(anchor, wd, -1, false)
+            } else {
+                calendar::nearest_weekday(anchor, wd, 1, false)
+            }
+        }
+        _ => calendar::nearest_weekday(anchor, wd, tense_dir(ctx.tense), false),
+    };
+    let v = calendar::format(d, Gran::Day);
+    Some(Norm {
+        kind,
+        value: part.map(|p| with_part(&v, &p)).unwrap_or(v),
+        modifier: None,
+        sets_reference: Some((d, Gran::Day)),
+        unresolved: false,
+    })
+}
+
+fn month(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
+    let m = ctx.vocab.list("months").int(g(c, "month")?)? as u32;
+    let Some(anchor) = ctx.dct.or(ctx.reference.map(|r| r.0)) else {
+        return unresolved(rule.kind, format!("XXXX-{m:02}"));
+    };
+    let dir = direction(ctx.vocab, g(c, "dir"));
+    let y = match dir {
+        Some(-1) => {
+            if m < anchor.month() {
+                anchor.year()
+            } else {
+                anchor.year() - 1
+            }
+        }
+        Some(1) => {
+            if m > anchor.month() {
+                anchor.year()
+            } else {
+                anchor.year() + 1
+            }
+        }
+        Some(_) => anchor.year(),
+        None => match ctx.tense {
+            Tense::Future => calendar::year_for(anchor, m, None, 1),
+            Tense::Present => anchor.year(),
+            _ => calendar::year_for(anchor, m, None, -1),
+        },
+    };
+    resolved(rule.kind, NaiveDate::from_ymd_opt(y, m, 1)?, Gran::Month)
+}
+
+/// (n, unit letter) of a quantity and unit, n None when vague.
+fn quantity(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<(Option<f64>, String)> {
+    let unit = match g(c, "unit") {
+        Some(u) => {
+            let u = u.to_lowercase();
+            let u = u.split_whitespace().collect::<Vec<_>>().join(" ");
+            match u.as_str() {
+                "fiscal year" => "Y".to_string(),
+                "year end" | "year-end" => "Y".to_string(),
+                _ => ctx.vocab.list("units").str(&u)?,
+            }
+        }
+        None => rule.unit.clone()?,
+    };
+    let n = match (g(c, "num"), rule.n) {
+        (Some(s), _) => {
+            let s = s.trim();
+            if ctx.vocab.list("vague_numbers").get(s).is_some() {
+                None
+            } else {
+                Some(ctx.vocab.number(s)?)
+            }
+        }
+        (None, Some(n)) => Some(n),
+        (None, None) => Some(1.0),
+    };
+    // "fortnight" = 2W
+    if let Some(rest) = unit.strip_prefix('2') {
+        return Some((n.map(|v| v * 2.0), rest.to_string()));
+    }
+    Some((n, unit))
+}
+
+fn offset(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
+    let (n, unit) = quantity(rule, c, ctx)?;
+    let dir = match g(c, "dir") {
+        Some(d) => direction(ctx.vocab, Some(d))?,
+        None => rule.n.map(|v| v.signum() as i64).unwrap_or(0),
+    };
+    let steps = match (rule.n, g(c, "num")) {
+        (Some(v), None) => v.abs(),
+        _ => n.unwrap_or(f64::NAN),
+    };
+    if steps.is_nan() {
+        // "several years ago"
+        return plain(rule.kind, if dir < 0 { "PAST_REF" } else if dir > 0 { "FUTURE_REF" } else { "PRESENT_REF" });
+    }
+    let k = (dir as f64 * if g(c, "num").is_some() || rule.n.is_some() { steps } else { 1.0 }) as i64;
+    let k = if g(c, "num").is_none() && rule.n.is_none() { dir } else { k };
+    let mut gran = calendar::unit_gran(&unit)?;
+    // "a year ago" in a text that speaks in quarters means the same quarter a year earlier
+    if unit == "Y" && g(c, "num").is_some() && ctx.reference.is_some_and(|r| r.1 == Gran::Quarter) {
+        gran = Gran::Quarter;
+    }
+    let Some(anchor) = ctx.dct else {
+        return unresolved(rule.kind, x_value(gran));
+    };
+    let base = if gran == Gran::Quarter && unit == "Y" { ctx.reference.map(|r| r.0).unwrap_or(anchor) } else { anchor };
+    let d = calendar::shift(base, if unit == "WE" { "W" } else { &unit }, k)?;
+    let mut norm = resolved(rule.kind, d, gran)?;
+    if unit == "WE" {
+        norm.value.push_str("-WE");
+    }
+    if matches!(unit.as_str(), "H" | "TM" | "S") {
+        norm.kind = TimexType::Date;
+    }
+    Some(norm)
+}
+
+fn x_value(g: Gran) -> String {
+    match g {
+        Gran::Century => "XX".into(),
+        Gran::Decade => "XXX".into(),
+        Gran::Year => "XXXX".into(),
+        Gran::Half => "XXXX-HX".into(),
+        Gran::Quarter => "XXXX-QX".into(),
+        Gran::Month => "XXXX-XX".into(),
+        Gran::Week => "XXXX-WXX".into(),
+        Gran::Day => "XXXX-XX-XX".into(),
+    }
+}
+
+/// Expressions anchored to the narrative reference time ("the next day", "the year-earlier
+/// quarter"): the last absolute date mentioned, else the DCT.
+fn anaphoric(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
+    let (unit, k) = if let Some(u) = &rule.unit {
+        (u.clone(), rule.n.unwrap_or(0.0) as i64)
+    } else {
+        let dir_s = g(c, "dir").or(g(c, "dir2"))?.to_lowercase();
+        let unit_s = g(c, "unit").or(g(c, "unit2"))?.to_lowercase();
+        let k = match dir_s.split_whitespace().collect::<Vec<_>>().join(" ").as_str() {
+            "next" | "following" => 1,
+            "previous" | "preceding" => -1,
+            _ => 0,
+        };
+        let unit = match unit_s.as_str() {
+            "morning" | "night" | "evening" => "D".to_string(),
+            u => ctx.vocab.list("units").str(u)?,
+        };
+        (unit, k)
+    };
+    let (base, base_gran) = match (ctx.reference, ctx.dct) {
+        (Some(r), _) if unit != "Y" || r.1 >= Gran::Quarter => r,
+        (_, Some(d)) if unit == "Y" => (latest_reported_quarter(d), Gran::Quarter),
+        (Some(r), _) => r,
+        (None, Some(d)) => (d, Gran::Day),
+        (None, None) => return unresolved(rule.kind, x_value(calendar::unit_gran(&unit)?)),
+    };
+    let gran = if unit == "Y" && base_gran == Gran::Quarter {
+        Gran::Quarter
+    } else {
+        calendar::unit_gran(&unit)?.max(Gran::Year).min(base_gran.max(calendar::unit_gran(&unit)?))
+    };
+    let d = calendar::shift(base, &unit, k)?;
+    let mut n = resolved(rule.kind, d, gran)?;
+    n.sets_reference = None;
+    if let Some(part) = g(c, "unit").and_then(|u| part_code(ctx, u)) {
+        n.value = with_part(&n.value, &part);
+        n.kind = TimexType::Time;
+    }
+    Some(n)
+}
+
+/// The most recent quarter a news text would report on: the quarter 45 days before the DCT.
+fn latest_reported_quarter(dct: NaiveDate) -> NaiveDate {
+    dct - chrono::Duration::days(45)
+}
+
+fn fmt_num(v: f64) -> String {
+    if (v - v.round()).abs() < 1e-9 {
+        format!("{}", v.round() as i64)
+    } else {
+        format!("{v}")
+    }
+}
+
+fn duration_value(n: Option<f64>, unit: &str) -> String {
+    let q = n.map(fmt_num).unwrap_or_else(|| "X".into());
+    match (unit, n) {
+        // halves become whole numbers of a smaller unit
+        ("H", Some(v)) if v.fract() != 0.0 => format!("PT{}M", fmt_num(v * 60.0)),
+        ("D", Some(v)) if v.fract() != 0.0 => format!("PT{}H", fmt_num(v * 24.0)),
+        ("Y", Some(v)) if v.fract() != 0.0 && (v * 12.0).fract() == 0.0 => format!("P{}M", fmt_num(v * 12.0)),
+        ("DE", Some(v)) => format!("P{}Y", fmt_num(v * 10.0)),
+        ("CE", Some(v)) => format!("P{}Y", fmt_num(v * 100.0)),
+        ("ML", Some(v)) => format!("P{}Y", fmt_num(v * 1000.0)),
+        ("DE", None) => "PXDE".into(),
+        ("CE", None) => "PXCE".into(),
+        ("H", _) => format!("PT{q}H"),
+        ("TM", _) => format!("PT{q}M"),
+        ("S", _) => format!("PT{q}S"),
+        ("WE", _) => format!("P{q}WE"),
+        ("NI", _) => format!("P{q}D"),
+        (u, _) => format!("P{q}{u}"),
+    }
+}
+
+fn duration(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
+    let (n, unit) = quantity(rule, c, ctx)?;
+    // bare plural ("years") and "recent years" are vague
+    let n = if g(c, "num").is_none() && rule.n.is_none() && g(c, "dir").is_none() && is_plural(g(c, "unit")) { None } else { n };
+    plain(TimexType::Duration, duration_value(n, &unit))
+}
+
+fn is_plural(u: Option<&str>) -> bool {
+    u.is_some_and(|u| u.to_lowercase().ends_with('s'))
+}
+
+fn set(_rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
+    if let Some(adv) = g(c, "adv") {
+        let v = match adv.to_lowercase().as_str() {
+            "daily" | "nightly" => "P1D",
+            "weekly" => "P1W",
+            "biweekly" => "P2W",
+            "monthly" => "P1M",
+            "yearly" | "annually" => "P1Y",
+            "hourly" => "PT1H",
+            "quarterly" => "P1Q",
+            "semiannually" | "semi-annually" | "biannually" => "P6M",
+            _ => return None,
+        };
+        return plain(TimexType::Set, v);
+    }
+    if let Some(wd) = g(c, "weekday").or(g(c, "weekday2")).or(g(c, "weekday3")) {
+        let wd = wd.trim_end_matches('s');
+        let n = ctx.vocab.list("weekdays").int(wd)?;
+        let part = g(c, "part").or(g(c, "part2")).and_then(|p| part_code(ctx, p));
+        let v = format!("XXXX-WXX-{n}");
+        return plain(TimexType::Set, part.map(|p| with_part(&v, &p)).unwrap_or(v));
+    }
+    if let Some(m) = g(c, "month") {
+        let m = ctx.vocab.list("months").int(m)?;
+        return plain(TimexType::Set, format!("XXXX-{m:02}"));
+    }
+    let unit = ctx.vocab.list("units").str(&g(c, "unit")?.to_lowercase())?;
+    let every = match g(c, "num").map(|s| s.to_lowercase()) {
+        Some(s) if s == "other" => 2.0,
+        Some(s) if s == "once" || s == "twice" || s == "thrice" || s.ends_with("times") => 1.0,
+        Some(s) => ctx.vocab.number(&s).unwrap_or(1.0),
+        None => 1.0,
+    };
+    let unit = if unit == "2W" { "W".to_string() } else { unit };
+    plain(TimexType::Set, duration_value(Some(every), &unit))
+}
+
+fn zone_suffix(z: &str) -> &'static str {
+    match z.to_uppercase().as_str() {
+        "EST" | "CDT" => "-05",
+        "EDT" => "-04",
+        "CST" | "MDT" => "-06",
+        "MST" | "PDT" => "-07",
+        "PST" => "-08",
+        "GMT" | "UTC" => "Z",
+        "BST" | "CET" => "+01",
+        "CEST" => "+02",
+        _ => "",
+    }
+}
+
+fn time(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
+    let (mut h, m): (u32, u32) = if let Some(p) = g(c, "part") {
+        match p.to_lowercase().as_str() {
+            "noon" | "midday" => (12, 0),
+            "midnight" => (24, 0),
+            _ => return None,
+        }
+    } else {
+        let h = g(c, "hour")?;
+        let h = h.parse::<u32>().ok().or_else(|| ctx.vocab.number(h).map(|v| v as u32))?;
+        (h, g(c, "minute").map(|m| m.parse().unwrap_or(0)).unwrap_or(0))
+    };
+    if let Some(ap) = g(c, "ampm") {
+        let pm = ap.to_lowercase().starts_with('p');
+        if h == 12 {
+            h = if pm { 12 } else { 0 };
+        } else if pm {
+            h += 12;
+        }
+    }
+    if h > 24 || m > 59 {
+        return None;
+    }
+    let zone = g(c, "zone").map(zone_suffix).unwrap_or("");
+    let clock = if m == 0 && g(c, "minute").is_none() && g(c, "part").is_some() {
+        format!("{h:02}:00")
+    } else {
+        format!("{h:02}:{m:02}")
+    };
+    // the day: an explicit date in the match, a weekday or deictic word, else the DCT
+    let day = if let (Some(y), Some(mo), Some(d)) = (g(c, "year"), g(c, "month"), g(c, "day")) {
+        NaiveDate::from_ymd_opt(y.parse().ok()?, mo.parse().ok()?, d.parse().ok()?)
+    } else if let Some(w) = g(c, "weekday") {
+        let anchor = ctx.dct;
+        match w.to_lowercase().as_str() {
+            "today" => anchor,
+            "yesterday" => anchor.and_then(|a| calendar::shift(a, "D", -1)),
+            "tomorrow" => anchor.and_then(|a| calendar::shift(a, "D", 1)),
+            _ => {
+                let wd = calendar::weekday_from(ctx.vocab.list("weekdays").int(w)?)?;
+                anchor.map(|a| calendar::nearest_weekday(a, wd, tense_dir(ctx.tense), false))
+            }
+        }
+    } else {
+        ctx.dct
+    };
+    let _ = rule;
+    match day {
+        Some(d) => Some(Norm {
+            kind: TimexType::Time,
+            value: format!("{}T{clock}{zone}", calendar::format(d, Gran::Day)),
+            modifier: None,
+            sets_reference: None,
+            unresolved: false,
+        }),
+        None => unresolved(TimexType::Time, format!("XXXX-XX-XXT{clock}{zone}")),
+    }
+}
+
+fn daypart(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
+    let _ = rule;
+    let whole = c.get(0)?.as_str().to_lowercase();
+    let (rel, part): (i64, String) = if let Some(t) = g(c, "tonight") {
+        let t = t.to_lowercase();
+        if t.starts_with("last") {
+            (-1, "NI".into())
+        } else {
+            (0, "NI".into())
+        }
+    } else {
+        let part = g(c, "part").or(g(c, "part2")).and_then(|p| part_code(ctx, p))?;
+        let rel = g(c, "rel").or(g(c, "rel2")).map(|r| r.to_lowercase());
+        let rel = match rel.as_deref() {
+            Some("yesterday") => -1,
+            Some("tomorrow") => 1,
+            Some(_) => 0,
+            None if whole.contains("yesterday") => -1,
+            None if whole.contains("tomorrow") => 1,
+            None => 0,
+        };
+        (rel, part)
+    };
+    let Some(dct) = ctx.dct else {
+        return unresolved(TimexType::Time, format!("XXXX-XX-XXT{part}"));
+    };
+    let d = calendar::shift(dct, "D", rel)?;
+    plain(TimexType::Time, format!("{}T{part}", calendar::format(d, Gran::Day)))
+}
+
+fn decade(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
+    let s = g(c, "decade")?;
+    let digits: String = s.chars().filter(|ch| ch.is_ascii_digit()).collect();
+    let v = if digits.len() == 4 {
+        digits[..3].to_string()
+    } else if digits.len() == 2 {
+        let century = ctx.dct.map(|d| d.year() / 100).unwrap_or(19);
+        let d0 = digits.as_bytes()[0] - b'0';
+        // "the '90s" written in 2005 is still the 1990s
+        let century = if ctx.dct.is_some_and(|d| (d.year() % 100) / 10 < d0 as i32) { century - 1 } else { century };
+        format!("{century}{d0}")
+    } else {
+        let n = ctx.vocab.list("decades").int(s)?;
+        format!("19{n}")
+    };
+    let _ = rule;
+    plain(TimexType::Date, v)
+}
+
+fn century(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
+    let n: i64 = match g(c, "century") {
+        Some(s) => s.parse().ok()?,
+        None => ctx.vocab.list("ordinals").int(g(c, "ord")?)?,
+    };
+    if !(1..=30).contains(&n) {
+        return None;
+    }
+    let _ = rule;
+    plain(TimexType::Date, format!("{:02}", n - 1))
+}
+
+fn quarter(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
+    let halves = rule.unit.as_deref() == Some("H");
+    let q: Option<i64> = match (g(c, "quarter"), g(c, "ord")) {
+        (Some(q), _) => Some(q.parse().ok()?),
+        (None, Some(o)) => Some(ctx.vocab.list("ordinals").int(o)?),
+        _ => None,
+    };
+    let whole = c.get(0)?.as_str().to_lowercase();
+    let year = match g(c, "year") {
+        Some(y) => Some(year_value(y, ctx.dct)?),
+        None => {
+            let base = ctx.dct.or(ctx.reference.map(|r| r.0));
+            base.map(|b| {
+                if whole.starts_with("last year") {
+                    b.year() - 1
+                } else if whole.starts_with("next year") {
+                    b.year() + 1
+                } else {
+                    b.year()
+                }
+            })
+        }
+    };
+    if let Some(q) = q {
+        let (max, letter) = if halves { (2, 'H') } else { (4, 'Q') };
+        if !(1..=max).contains(&q) {
+            return None;
+        }
+        let Some(y) = year else {
+            return unresolved(TimexType::Date, format!("XXXX-{letter}{q}"));
+        };
+        let d = NaiveDate::from_ymd_opt(y, (q as u32 - 1) * if halves { 6 } else { 3 } + 1, 1)?;
+        return resolved(TimexType::Date, d, if halves { Gran::Half } else { Gran::Quarter });
+    }
+    // relative: "last quarter", "the latest quarter", "this quarter", "the quarter"
+    let Some(dct) = ctx.dct else {
+        return unresolved(TimexType::Date, "XXXX-QX".into());
+    };
+    let dir = g(c, "dir").map(|d| d.to_lowercase().split_whitespace().collect::<Vec<_>>().join(" "));
+    let d = match dir.as_deref() {
+        Some("last") | Some("the previous") | Some("the past") => calendar::shift(dct, "Q", -1)?,
+        Some("next") | Some("the coming") => calendar::shift(dct, "Q", 1)?,
+        Some("this") | Some("the current") | Some("current") => dct,
+        // "the latest quarter", "the quarter": the one being reported on
+        _ => ctx.reference.filter(|r| r.1 == Gran::Quarter).map(|r| r.0).unwrap_or_else(|| latest_reported_quarter(dct)),
+    };
+    resolved(TimexType::Date, d, Gran::Quarter)
+}
+
+fn season(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
+    let s = ctx.vocab.list("seasons").str(&g(c, "season")?.to_lowercase())?;
+    let _ = rule;
+    if let Some(y) = g(c, "year") {
+        return plain(TimexType::Date, format!("{:04}-{s}", year_value(y, ctx.dct)?));
+    }
+    let Some(dct) = ctx.dct else {
+        return unresolved(TimexType::Date, format!("XXXX-{s}"));
+    };
+    let season_month = match s.as_str() {
+        "SP" => 4,
+        "SU" => 7,
+        "FA" => 10,
+        _ => 1,
+    };
+    let dir = g(c, "dir").map(|d| d.to_lowercase().split_whitespace().collect::<Vec<_>>().join(" "));
+    let y = match dir.as_deref() {
+        Some(d) if d.ends_with("last") || d == "the past" || d == "this past" => {
+            if season_month < dct.month() as i32 - 2 {
+                dct.year()
+            } else {
+                dct.year() - 1
+            }
+        }
+        Some(d) if d.ends_with("next") || d == "the coming" => {
+            if season_month > dct.month() as i32 {
+                dct.year()
+            } else {
+                dct.year() + 1
+            }
+        }
+        _ => dct.year(),
+    };
+    plain(TimexType::Date, format!("{y:04}-{s}"))
+}
