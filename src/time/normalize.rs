@@ -96,6 +96,20 @@ fn plain(kind: TimexType, value: impl Into<String>) -> Option<Norm> {
 pub fn normalize(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
     let mut n = match rule.norm.as_str() {
         "literal" => plain(rule.kind, rule.value.clone().unwrap_or_default()),
+        // a strftime pattern applied to the DCT ("%Y-12-31" for "year-end")
+        "literal_dct" => {
+            let fmt = rule.value.as_deref().unwrap_or("%Y-%m-%d");
+            match ctx.dct {
+                Some(d) => Some(Norm {
+                    kind: rule.kind,
+                    value: d.format(fmt).to_string(),
+                    modifier: None,
+                    sets_reference: None,
+                    unresolved: false,
+                }),
+                None => unresolved(rule.kind, fmt.replace("%Y", "XXXX").replace("%m", "XX").replace("%d", "XX")),
+            }
+        }
         "date" => date(rule, c, ctx),
         "weekday" => weekday(rule, c, ctx),
         "month" => month(rule, c, ctx),
@@ -132,7 +146,11 @@ fn date(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
         None => None,
     };
     match (year, month, day) {
-        (Some(y), Some(m), Some(d)) => resolved(rule.kind, NaiveDate::from_ymd_opt(y, m, d)?, Gran::Day),
+        (Some(y), Some(m), Some(d)) => resolved(
+            rule.kind,
+            NaiveDate::from_ymd_opt(y, m, d)?,
+            if rule.unit.as_deref() == Some("W") { Gran::Week } else { Gran::Day },
+        ),
         (Some(y), Some(m), None) => resolved(rule.kind, NaiveDate::from_ymd_opt(y, m, 1)?, Gran::Month),
         (Some(y), None, None) => {
             let d = NaiveDate::from_ymd_opt(y, 1, 1)?;
@@ -147,15 +165,37 @@ fn date(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
             let Some(anchor) = ctx.dct.or(ctx.reference.map(|r| r.0)) else {
                 return unresolved(rule.kind, format!("XXXX-{m:02}-{d:02}"));
             };
-            let dir = match ctx.tense {
-                Tense::Future => 1,
-                Tense::Past => -1,
-                _ => 0,
+            // News mention dates near their creation time: the nearest such date, whatever the tense
+            // (tense cues are too weak against "must be returned by Jan. 14").
+            let past = NaiveDate::from_ymd_opt(calendar::year_for(anchor, m, Some(d), -1), m, d);
+            let future = NaiveDate::from_ymd_opt(calendar::year_for(anchor, m, Some(d), 1), m, d);
+            let date = match (past, future) {
+                (Some(p), Some(f)) => {
+                    if prefer_past(ctx.tense, (anchor - p).num_days(), (f - anchor).num_days()) {
+                        p
+                    } else {
+                        f
+                    }
+                }
+                (Some(p), None) => p,
+                (None, Some(f)) => f,
+                (None, None) => NaiveDate::from_ymd_opt(nearest_year(anchor, m, d), m, d)?,
             };
-            let y = if dir == 0 { nearest_year(anchor, m, d) } else { calendar::year_for(anchor, m, Some(d), dir) };
-            resolved(rule.kind, NaiveDate::from_ymd_opt(y, m, d)?, Gran::Day)
+            resolved(rule.kind, date, if rule.unit.as_deref() == Some("W") { Gran::Week } else { Gran::Day })
         }
         _ => None,
+    }
+}
+
+/// Choose between the previous and the next occurrence of a date (distances from the anchor).
+/// News mostly reports the past, so the future one wins only when clearly nearer, or when the
+/// clause is in the future tense and it is not much farther; a past-tense clause needs the future
+/// candidate to be far nearer ("must be returned by Jan. 14" written on Jan. 6).
+fn prefer_past(tense: Tense, past: i64, future: i64) -> bool {
+    match tense {
+        Tense::Future => past * 2 < future,
+        Tense::Past => past <= future * 3,
+        _ => past <= future * 2,
     }
 }
 
@@ -187,8 +227,9 @@ fn with_part(date_value: &str, code: &str) -> String {
 fn weekday(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
     let wd_n = ctx.vocab.list("weekdays").int(g(c, "weekday")?)?;
     let wd = calendar::weekday_from(wd_n)?;
-    let part = g(c, "part").and_then(|p| part_code(ctx, p));
-    let kind = if part.is_some() { TimexType::Time } else { TimexType::Date };
+    // "Sunday night" is annotated as the day (TimeBank/AQUAINT practice), so the part is dropped
+    let part: Option<String> = None;
+    let kind = TimexType::Date;
     let _ = rule;
     let Some(anchor) = ctx.dct else {
         let v = format!("XXXX-WXX-{wd_n}");
@@ -205,7 +246,15 @@ fn weekday(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
                 calendar::nearest_weekday(anchor, wd, 1, false)
             }
         }
-        _ => calendar::nearest_weekday(anchor, wd, tense_dir(ctx.tense), false),
+        _ => {
+            let back = calendar::nearest_weekday(anchor, wd, -1, false);
+            let fwd = calendar::nearest_weekday(anchor, wd, 1, false);
+            if back == fwd || prefer_past(ctx.tense, (anchor - back).num_days(), (fwd - anchor).num_days()) {
+                back
+            } else {
+                fwd
+            }
+        }
     };
     let v = calendar::format(d, Gran::Day);
     Some(Norm {
@@ -239,11 +288,17 @@ fn month(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
             }
         }
         Some(_) => anchor.year(),
-        None => match ctx.tense {
-            Tense::Future => calendar::year_for(anchor, m, None, 1),
-            Tense::Present => anchor.year(),
-            _ => calendar::year_for(anchor, m, None, -1),
-        },
+        None => {
+            // the nearest such month; the tense breaks ties (6 months either way)
+            let past = calendar::year_for(anchor, m, None, -1);
+            let future = calendar::year_for(anchor, m, None, 1);
+            let months_between = |y: i32| ((y - anchor.year()) * 12 + m as i32 - anchor.month() as i32).abs() as i64;
+            if prefer_past(ctx.tense, months_between(past), months_between(future)) {
+                past
+            } else {
+                future
+            }
+        }
     };
     resolved(rule.kind, NaiveDate::from_ymd_opt(y, m, 1)?, Gran::Month)
 }
@@ -349,9 +404,14 @@ fn anaphoric(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
         };
         (unit, k)
     };
+    let whole = c.get(0)?.as_str().to_lowercase();
+    let periodic = whole.contains("quarter") || whole.contains("period");
     let (base, base_gran) = match (ctx.reference, ctx.dct) {
-        (Some(r), _) if unit != "Y" || r.1 >= Gran::Quarter => r,
-        (_, Some(d)) if unit == "Y" => (latest_reported_quarter(d), Gran::Quarter),
+        // "the year-earlier quarter": the quarter under discussion, or the one being reported on
+        (Some(r), _) if unit == "Y" && r.1 == Gran::Quarter => r,
+        (_, Some(d)) if unit == "Y" && periodic => (latest_reported_quarter(d), Gran::Quarter),
+        (Some(r), _) if unit == "Y" => (r.0, Gran::Year),
+        (None, Some(d)) if unit == "Y" => (d, Gran::Year),
         (Some(r), _) => r,
         (None, Some(d)) => (d, Gran::Day),
         (None, None) => return unresolved(rule.kind, x_value(calendar::unit_gran(&unit)?)),
@@ -407,6 +467,16 @@ fn duration_value(n: Option<f64>, unit: &str) -> String {
 
 fn duration(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
     let (n, unit) = quantity(rule, c, ctx)?;
+    // "the last few months", "the next several days": fuzzy references, not durations
+    if n.is_none() && g(c, "num").is_some() {
+        if let Some(dir) = g(c, "dir").map(str::to_lowercase) {
+            match dir.as_str() {
+                "past" | "last" | "previous" => return plain(TimexType::Date, "PAST_REF"),
+                "next" | "coming" | "following" => return plain(TimexType::Date, "FUTURE_REF"),
+                _ => {}
+            }
+        }
+    }
     // bare plural ("years") and "recent years" are vague
     let n = if g(c, "num").is_none() && rule.n.is_none() && g(c, "dir").is_none() && is_plural(g(c, "unit")) { None } else { n };
     plain(TimexType::Duration, duration_value(n, &unit))
@@ -589,8 +659,20 @@ fn century(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
 
 fn quarter(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
     let halves = rule.unit.as_deref() == Some("H");
-    let q: Option<i64> = match (g(c, "quarter"), g(c, "ord")) {
+    if rule.unit.as_deref() == Some("Q") && g(c, "ord").is_none() && g(c, "quarter").is_none() {
+        // "the 1988 period": the quarter under discussion, in that year
+        let y = year_value(g(c, "year")?, ctx.dct)?;
+        let q = ctx
+            .reference
+            .filter(|r| r.1 == Gran::Quarter)
+            .map(|r| calendar::quarter(r.0))
+            .or_else(|| ctx.dct.map(|d| calendar::quarter(latest_reported_quarter(d))))?;
+        let d = NaiveDate::from_ymd_opt(y, (q - 1) * 3 + 1, 1)?;
+        return plain(TimexType::Date, calendar::format(d, Gran::Quarter));
+    }
+    let q: Option<i64> = match (g(c, "quarter"), g(c, "ord").or(g(c, "ord2"))) {
         (Some(q), _) => Some(q.parse().ok()?),
+        (None, Some(o)) if halves && matches!(o.to_lowercase().as_str(), "last" | "latter") => Some(2),
         (None, Some(o)) => Some(ctx.vocab.list("ordinals").int(o)?),
         _ => None,
     };
@@ -630,7 +712,8 @@ fn quarter(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
         Some("last") | Some("the previous") | Some("the past") => calendar::shift(dct, "Q", -1)?,
         Some("next") | Some("the coming") => calendar::shift(dct, "Q", 1)?,
         Some("this") | Some("the current") | Some("current") => dct,
-        // "the latest quarter", "the quarter": the one being reported on
+        Some("the latest") | Some("latest") => latest_reported_quarter(dct),
+        // "the quarter": the quarter under discussion, else the one being reported on
         _ => ctx.reference.filter(|r| r.1 == Gran::Quarter).map(|r| r.0).unwrap_or_else(|| latest_reported_quarter(dct)),
     };
     resolved(TimexType::Date, d, Gran::Quarter)

@@ -131,13 +131,22 @@ impl Vocab {
         let mut singular: Vec<&String> = units.map.keys().filter(|k| !k.ends_with('s') || k.ends_with("ss")).collect();
         singular.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
         let unit1 = format!("(?:{})", singular.iter().map(|f| regex::escape(f).replace(' ', r"\s+")).collect::<Vec<_>>().join("|"));
+        let mut day_up: Vec<&String> = units
+            .map
+            .iter()
+            .filter(|(_, v)| !matches!(v.as_str(), Some("H" | "TM" | "S" | "NI")))
+            .map(|(k, _)| k)
+            .collect();
+        day_up.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+        let unit_d = format!("(?:{})", day_up.iter().map(|f| regex::escape(f).replace(' ', r"\s+")).collect::<Vec<_>>().join("|"));
         vec![
             ("%MONTH", self.list("months").alternation()),
             ("%WEEKDAY", self.list("weekdays").alternation()),
-            ("%NUM", format!("(?:\\d+(?:\\.\\d+)?|{tens}|{num_words})")),
+            ("%NUM", format!("(?:\\d{{1,3}}(?:,\\d{{3}})*(?:\\.\\d+)?|{tens}|{num_words})")),
             ("%VAGUE", self.list("vague_numbers").alternation()),
             ("%ORD", self.list("ordinals").alternation()),
             ("%UNIT1", unit1),
+            ("%UNITD", unit_d),
             ("%UNIT", units.alternation()),
             ("%SEASON", self.list("seasons").alternation()),
             ("%DAYPART", self.list("dayparts").alternation()),
@@ -223,7 +232,7 @@ pub struct Rule {
 }
 
 pub const NORM_FUNCTIONS: &[&str] = &[
-    "date", "weekday", "month", "offset", "duration", "set", "literal", "time", "decade", "century", "quarter",
+    "date", "weekday", "month", "offset", "literal_dct", "duration", "set", "literal", "time", "decade", "century", "quarter",
     "season", "daypart", "anaphoric",
 ];
 
