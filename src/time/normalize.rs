@@ -424,10 +424,6 @@ fn anaphoric(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
     let d = calendar::shift(base, &unit, k)?;
     let mut n = resolved(rule.kind, d, gran)?;
     n.sets_reference = None;
-    if let Some(part) = g(c, "unit").and_then(|u| part_code(ctx, u)) {
-        n.value = with_part(&n.value, &part);
-        n.kind = TimexType::Time;
-    }
     Some(n)
 }
 
@@ -478,7 +474,7 @@ fn duration(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
         }
     }
     // bare plural ("years") and "recent years" are vague
-    let n = if g(c, "num").is_none() && rule.n.is_none() && g(c, "dir").is_none() && is_plural(g(c, "unit")) { None } else { n };
+    let n = if g(c, "num").is_none() && rule.n.is_none() && is_plural(g(c, "unit")) { None } else { n };
     plain(TimexType::Duration, duration_value(n, &unit))
 }
 
@@ -561,7 +557,9 @@ fn time(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
         return None;
     }
     let zone = g(c, "zone").map(zone_suffix).unwrap_or("");
-    let clock = if m == 0 && g(c, "minute").is_none() && g(c, "part").is_some() {
+    let clock = if h == 24 {
+        "24".to_string()
+    } else if m == 0 && g(c, "minute").is_none() && g(c, "part").is_some() {
         format!("{h:02}:00")
     } else {
         format!("{h:02}:{m:02}")
@@ -736,7 +734,8 @@ fn season(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
     };
     let dir = g(c, "dir").map(|d| d.to_lowercase().split_whitespace().collect::<Vec<_>>().join(" "));
     let y = match dir.as_deref() {
-        Some(d) if d.ends_with("last") || d == "the past" || d == "this past" => {
+        Some(d) if d.ends_with("last") || d == "the past" => dct.year() - 1,
+        Some("this past") => {
             if season_month < dct.month() as i32 - 2 {
                 dct.year()
             } else {
