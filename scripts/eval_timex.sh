@@ -27,6 +27,28 @@ for f in sorted(os.listdir(sys.argv[1])):
 PY
   "$ROOT/target/release/entline" timeml "$TMP/input/$sub" --out "$TMP/system/$sub" "$@"
 done
+# every output must be well-formed XML whose text content equals the input's
+python3 - "$TMP/input" "$TMP/system" <<'PY'
+import os, sys
+import xml.dom.minidom
+def text(node):
+    return "".join(text(c) for c in node.childNodes) if node.childNodes else (node.data if node.nodeType in (3, 4) else "")
+bad = n = 0
+for root, _, files in os.walk(sys.argv[1]):
+    for f in files:
+        rel = os.path.relpath(os.path.join(root, f), sys.argv[1])
+        n += 1
+        try:
+            a = xml.dom.minidom.parse(os.path.join(root, f))
+            b = xml.dom.minidom.parse(os.path.join(sys.argv[2], rel))
+            if text(a.documentElement) != text(b.documentElement):
+                bad += 1
+                print(f"text differs: {rel}", file=sys.stderr)
+        except Exception as e:  # not well-formed, or missing
+            bad += 1
+            print(f"{rel}: {e}", file=sys.stderr)
+print(f"output check: {n - bad}/{n} files well-formed with unchanged text content")
+PY
 python3 "$ROOT/scripts/te3_scorer.py" "$DATA/evaluation-entities" "$TMP/gold" "$TMP/system" "${TE3_DEBUG:-0}" > "$TMP/score.txt"
 if [ -n "${TE3_KEEP:-}" ]; then rm -rf "$TE3_KEEP"; cp -r "$TMP" "$TE3_KEEP"; fi
 python3 - "$TMP/score.txt" <<'PY'

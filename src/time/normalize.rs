@@ -444,9 +444,9 @@ fn duration_value(n: Option<f64>, unit: &str) -> String {
     let q = n.map(fmt_num).unwrap_or_else(|| "X".into());
     match (unit, n) {
         // halves become whole numbers of a smaller unit
-        ("H", Some(v)) if v.fract() != 0.0 => format!("PT{}M", fmt_num(v * 60.0)),
-        ("D", Some(v)) if v.fract() != 0.0 => format!("PT{}H", fmt_num(v * 24.0)),
-        ("Y", Some(v)) if v.fract() != 0.0 && (v * 12.0).fract() == 0.0 => format!("P{}M", fmt_num(v * 12.0)),
+        ("H", Some(v)) if v < 1.0 => format!("PT{}M", fmt_num(v * 60.0)),
+        ("D", Some(v)) if v < 1.0 => format!("PT{}H", fmt_num(v * 24.0)),
+        ("Y", Some(v)) if v < 1.0 && (v * 12.0).fract() == 0.0 => format!("P{}M", fmt_num(v * 12.0)),
         ("DE", Some(v)) => format!("P{}Y", fmt_num(v * 10.0)),
         ("CE", Some(v)) => format!("P{}Y", fmt_num(v * 100.0)),
         ("ML", Some(v)) => format!("P{}Y", fmt_num(v * 1000.0)),

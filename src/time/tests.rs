@@ -19,6 +19,201 @@ const CASES: &[(&str, &str, &str, &str, &str)] = &[
     ("Trump said he extended the offer during a phone call last month.", "2025-05-05", "last month", "DATE", "2025-04"),
     ("Trump has prioritized this issue since retaking office in January.", "2025-05-05", "January", "DATE", "2025-01"),
     ("Notably, in February, Trump designated multiple cartels.", "2025-05-05", "February", "DATE", "2025-02"),
+    // general cases
+    ("The talks ended last week.", "2025-05-05", "last week", "DATE", "2025-W18"),
+    ("The talks resume next week.", "2025-05-05", "next week", "DATE", "2025-W20"),
+    ("Sales rose last year.", "2025-05-05", "last year", "DATE", "2024"),
+    ("Sales will rise next year.", "2025-05-05", "next year", "DATE", "2026"),
+    ("Profits fell this year.", "2025-05-05", "this year", "DATE", "2025"),
+    ("Profits fell this month.", "2025-05-05", "this month", "DATE", "2025-05"),
+    ("He will return next month.", "2025-05-05", "next month", "DATE", "2025-06"),
+    ("He arrived yesterday.", "2025-05-05", "yesterday", "DATE", "2025-05-04"),
+    ("He leaves tomorrow.", "2025-05-05", "tomorrow", "DATE", "2025-05-06"),
+    ("He spoke today.", "2025-05-05", "today", "DATE", "2025-05-05"),
+    ("He spoke late yesterday.", "2025-05-05", "late yesterday", "DATE", "2025-05-04"),
+    ("The deal closed two years ago.", "2025-05-05", "two years ago", "DATE", "2023"),
+    ("The deal closed three days ago.", "2025-05-05", "three days ago", "DATE", "2025-05-02"),
+    ("The deal closed a decade ago.", "2025-05-05", "a decade ago", "DATE", "201"),
+    ("The deal closed two months ago.", "2025-05-05", "two months ago", "DATE", "2025-03"),
+    ("The deal closed two weeks ago.", "2025-05-05", "two weeks ago", "DATE", "2025-W17"),
+    ("It will open three days later.", "2025-05-05", "three days later", "DATE", "2025-05-08"),
+    ("It opened several years ago.", "2025-05-05", "several years ago", "DATE", "PAST_REF"),
+    ("The strike lasted three days.", "2025-05-05", "three days", "DURATION", "P3D"),
+    ("The strike lasted two hours.", "2025-05-05", "two hours", "DURATION", "PT2H"),
+    ("The strike lasted 45 minutes.", "2025-05-05", "45 minutes", "DURATION", "PT45M"),
+    ("The strike lasted 30 seconds.", "2025-05-05", "30 seconds", "DURATION", "PT30S"),
+    ("The war lasted a decade.", "2025-05-05", "a decade", "DURATION", "P10Y"),
+    ("The war lasted two decades.", "2025-05-05", "two decades", "DURATION", "P20Y"),
+    ("The war lasted a century.", "2025-05-05", "a century", "DURATION", "P100Y"),
+    ("The contract runs five years.", "2025-05-05", "five years", "DURATION", "P5Y"),
+    ("It signed a 30-year lease.", "2025-05-05", "30-year", "DURATION", "P30Y"),
+    ("It signed a two-year deal.", "2025-05-05", "two-year", "DURATION", "P2Y"),
+    ("It took twenty four hours.", "2025-05-05", "twenty four hours", "DURATION", "PT24H"),
+    ("It took twenty-four hours.", "2025-05-05", "twenty-four hours", "DURATION", "PT24H"),
+    ("It took a few days.", "2025-05-05", "a few days", "DURATION", "PXD"),
+    ("It took several weeks.", "2025-05-05", "several weeks", "DURATION", "PXW"),
+    ("It took months.", "2025-05-05", "months", "DURATION", "PXM"),
+    ("It lasted the past three months.", "2025-05-05", "the past three months", "DURATION", "P3M"),
+    ("It will last the next two years.", "2025-05-05", "the next two years", "DURATION", "P2Y"),
+    ("It lasted half an hour.", "2025-05-05", "half an hour", "DURATION", "PT30M"),
+    ("It lasted a fortnight.", "2025-05-05", "a fortnight", "DURATION", "P2W"),
+    ("It lasted nearly two years.", "2025-05-05", "nearly two years", "DURATION", "P2Y"),
+    ("It lasted 2.5 years.", "2025-05-05", "2.5 years", "DURATION", "P2.5Y"),
+    ("Prices fell over the last few months.", "2025-05-05", "the last few months", "DATE", "PAST_REF"),
+    ("Prices will rise over the next few weeks.", "2025-05-05", "the next few weeks", "DATE", "FUTURE_REF"),
+    ("Prices are high now.", "2025-05-05", "now", "DATE", "PRESENT_REF"),
+    ("Prices are currently high.", "2025-05-05", "currently", "DATE", "PRESENT_REF"),
+    ("Prices rose recently.", "2025-05-05", "recently", "DATE", "PAST_REF"),
+    ("Prices may rise in the future.", "2025-05-05", "the future", "DATE", "FUTURE_REF"),
+    ("Prices may rise in the near future.", "2025-05-05", "the near future", "DATE", "FUTURE_REF"),
+    ("Prices have risen in recent years.", "2025-05-05", "recent years", "DATE", "PAST_REF"),
+    ("It was founded in 1998.", "2025-05-05", "1998", "DATE", "1998"),
+    ("It was founded in the 1990s.", "2025-05-05", "the 1990s", "DATE", "199"),
+    ("It was founded in the mid-1990s.", "2025-05-05", "the mid-1990s", "DATE", "199"),
+    ("It was founded in the early 1990s.", "2025-05-05", "the early 1990s", "DATE", "199"),
+    ("It was founded in the '90s.", "2025-05-05", "the '90s", "DATE", "199"),
+    ("It was founded in the nineties.", "2025-05-05", "the nineties", "DATE", "199"),
+    ("It was founded in the 20th century.", "2025-05-05", "the 20th century", "DATE", "19"),
+    ("It was founded in the nineteenth century.", "2025-05-05", "the nineteenth century", "DATE", "18"),
+    ("It was founded on March 6, 2008.", "2025-05-05", "March 6, 2008", "DATE", "2008-03-06"),
+    ("It was founded on March 06, 2008.", "2025-05-05", "March 06, 2008", "DATE", "2008-03-06"),
+    ("It was founded on Jan. 24, 2000.", "2025-05-05", "Jan. 24, 2000", "DATE", "2000-01-24"),
+    ("It was founded on Sept. 2, 1998.", "2025-05-05", "Sept. 2, 1998", "DATE", "1998-09-02"),
+    ("It was founded on 6 March 2008.", "2025-05-05", "6 March 2008", "DATE", "2008-03-06"),
+    ("It was founded on the 6th of March 2008.", "2025-05-05", "the 6th of March 2008", "DATE", "2008-03-06"),
+    ("It was founded on 2008-03-06.", "2025-05-05", "2008-03-06", "DATE", "2008-03-06"),
+    ("It was founded on 3/6/2008.", "2025-05-05", "3/6/2008", "DATE", "2008-03-06"),
+    ("It was founded in March 2008.", "2025-05-05", "March 2008", "DATE", "2008-03"),
+    ("It was founded in July of 1997.", "2025-05-05", "July of 1997", "DATE", "1997-07"),
+    ("It was founded in late 2008.", "2025-05-05", "late 2008", "DATE", "2008"),
+    ("It was founded at the end of 2008.", "2025-05-05", "the end of 2008", "DATE", "2008"),
+    ("It was founded in early March 2008.", "2025-05-05", "early March 2008", "DATE", "2008-03"),
+    ("It happened on Feb. 29, 2024.", "2025-05-05", "Feb. 29, 2024", "DATE", "2024-02-29"),
+    ("It happened on Dec. 31, 1999.", "2025-05-05", "Dec. 31, 1999", "DATE", "1999-12-31"),
+    ("It happened on May 1.", "2025-05-05", "May 1", "DATE", "2025-05-01"),
+    ("It happened on April 28.", "2025-05-05", "April 28", "DATE", "2025-04-28"),
+    ("It will happen on May 20.", "2025-05-05", "May 20", "DATE", "2025-05-20"),
+    ("It happened on Dec. 28.", "2025-01-03", "Dec. 28", "DATE", "2024-12-28"),
+    ("It will happen on Jan. 14.", "2024-12-30", "Jan. 14", "DATE", "2025-01-14"),
+    ("It happened in January.", "2025-05-05", "January", "DATE", "2025-01"),
+    ("It happened in December.", "2025-05-05", "December", "DATE", "2024-12"),
+    ("It happened in December.", "2025-01-20", "December", "DATE", "2024-12"),
+    ("It will happen in June.", "2025-05-05", "June", "DATE", "2025-06"),
+    ("It happened last February.", "2025-05-05", "last February", "DATE", "2025-02"),
+    ("It happened last June.", "2025-05-05", "last June", "DATE", "2024-06"),
+    ("It will happen next January.", "2025-05-05", "next January", "DATE", "2026-01"),
+    ("It happened in mid-November.", "2025-12-10", "mid-November", "DATE", "2025-11"),
+    ("It happened in late November.", "2025-12-10", "late November", "DATE", "2025-11"),
+    ("It happened in early September.", "2025-12-10", "early September", "DATE", "2025-09"),
+    ("He said Tuesday that prices rose.", "2025-05-08", "Tuesday", "DATE", "2025-05-06"),
+    ("He spoke on Sunday.", "2025-05-05", "Sunday", "DATE", "2025-05-04"),
+    ("He spoke Monday.", "2025-05-05", "Monday", "DATE", "2025-05-05"),
+    ("He will speak on Friday.", "2025-05-05", "Friday", "DATE", "2025-05-09"),
+    ("He spoke on Friday.", "2025-05-05", "Friday", "DATE", "2025-05-02"),
+    ("He spoke last Friday.", "2025-05-05", "last Friday", "DATE", "2025-05-02"),
+    ("He will speak next Tuesday.", "2025-05-05", "next Tuesday", "DATE", "2025-05-06"),
+    ("He will speak next Monday.", "2025-05-05", "next Monday", "DATE", "2025-05-12"),
+    ("He spoke Sunday night.", "2025-05-05", "Sunday night", "DATE", "2025-05-04"),
+    ("He spoke on Saturday morning.", "2025-05-05", "Saturday morning", "DATE", "2025-05-03"),
+    ("He spoke this morning.", "2025-05-05", "this morning", "TIME", "2025-05-05TMO"),
+    ("He spoke yesterday afternoon.", "2025-05-05", "yesterday afternoon", "TIME", "2025-05-04TAF"),
+    ("He will speak tomorrow evening.", "2025-05-05", "tomorrow evening", "TIME", "2025-05-06TEV"),
+    ("He will speak tonight.", "2025-05-05", "tonight", "TIME", "2025-05-05TNI"),
+    ("He spoke last night.", "2025-05-05", "last night", "TIME", "2025-05-04TNI"),
+    ("He spoke at 5 p.m.", "2025-05-05", "5 p.m.", "TIME", "2025-05-05T17:00"),
+    ("He spoke at 5:30 p.m. EDT.", "2025-05-05", "5:30 p.m. EDT", "TIME", "2025-05-05T17:30-04"),
+    ("He spoke at 10 a.m. EST.", "2025-05-05", "10 a.m. EST", "TIME", "2025-05-05T10:00-05"),
+    ("He spoke at 9:15 am.", "2025-05-05", "9:15 am", "TIME", "2025-05-05T09:15"),
+    ("He spoke at 12 p.m.", "2025-05-05", "12 p.m.", "TIME", "2025-05-05T12:00"),
+    ("He spoke at 12 a.m.", "2025-05-05", "12 a.m.", "TIME", "2025-05-05T00:00"),
+    ("He spoke at 14:30 GMT.", "2025-05-05", "14:30 GMT", "TIME", "2025-05-05T14:30Z"),
+    ("He spoke at noon.", "2025-05-05", "noon", "TIME", "2025-05-05T12:00"),
+    ("He spoke at midnight Friday.", "2025-05-05", "midnight Friday", "TIME", "2025-05-02T24"),
+    ("He spoke at noon Thursday.", "2025-05-09", "noon Thursday", "TIME", "2025-05-08T12:00"),
+    ("He spoke at 3 p.m. Friday.", "2025-05-05", "3 p.m. Friday", "TIME", "2025-05-02T15:00"),
+    ("It meets every week.", "2025-05-05", "every week", "SET", "P1W"),
+    ("It meets every day.", "2025-05-05", "every day", "SET", "P1D"),
+    ("It meets each year.", "2025-05-05", "each year", "SET", "P1Y"),
+    ("It meets every two weeks.", "2025-05-05", "every two weeks", "SET", "P2W"),
+    ("It meets every other month.", "2025-05-05", "every other month", "SET", "P2M"),
+    ("It meets daily.", "2025-05-05", "daily", "SET", "P1D"),
+    ("It meets weekly.", "2025-05-05", "weekly", "SET", "P1W"),
+    ("It meets monthly.", "2025-05-05", "monthly", "SET", "P1M"),
+    ("It meets hourly.", "2025-05-05", "hourly", "SET", "PT1H"),
+    ("It meets on Sundays.", "2025-05-05", "Sundays", "SET", "XXXX-WXX-7"),
+    ("It meets every Tuesday.", "2025-05-05", "every Tuesday", "SET", "XXXX-WXX-2"),
+    ("It meets Tuesday nights.", "2025-05-05", "Tuesday nights", "SET", "XXXX-WXX-2TNI"),
+    ("It meets each July.", "2025-05-05", "each July", "SET", "XXXX-07"),
+    ("It meets twice a year.", "2025-05-05", "twice a year", "SET", "P1Y"),
+    ("Profit rose in the third quarter.", "2025-05-05", "the third quarter", "DATE", "2025-Q3"),
+    ("Profit rose in the first quarter of 2024.", "2025-05-05", "the first quarter of 2024", "DATE", "2024-Q1"),
+    ("Profit rose in the fourth quarter of fiscal 2024.", "2025-05-05", "the fourth quarter of fiscal 2024", "DATE", "2024-Q4"),
+    ("Third-quarter profit rose.", "2025-05-05", "Third-quarter", "DATE", "2025-Q3"),
+    ("Profit rose in Q3.", "2025-05-05", "Q3", "DATE", "2025-Q3"),
+    ("Profit rose in Q3 2024.", "2025-05-05", "Q3 2024", "DATE", "2024-Q3"),
+    ("Profit rose last quarter.", "2025-05-05", "last quarter", "DATE", "2025-Q1"),
+    ("Profit will rise next quarter.", "2025-05-05", "next quarter", "DATE", "2025-Q3"),
+    ("Profit rose this quarter.", "2025-05-05", "this quarter", "DATE", "2025-Q2"),
+    ("Profit rose in 1989's third quarter.", "1989-10-26", "1989's third quarter", "DATE", "1989-Q3"),
+    ("Profit rose in fiscal 2024.", "2025-05-05", "fiscal 2024", "DATE", "2024"),
+    ("Profit rose in FY2024.", "2025-05-05", "FY2024", "DATE", "2024"),
+    ("Profit rose in the first half of 2024.", "2025-05-05", "the first half of 2024", "DATE", "2024-H1"),
+    ("Profit rose in the second half of 2024.", "2025-05-05", "the second half of 2024", "DATE", "2024-H2"),
+    ("It happened last summer.", "2025-05-05", "last summer", "DATE", "2024-SU"),
+    ("It will happen next spring.", "2025-05-05", "next spring", "DATE", "2026-SP"),
+    ("It happened this winter.", "2025-05-05", "this winter", "DATE", "2025-WI"),
+    ("It happened in the summer of 1998.", "2025-05-05", "the summer of 1998", "DATE", "1998-SU"),
+    ("It happened in spring 2020.", "2025-05-05", "spring 2020", "DATE", "2020-SP"),
+    ("It happened this weekend.", "2025-05-07", "this weekend", "DATE", "2025-W19-WE"),
+    ("It happened last weekend.", "2025-05-07", "last weekend", "DATE", "2025-W18-WE"),
+    ("It rises by year-end.", "2025-05-05", "year-end", "DATE", "2025-12-31"),
+    ("It rises by the end of the year.", "2025-05-05", "the end of the year", "DATE", "2025-12-31"),
+    ("It fell earlier this year.", "2025-05-05", "earlier this year", "DATE", "2025"),
+    ("It fell earlier this month.", "2025-05-05", "earlier this month", "DATE", "2025-05"),
+    ("It will fall later this month.", "2025-05-05", "later this month", "DATE", "2025-05"),
+    ("It will fall early next year.", "2025-05-05", "early next year", "DATE", "2026"),
+    ("It fell a year ago.", "2025-05-05", "a year ago", "DATE", "2024"),
+    ("It fell a year earlier.", "2025-05-05", "a year earlier", "DATE", "2024"),
+    ("It fell one week ago.", "2025-05-05", "one week ago", "DATE", "2025-W18"),
+    ("The year 2000 came.", "2025-05-05", "The year 2000", "DATE", "2000"),
+    ("It happened in 2019.", "2025-05-05", "2019", "DATE", "2019"),
+    ("It happened since 2019.", "2025-05-05", "2019", "DATE", "2019"),
+    ("It happened on Feb. 29.", "2025-03-01", "Feb. 29", "DATE", "2024-02-29"),
+    ("It happened last week.", "2025-01-01", "last week", "DATE", "2024-W52"),
+    ("It will happen next month.", "2024-12-15", "next month", "DATE", "2025-01"),
+    ("It happened last month.", "2025-01-10", "last month", "DATE", "2024-12"),
+    ("It happens this week.", "2021-01-01", "this week", "DATE", "2020-W53"),
+    ("It happened yesterday.", "2025-01-01", "yesterday", "DATE", "2024-12-31"),
+    ("It happened yesterday.", "2024-03-01", "yesterday", "DATE", "2024-02-29"),
+    ("It will happen tomorrow.", "2024-12-31", "tomorrow", "DATE", "2025-01-01"),
+    ("It happened last year.", "2025-01-01", "last year", "DATE", "2024"),
+    ("It happened in December.", "2025-01-02", "December", "DATE", "2024-12"),
+    ("It will happen in January.", "2024-12-20", "January", "DATE", "2025-01"),
+    ("It happened on Friday.", "2025-01-01", "Friday", "DATE", "2024-12-27"),
+    ("It happened last quarter.", "2025-01-15", "last quarter", "DATE", "2024-Q4"),
+    ("It happened two years ago.", "2024-02-29", "two years ago", "DATE", "2022"),
+    ("It happened 10 years ago.", "2025-05-05", "10 years ago", "DATE", "2015"),
+    ("It happened in the 1980s.", "2025-05-05", "the 1980s", "DATE", "198"),
+    ("It happened in the 2010s.", "2025-05-05", "the 2010s", "DATE", "201"),
+    ("It happened in the 21st century.", "2025-05-05", "the 21st century", "DATE", "20"),
+    ("It happened on Sunday, May 4, 2025.", "2025-05-05", "Sunday, May 4, 2025", "DATE", "2025-05-04"),
+    ("It happened on 4 May.", "2025-05-05", "4 May", "DATE", "2025-05-04"),
+    ("It happened on Nov. 3, 1998.", "2025-05-05", "Nov. 3, 1998", "DATE", "1998-11-03"),
+    ("It happened on 11/3/98.", "2025-05-05", "11/3/98", "DATE", "1998-11-03"),
+    ("It happened in Sept. 1998.", "2025-05-05", "Sept. 1998", "DATE", "1998-09"),
+    ("They met on Tuesday night.", "2025-05-08", "Tuesday night", "DATE", "2025-05-06"),
+    ("They spent 18 months there.", "2025-05-05", "18 months", "DURATION", "P18M"),
+    ("They spent 90 days there.", "2025-05-05", "90 days", "DURATION", "P90D"),
+    ("They spent 10-hour shifts.", "2025-05-05", "10-hour", "DURATION", "PT10H"),
+    ("They spent two weekends there.", "2025-05-05", "two weekends", "DURATION", "P2WE"),
+    ("They spent up to 180 days there.", "2025-05-05", "up to 180 days", "DURATION", "P180D"),
+    ("They spent more than three years there.", "2025-05-05", "more than three years", "DURATION", "P3Y"),
+    ("They spent a year there.", "2025-05-05", "a year", "DURATION", "P1Y"),
+    ("They spent a week there.", "2025-05-05", "a week", "DURATION", "P1W"),
+    ("They spent one day there.", "2025-05-05", "one day", "DURATION", "P1D"),
+    ("It is the best in a decade.", "2025-05-05", "a decade", "DURATION", "P10Y"),
+    ("It was the worst in decades.", "2025-05-05", "decades", "DURATION", "PXDE"),
+    ("It was the worst in years.", "2025-05-05", "years", "DURATION", "PXY"),
 ];
 
 #[test]
@@ -36,4 +231,48 @@ fn table() {
         }
     }
     assert!(failures.is_empty(), "{} of {} cases failed:\n{}", failures.len(), CASES.len(), failures.join("\n"));
+}
+
+#[test]
+fn without_dct_relative_values_stay_unresolved() {
+    let t = tagger();
+    let text = "He left yesterday and will return next week. The firm was founded on March 6, 2008. It met Sunday.";
+    let got = t.tag(text, None);
+    let find = |s: &str| got.iter().find(|x| x.text == s).unwrap_or_else(|| panic!("{s} missing: {got:?}"));
+    assert_eq!(find("yesterday").value, "XXXX-XX-XX");
+    assert!(find("yesterday").unresolved);
+    assert_eq!(find("next week").value, "XXXX-WXX");
+    assert_eq!(find("March 6, 2008").value, "2008-03-06");
+    assert!(!find("March 6, 2008").unresolved);
+    assert_eq!(find("Sunday").value, "XXXX-WXX-7");
+}
+
+#[test]
+fn narrative_reference_time_anchors_anaphora() {
+    let text = "The ship sailed on March 3, 1998. The next day it sank.";
+    let got = tagger().tag(text, Some(d("2025-05-05")));
+    let next = got.iter().find(|x| x.text == "The next day").expect("found");
+    assert_eq!(next.value, "1998-03-04");
+}
+
+/// The current date is read in exactly one place: `--doc-date today` in the CLI.
+#[test]
+fn clock_is_read_only_for_doc_date_today() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut hits = Vec::new();
+    for e in walkdir::WalkDir::new(&root).into_iter().filter_map(|e| e.ok()) {
+        if e.path().extension().is_some_and(|x| x == "rs") {
+            let src = std::fs::read_to_string(e.path()).expect("read");
+            for (i, line) in src.lines().enumerate() {
+                let code = line.split("//").next().unwrap_or("");
+                for needle in ["Local::now", "Utc::now", "SystemTime::now", "Local::today", "Utc::today"] {
+                    if code.contains(needle) && !code.contains("needle") && !code.contains("\"Local::now\"") {
+                        hits.push(format!("{}:{}: {}", e.path().display(), i + 1, line.trim()));
+                    }
+                }
+            }
+        }
+    }
+    assert_eq!(hits.len(), 1, "{hits:#?}");
+    assert!(hits[0].contains("main.rs"), "{hits:#?}");
 }
