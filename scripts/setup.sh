@@ -99,6 +99,6 @@ write_cargo_config
 export LIBTORCH="$LIBTORCH_DIR" LIBTORCH_CXX11_ABI=0
 if [ "$BUILD" = 1 ]; then
   cd "$ROOT"
-  log "cargo build --release (first build ≈ 10 min on 2 cores; later ones are incremental)"
+  [ -x "$ROOT/target/release/entline" ] || log "cargo build --release (first build ≈ 10 min on 2 cores; later ones are incremental)"
   cargo build --release --quiet --bin entline
 fi

@@ -63,6 +63,23 @@ fn tense_dir(t: Tense) -> i32 {
     }
 }
 
+/// "nineteen ninety-six" → 1996, "two thousand and five" → 2005, "nineteen hundred and forty" → 1940.
+fn spelled_year(vocab: &Vocab, s: &str) -> Option<i32> {
+    let s = s.to_lowercase().replace('-', " ");
+    let words: Vec<&str> = s.split_whitespace().filter(|w| *w != "and" && *w != "the" && *w != "year").collect();
+    if words.len() >= 2 && words[0] == "two" && words[1] == "thousand" {
+        let rest: i64 = words[2..].iter().map(|w| vocab.list("numbers").int(w)).sum::<Option<i64>>()?;
+        return Some(2000 + rest as i32);
+    }
+    let century = vocab.list("numbers").int(words.first()?)?;
+    let mut rest = &words[1..];
+    if rest.first() == Some(&"hundred") {
+        rest = &rest[1..];
+    }
+    let tail: i64 = rest.iter().map(|w| vocab.list("numbers").int(w)).sum::<Option<i64>>()?;
+    (century >= 10 && tail < 100).then_some((century * 100 + tail) as i32)
+}
+
 fn year_value(s: &str, dct: Option<NaiveDate>) -> Option<i32> {
     let digits: String = s.chars().filter(|c| c.is_ascii_digit()).collect();
     let y: i32 = digits.parse().ok()?;
@@ -123,6 +140,7 @@ pub fn normalize(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
         "century" => century(rule, c, ctx),
         "quarter" => quarter(rule, c, ctx),
         "season" => season(rule, c, ctx),
+        "holiday" => holiday(rule, c, ctx),
         _ => None,
     }?;
     if n.modifier.is_none() {
@@ -142,7 +160,8 @@ fn date(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
         None => None,
     };
     let year = match g(c, "year") {
-        Some(y) => Some(year_value(y, ctx.dct)?),
+        Some(y) if y.chars().any(|ch| ch.is_ascii_digit()) => Some(year_value(y, ctx.dct)?),
+        Some(y) => Some(spelled_year(ctx.vocab, y)?),
         None => None,
     };
     match (year, month, day) {
@@ -225,6 +244,15 @@ fn with_part(date_value: &str, code: &str) -> String {
 }
 
 fn weekday(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
+    if rule.unit.as_deref() == Some("WE") {
+        // "the weekend": the nearest one, past unless the clause is in the future tense
+        let Some(anchor) = ctx.dct else {
+            return unresolved(rule.kind, "XXXX-WXX-WE".into());
+        };
+        let dir = if ctx.tense == Tense::Future { 1 } else { -1 };
+        let sat = calendar::nearest_weekday(anchor, chrono::Weekday::Sat, dir, false);
+        return plain(rule.kind, format!("{}-WE", calendar::format(sat, Gran::Week)));
+    }
     let wd_n = ctx.vocab.list("weekdays").int(g(c, "weekday")?)?;
     let wd = calendar::weekday_from(wd_n)?;
     // "Sunday night" is annotated as the day (TimeBank/AQUAINT practice), so the part is dropped
@@ -264,6 +292,77 @@ fn weekday(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
         sets_reference: Some((d, Gran::Day)),
         unresolved: false,
     })
+}
+
+/// Date of a holiday in year `y` from its vocabulary code (see vocab.toml `[holidays]`).
+fn holiday_date(code: &str, y: i32) -> Option<NaiveDate> {
+    if let Some(off) = code.strip_prefix("easter") {
+        let off: i64 = if off.is_empty() { 0 } else { off.parse().ok()? };
+        return easter(y).and_then(|d| calendar::shift(d, "D", off));
+    }
+    if code == "election" {
+        let first_monday = calendar::nearest_weekday(NaiveDate::from_ymd_opt(y, 11, 1)?, chrono::Weekday::Mon, 1, false);
+        return calendar::shift(first_monday, "D", 1);
+    }
+    if let Some((m, rest)) = code.split_once('/') {
+        let (n, wd) = rest.split_once('/')?;
+        let (m, n, wd): (u32, i64, i64) = (m.parse().ok()?, n.parse().ok()?, wd.parse().ok()?);
+        let wd = calendar::weekday_from(wd)?;
+        return if n > 0 {
+            let first = calendar::nearest_weekday(NaiveDate::from_ymd_opt(y, m, 1)?, wd, 1, false);
+            calendar::shift(first, "W", n - 1)
+        } else {
+            let last_day = calendar::shift(NaiveDate::from_ymd_opt(y, m, 1)?, "M", 1)?.pred_opt()?;
+            Some(calendar::nearest_weekday(last_day, wd, -1, false))
+        };
+    }
+    let (m, d) = code.split_once('-')?;
+    NaiveDate::from_ymd_opt(y, m.parse().ok()?, d.parse().ok()?)
+}
+
+/// Western Easter Sunday (anonymous Gregorian algorithm).
+fn easter(y: i32) -> Option<NaiveDate> {
+    let a = y % 19;
+    let b = y / 100;
+    let c = y % 100;
+    let d = b / 4;
+    let e = b % 4;
+    let f = (b + 8) / 25;
+    let g = (b - f + 1) / 3;
+    let h = (19 * a + b - d - g + 15) % 30;
+    let i = c / 4;
+    let k = c % 4;
+    let l = (32 + 2 * e + 2 * i - h - k) % 7;
+    let m = (a + 11 * h + 22 * l) / 451;
+    let month = (h + l - 7 * m + 114) / 31;
+    let day = (h + l - 7 * m + 114) % 31 + 1;
+    NaiveDate::from_ymd_opt(y, month as u32, day as u32)
+}
+
+fn holiday(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
+    let code = ctx.vocab.list("holidays").str(g(c, "holiday")?)?;
+    if let Some(y) = g(c, "year") {
+        return resolved(rule.kind, holiday_date(&code, year_value(y, ctx.dct)?)?, Gran::Day);
+    }
+    let Some(anchor) = ctx.dct.or(ctx.reference.map(|r| r.0)) else {
+        let probe = holiday_date(&code, 2001).map(|d| d.format("XXXX-%m-%d").to_string());
+        return unresolved(rule.kind, probe.unwrap_or_else(|| "XXXX-XX-XX".into()));
+    };
+    let y = anchor.year();
+    let past = [y, y - 1].into_iter().filter_map(|yy| holiday_date(&code, yy)).find(|d| *d <= anchor)?;
+    let future = [y, y + 1].into_iter().filter_map(|yy| holiday_date(&code, yy)).find(|d| *d >= anchor)?;
+    let d = match direction(ctx.vocab, g(c, "dir")) {
+        Some(-1) => past,
+        Some(1) => future,
+        _ => {
+            if prefer_past(ctx.tense, (anchor - past).num_days(), (future - anchor).num_days()) {
+                past
+            } else {
+                future
+            }
+        }
+    };
+    resolved(rule.kind, d, Gran::Day)
 }
 
 fn month(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {

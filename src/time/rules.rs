@@ -53,7 +53,7 @@ impl WordList {
         let alts: Vec<String> = forms
             .iter()
             .map(|f| {
-                let mut e = regex::escape(f).replace(' ', r"\s+");
+                let mut e = regex::escape(f).replace(' ', r"\s+").replace('\'', "(?:'|’)");
                 if f.ends_with('.') {
                     // "Sept." must not be followed by a letter; "Sept" alone may be
                     e.push_str("?");
@@ -154,6 +154,7 @@ impl Vocab {
             ("%YEAR", "(?:1[0-9]\\d\\d|20\\d\\d)".to_string()),
             ("%DAY", "(?:3[01]|[12]\\d|0?[1-9])(?:st|nd|rd|th)?".to_string()),
             ("%DECADEW", self.list("decades").alternation()),
+            ("%HOLIDAY", self.list("holidays").alternation()),
         ]
     }
 
@@ -233,7 +234,7 @@ pub struct Rule {
 
 pub const NORM_FUNCTIONS: &[&str] = &[
     "date", "weekday", "month", "offset", "literal_dct", "duration", "set", "literal", "time", "decade", "century", "quarter",
-    "season", "daypart", "anaphoric",
+    "season", "daypart", "anaphoric", "holiday",
 ];
 
 pub fn compile(src: &str, origin: &str, vocab: &Vocab, first_priority: usize) -> Result<Vec<Rule>> {
