@@ -56,13 +56,6 @@ fn direction(vocab: &Vocab, s: Option<&str>) -> Option<i64> {
     })
 }
 
-fn tense_dir(t: Tense) -> i32 {
-    match t {
-        Tense::Future => 1,
-        _ => -1,
-    }
-}
-
 /// "nineteen ninety-six" → 1996, "two thousand and five" → 2005, "nineteen hundred and forty" → 1940.
 fn spelled_year(vocab: &Vocab, s: &str) -> Option<i32> {
     let s = s.to_lowercase().replace('-', " ");
@@ -218,6 +211,17 @@ fn prefer_past(tense: Tense, past: i64, future: i64) -> bool {
     }
 }
 
+/// The previous or next `wd` around the anchor, by [`prefer_past`].
+fn nearest_weekday_biased(anchor: NaiveDate, wd: chrono::Weekday, tense: Tense) -> NaiveDate {
+    let back = calendar::nearest_weekday(anchor, wd, -1, false);
+    let fwd = calendar::nearest_weekday(anchor, wd, 1, false);
+    if back == fwd || prefer_past(tense, (anchor - back).num_days(), (fwd - anchor).num_days()) {
+        back
+    } else {
+        fwd
+    }
+}
+
 /// The year that puts month/day closest to the anchor.
 fn nearest_year(anchor: NaiveDate, m: u32, d: u32) -> i32 {
     let y = anchor.year();
@@ -274,15 +278,7 @@ fn weekday(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
                 calendar::nearest_weekday(anchor, wd, 1, false)
             }
         }
-        _ => {
-            let back = calendar::nearest_weekday(anchor, wd, -1, false);
-            let fwd = calendar::nearest_weekday(anchor, wd, 1, false);
-            if back == fwd || prefer_past(ctx.tense, (anchor - back).num_days(), (fwd - anchor).num_days()) {
-                back
-            } else {
-                fwd
-            }
-        }
+        _ => nearest_weekday_biased(anchor, wd, ctx.tense),
     };
     let v = calendar::format(d, Gran::Day);
     Some(Norm {
@@ -674,11 +670,12 @@ fn time(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
             "tomorrow" => anchor.and_then(|a| calendar::shift(a, "D", 1)),
             _ => {
                 let wd = calendar::weekday_from(ctx.vocab.list("weekdays").int(w)?)?;
-                anchor.map(|a| calendar::nearest_weekday(a, wd, tense_dir(ctx.tense), false))
+                anchor.map(|a| nearest_weekday_biased(a, wd, ctx.tense))
             }
         }
     } else {
-        ctx.dct
+        // a clock time belongs to the day the narrative is about, else to the DCT
+        ctx.reference.filter(|r| r.1 == Gran::Day).map(|r| r.0).or(ctx.dct)
     };
     let _ = rule;
     match day {
