@@ -12,3 +12,4 @@ pub mod text;
 
 pub use error::{Error, Result};
 pub mod time;
+pub mod entities;

@@ -7,6 +7,7 @@
 //! narrative reference time (the last absolute date mentioned).
 
 pub mod calendar;
+pub mod dct;
 pub mod normalize;
 pub mod rules;
 pub mod tense;

@@ -1,0 +1,194 @@
+//! Document creation time (DCT): where a document's date comes from, in order of precedence:
+//! `--doc-date`, `--doc-dates FILE.csv` (path,date), the `<DCT>` of TimeML input, a date in the
+//! document's header or dateline, and only with `--date-from-mtime` the file's modification time.
+//! Without any of them the DCT stays unknown: relative expressions are left unresolved.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use once_cell::sync::Lazy;
+use regex::Regex;
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+
+/// Where a DCT came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DctSource {
+    Cli,
+    DocDates,
+    Timeml,
+    Header,
+    Html,
+    Mtime,
+    None,
+}
+
+impl DctSource {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            DctSource::Cli => "cli",
+            DctSource::DocDates => "doc_dates",
+            DctSource::Timeml => "timeml",
+            DctSource::Header => "header",
+            DctSource::Html => "html",
+            DctSource::Mtime => "mtime",
+            DctSource::None => "none",
+        }
+    }
+}
+
+/// A `--doc-dates` table: path → date. Paths are matched as given, then by file name.
+#[derive(Debug, Default, Clone)]
+pub struct DocDates {
+    by_path: HashMap<PathBuf, NaiveDate>,
+    by_name: HashMap<String, NaiveDate>,
+}
+
+impl DocDates {
+    pub fn load(path: &Path) -> Result<Self> {
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .trim(csv::Trim::All)
+            .from_path(path)
+            .map_err(|e| Error::input(path, e.to_string()))?;
+        let mut out = DocDates::default();
+        for (i, rec) in rdr.records().enumerate() {
+            let rec = rec.map_err(|e| Error::Parse { path: path.into(), line: i + 1, msg: e.to_string() })?;
+            let (Some(p), Some(d)) = (rec.get(0), rec.get(1)) else {
+                return Err(Error::Parse { path: path.into(), line: i + 1, msg: "expected path,date".into() });
+            };
+            let date = match parse_iso_date(d) {
+                Some(d) => d,
+                // a header row is allowed
+                None if i == 0 => continue,
+                None => {
+                    return Err(Error::Parse { path: path.into(), line: i + 1, msg: format!("invalid date {d:?} (YYYY-MM-DD)") })
+                }
+            };
+            out.by_path.insert(PathBuf::from(p), date);
+            if let Some(name) = Path::new(p).file_name() {
+                out.by_name.insert(name.to_string_lossy().into_owned(), date);
+            }
+        }
+        Ok(out)
+    }
+
+    pub fn get(&self, path: &Path) -> Option<NaiveDate> {
+        self.by_path
+            .get(path)
+            .or_else(|| path.file_name().and_then(|n| self.by_name.get(n.to_string_lossy().as_ref())))
+            .copied()
+    }
+}
+
+pub fn parse_iso_date(s: &str) -> Option<NaiveDate> {
+    let s = s.trim();
+    NaiveDate::parse_from_str(s.get(..10)?, "%Y-%m-%d").ok()
+}
+
+const MONTHS: &str = "January|February|March|April|May|June|July|August|September|October|November|December|Jan\\.?|Feb\\.?|Mar\\.?|Apr\\.?|Jun\\.?|Jul\\.?|Aug\\.?|Sept?\\.?|Oct\\.?|Nov\\.?|Dec\\.?";
+
+static HEADER_FULL: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(&format!(
+        r"(?x)
+        \b(?P<month>{MONTHS})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d\d)\b
+      | \b(?P<day2>\d{{1,2}})\s+(?P<month2>{MONTHS})\s+(?P<year2>(?:19|20)\d\d)\b
+      | \b(?P<iso>(?:19|20)\d\d-\d\d-\d\d)\b"
+    ))
+    .expect("static regex")
+});
+
+/// Dateline without a year: "WASHINGTON, May 5 (Reuters) -".
+static DATELINE: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(&format!(
+        r"^\s*[A-Z][A-Z .'-]{{2,}}(?:,\s*[A-Za-z .]+)?,\s*(?P<month>{MONTHS})\s+(?P<day>\d{{1,2}})\s*(?:\([^)]*\)\s*)?[-–—]"
+    ))
+    .expect("static regex")
+});
+
+static HTML_DATE: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(
+        r#"(?is)<meta[^>]+(?:property|name|itemprop)\s*=\s*["'](?:article:published_time|og:published_time|datePublished|pubdate|publishdate|date|dc\.date)["'][^>]*content\s*=\s*["'](?P<a>[^"']+)["']|<meta[^>]+content\s*=\s*["'](?P<b>[^"']+)["'][^>]*(?:property|name|itemprop)\s*=\s*["'](?:article:published_time|datePublished|pubdate|date)["']|<time[^>]+datetime\s*=\s*["'](?P<c>[^"']+)["']"#,
+    )
+    .expect("static regex")
+});
+
+fn month_num(m: &str) -> Option<u32> {
+    let m = m.trim_end_matches('.').to_lowercase();
+    let names = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+    names.iter().position(|n| m.starts_with(n)).map(|i| i as u32 + 1)
+}
+
+/// A full date in the first lines of a document (title, byline, "March 06, 2008" on its own line).
+pub fn from_header(text: &str) -> Option<NaiveDate> {
+    let head: String = text.lines().filter(|l| !l.trim().is_empty()).take(4).collect::<Vec<_>>().join("\n");
+    let head = &head[..head.len().min(600)];
+    for line in head.lines() {
+        // a header line is short, or starts with the date
+        if let Some(c) = HEADER_FULL.captures(line) {
+            let m = c.get(0)?;
+            if line.trim().len() > 120 && m.start() > 40 {
+                continue;
+            }
+            if let Some(iso) = c.name("iso") {
+                return parse_iso_date(iso.as_str());
+            }
+            let (mo, d, y) = match (c.name("month"), c.name("month2")) {
+                (Some(mo), _) => (mo, c.name("day")?, c.name("year")?),
+                (None, Some(mo)) => (mo, c.name("day2")?, c.name("year2")?),
+                _ => continue,
+            };
+            return NaiveDate::from_ymd_opt(y.as_str().parse().ok()?, month_num(mo.as_str())?, d.as_str().parse().ok()?);
+        }
+    }
+    None
+}
+
+/// A dateline with month and day but no year; needs a year from elsewhere (`year_hint`).
+pub fn from_dateline(text: &str, year_hint: Option<i32>) -> Option<NaiveDate> {
+    let c = DATELINE.captures(text.lines().find(|l| !l.trim().is_empty())?)?;
+    NaiveDate::from_ymd_opt(year_hint?, month_num(c.name("month")?.as_str())?, c.name("day")?.as_str().parse().ok()?)
+}
+
+/// `article:published_time`, `datePublished`, `<time datetime>` in HTML source.
+pub fn from_html(html: &str) -> Option<NaiveDate> {
+    let c = HTML_DATE.captures(html)?;
+    let v = c.name("a").or(c.name("b")).or(c.name("c"))?.as_str();
+    parse_iso_date(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn header_dates() {
+        assert_eq!(from_header("March 06, 2008\nThe senator said..."), Some(d("2008-03-06")));
+        assert_eq!(from_header("Title of story\nBy Jane Doe | 5 May 2025\n\nBody."), Some(d("2025-05-05")));
+        assert_eq!(from_header("Posted 2024-11-02 by admin\ntext"), Some(d("2024-11-02")));
+        assert_eq!(from_header("Nothing here.\nStill nothing."), None);
+    }
+
+    #[test]
+    fn datelines() {
+        assert_eq!(from_dateline("WASHINGTON, May 5 (Reuters) - The U.S. ...", Some(2025)), Some(d("2025-05-05")));
+        assert_eq!(from_dateline("NEW YORK, Aug. 7 — Stocks fell", Some(1998)), Some(d("1998-08-07")));
+        assert_eq!(from_dateline("WASHINGTON, May 5 (Reuters) - x", None), None);
+    }
+
+    #[test]
+    fn html_dates() {
+        let h = r#"<head><meta property="article:published_time" content="2025-05-05T10:00:00Z"></head>"#;
+        assert_eq!(from_html(h), Some(d("2025-05-05")));
+        assert_eq!(from_html(r#"<p><time datetime="2024-02-29">Feb 29</time></p>"#), Some(d("2024-02-29")));
+        assert_eq!(from_html("<p>no date</p>"), None);
+    }
+}
