@@ -13,3 +13,4 @@ pub mod text;
 pub use error::{Error, Result};
 pub mod time;
 pub mod entities;
+pub mod timeline;

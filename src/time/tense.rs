@@ -41,36 +41,75 @@ fn is_past_word(w: &str) -> bool {
     w.len() > 4 && w.ends_with("ed") && !NOT_PAST_ED.contains(&w) && w.chars().all(|c| c.is_ascii_lowercase())
 }
 
-/// Tense of `sentence` as seen from byte offset `pos` (the temporal expression) inside it.
-/// `skip` is the byte range of the expression itself, whose words are not cues.
+/// Words of a sentence with byte spans, lower-cased, apostrophes folded.
+fn words(sentence: &str) -> impl Iterator<Item = (usize, usize, String)> + '_ {
+    static WORD: once_cell::sync::Lazy<regex::Regex> =
+        once_cell::sync::Lazy::new(|| regex::Regex::new(r"[\p{L}\p{N}](?:[\p{L}\p{N}'’-]*[\p{L}\p{N}])?").expect("static regex"));
+    WORD.find_iter(sentence).map(|m| (m.start(), m.end(), m.as_str().to_lowercase().replace('\u{2019}', "'")))
+}
+
+/// Distance of a cue at `start..end` from the expression at `skip`, in words; cues after the
+/// expression, and cues across clause punctuation, count more (they rarely govern it).
+fn distance(sentence: &str, start: usize, end: usize, skip: &std::ops::Range<usize>) -> Option<usize> {
+    if start < skip.end.max(skip.start + 1) && end > skip.start {
+        return None;
+    }
+    let (gap, after) = if end <= skip.start { (&sentence[end..skip.start], false) } else { (&sentence[skip.end..start], true) };
+    let n_words = words(gap).count();
+    let n_punct = gap.chars().filter(|c| matches!(c, ',' | ';' | ':' | '\u{2014}' | '\u{2013}' | '(' | ')')).count();
+    Some(n_words + 5 * n_punct + if after { 3 } else { 0 })
+}
+
+/// Tense of `sentence` as seen from the temporal expression at byte range `skip` inside it.
 pub fn tense_at(sentence: &str, skip: std::ops::Range<usize>) -> Tense {
     let mut best: Option<(usize, Tense)> = None;
-    let mut pos = 0usize;
-    for raw in sentence.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ':' | '"' | '(' | ')')) {
-        let start = pos;
-        pos += raw.len() + 1;
-        if raw.is_empty() || (start >= skip.start && start < skip.end) {
-            continue;
-        }
-        let w = raw.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'').to_lowercase().replace('\u{2019}', "'");
+    for (start, end, w) in words(sentence) {
         let w = w.as_str();
         let t = if w.ends_with("'ll") || FUTURE.contains(&w) {
             Tense::Future
         } else if is_past_word(w) {
             Tense::Past
-        } else if PRESENT.contains(&w) || w.ends_with("'s") && false {
+        } else if PRESENT.contains(&w) {
             Tense::Present
         } else {
             continue;
         };
-        let dist = if start < skip.start { skip.start - start } else { start.saturating_sub(skip.end) };
-        // cues before the expression count a little more (they usually govern it)
-        let dist = if start < skip.start { dist } else { dist + 8 };
+        let Some(dist) = distance(sentence, start, end, &skip) else { continue };
         if best.is_none_or(|(d, _)| dist < d) {
             best = Some((dist, t));
         }
     }
     best.map(|(_, t)| t).unwrap_or(Tense::Unknown)
+}
+
+/// Auxiliaries and words that are tense cues but not event triggers.
+const NOT_TRIGGERS: &[&str] = &[
+    "was", "were", "had", "did", "is", "are", "am", "has", "have", "does", "do", "will", "shall", "would",
+    "ago", "earlier", "last", "yesterday", "next", "wasn't", "weren't", "didn't", "hadn't", "going", "due",
+    "upcoming", "set", "planned", "scheduled", "expected",
+];
+
+/// Finite verbs in the present tense that commonly govern dates in news.
+const PRESENT_VERBS: &[&str] = &[
+    "says", "tells", "announces", "plans", "expects", "meets", "visits", "signs", "opens", "closes", "launches",
+    "begins", "ends", "starts", "takes", "makes", "holds", "reports", "confirms", "denies", "warns", "vows",
+];
+
+/// Byte span of the verb nearest to the expression at `skip` (past-tense and -ed forms, common
+/// irregular pasts, present-tense reporting verbs), auxiliaries excluded.
+pub fn nearest_verb(sentence: &str, skip: std::ops::Range<usize>) -> Option<(usize, usize)> {
+    let mut best: Option<(usize, (usize, usize))> = None;
+    for (start, end, w) in words(sentence) {
+        let w = w.as_str();
+        if NOT_TRIGGERS.contains(&w) || !(is_past_word(w) || PRESENT_VERBS.contains(&w)) {
+            continue;
+        }
+        let Some(dist) = distance(sentence, start, end, &skip) else { continue };
+        if best.is_none_or(|(d, _)| dist < d) {
+            best = Some((dist, (start, end)));
+        }
+    }
+    best.map(|(_, span)| span)
 }
 
 #[cfg(test)]
