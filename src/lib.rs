@@ -14,3 +14,4 @@ pub use error::{Error, Result};
 pub mod time;
 pub mod entities;
 pub mod timeline;
+pub mod pipeline;

@@ -8,13 +8,12 @@ use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 use rayon::prelude::*;
 
-use entline::export::MentionsWriter;
 use entline::input::{self, Found};
-use entline::ner::{self, Ner, NerOptions, WordDoc};
+use entline::ner::{self, Ner, NerOptions};
 
 const EXAMPLES: &str = "\
 Examples:
-  entline extract seeds/ --out out/          # entities of every .txt/.md file under seeds/
+  entline extract seeds/ --doc-date 2025-05-05 --out out/   # timeline of every document under seeds/
   entline extract a.txt b.txt --out out/ --model models/entline-ner-minilm
   entline tag-conll eng.testa > tagged.txt   # CoNLL-2003 file with a predicted IOB2 column
   scripts/eval_conll.sh ../shared/data/conll2003/eng.testa
@@ -30,10 +29,11 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Cmd {
-    /// Find entities in documents (files or folders, walked recursively) and write DIR/mentions.csv.
-    #[command(after_help = "Example:\n  entline extract seeds/ --out out/")]
+    /// Build the event timeline of documents (files or folders, walked recursively): writes
+    /// events.csv, entities.csv, mentions.csv, timexes.csv and documents.csv into DIR.
+    #[command(after_help = "Examples:\n  entline extract seeds/ --doc-date 2025-05-05 --out out/\n  entline extract news/ --doc-dates dates.csv --format csv,jsonl,timelinejs --excel --out out/")]
     Extract {
-        /// Input files or folders (.txt, .md, .text, .markdown when walking folders).
+        /// Input files or folders (.txt .md .html .tml inside folders; any file named explicitly).
         #[arg(required = true)]
         paths: Vec<PathBuf>,
         /// Output folder (created if needed).
@@ -41,6 +41,29 @@ enum Cmd {
         out: PathBuf,
         #[command(flatten)]
         model: ModelArgs,
+        #[command(flatten)]
+        date: DateArgs,
+        /// CSV file of path,date lines giving each document's date (paths as given, or file names).
+        #[arg(long, value_name = "FILE")]
+        doc_dates: Option<PathBuf>,
+        /// Use a file's modification time as its date when nothing better is found.
+        #[arg(long)]
+        date_from_mtime: bool,
+        /// Also list sentences with entities but no date of their own, anchored to the DCT.
+        #[arg(long)]
+        undated: bool,
+        /// Count demonyms ("Mexican") as mentions of their place in entities.csv.
+        #[arg(long)]
+        count_demonyms: bool,
+        /// Output formats, comma-separated: csv, jsonl, timelinejs.
+        #[arg(long, value_delimiter = ',', default_value = "csv")]
+        format: Vec<entline::pipeline::Format>,
+        /// Excel-friendly CSV: UTF-8 BOM and CRLF line ends.
+        #[arg(long)]
+        excel: bool,
+        /// Do not guard cells starting with = + - @ against formula injection.
+        #[arg(long)]
+        raw_csv: bool,
         /// Print nothing but errors.
         #[arg(long, short)]
         quiet: bool,
@@ -116,16 +139,30 @@ impl ModelArgs {
 /// Documents read and tagged together (batches span documents; memory stays bounded).
 const DOCS_PER_GROUP: usize = 64;
 
-fn extract(paths: &[PathBuf], out: &PathBuf, model: &ModelArgs, quiet: bool) -> entline::Result<ExitCode> {
-    let found = input::collect(paths);
-    let mut failed = 0usize;
+#[allow(clippy::too_many_arguments)]
+fn extract(
+    paths: &[PathBuf],
+    out: &std::path::Path,
+    model: &ModelArgs,
+    date: &DateArgs,
+    doc_dates: Option<&std::path::Path>,
+    date_from_mtime: bool,
+    undated: bool,
+    count_demonyms: bool,
+    formats: &[entline::pipeline::Format],
+    excel: bool,
+    raw_csv: bool,
+    quiet: bool,
+) -> entline::Result<ExitCode> {
+    let doc_dates = doc_dates.map(entline::time::dct::DocDates::load).transpose()?;
     let mut files = Vec::new();
-    for f in found {
+    let mut problems = Vec::new();
+    for f in input::collect(paths) {
         match f {
             Found::File(p) => files.push(p),
             Found::Problem(p, msg) => {
                 eprintln!("entline: {}: {msg}", p.display());
-                failed += 1;
+                problems.push((p, msg));
             }
         }
     }
@@ -134,44 +171,32 @@ fn extract(paths: &[PathBuf], out: &PathBuf, model: &ModelArgs, quiet: bool) -> 
         return Ok(ExitCode::from(1));
     }
     let ner = model.load()?;
-    std::fs::create_dir_all(out).map_err(|e| entline::Error::io(out, e))?;
-    let mut writer = MentionsWriter::create(&out.join("mentions.csv"))?;
-    writer.header()?;
-    let (mut ok, mut n_mentions) = (0usize, 0usize);
-    for group in files.chunks(DOCS_PER_GROUP) {
-        let docs: Vec<_> = group.par_iter().map(|p| input::read(p)).collect();
-        let mut good = Vec::new();
-        for d in docs {
-            match d {
-                Ok(doc) => {
-                    if let Some(w) = &doc.warning {
-                        eprintln!("entline: warning: {}: {w}", doc.path.display());
-                    }
-                    good.push(doc);
-                }
-                Err(e) => {
-                    eprintln!("entline: {e}");
-                    failed += 1;
-                }
-            }
-        }
-        let wdocs: Vec<WordDoc> = good.par_iter().map(|d| WordDoc::from_text(&d.text)).collect();
-        let mentions = ner.extract(&wdocs)?;
-        for (d, m) in good.iter().zip(&mentions) {
-            writer.write_doc(&d.path.to_string_lossy(), &d.text, m)?;
-            n_mentions += m.len();
-            ok += 1;
-        }
-    }
-    writer.finish()?;
+    let tagger = entline::time::TimeTagger::new()?;
+    let opts = entline::pipeline::Options {
+        out: out.to_path_buf(),
+        doc_date: date.doc_date,
+        doc_dates,
+        date_from_mtime,
+        undated,
+        count_demonyms,
+        formats: if formats.is_empty() { vec![entline::pipeline::Format::Csv] } else { formats.to_vec() },
+        style: entline::export::CsvStyle { excel, raw: raw_csv },
+        group_size: DOCS_PER_GROUP,
+    };
+    let s = entline::pipeline::run(&ner, &tagger, &files, problems, &opts, |_| {})?;
     if !quiet {
         eprintln!(
-            "entline: {ok} document(s), {n_mentions} mention(s){} → {}",
-            if failed > 0 { format!(", {failed} failed") } else { String::new() },
-            out.join("mentions.csv").display()
+            "entline: {} document(s), {} mention(s), {} entities, {} time expressions, {} events{} → {}",
+            s.documents,
+            s.mentions,
+            s.entities,
+            s.timexes,
+            s.events,
+            if s.failed > 0 { format!(", {} failed", s.failed) } else { String::new() },
+            out.display()
         );
     }
-    Ok(if failed == 0 { ExitCode::SUCCESS } else if ok > 0 { ExitCode::from(2) } else { ExitCode::from(1) })
+    Ok(if s.failed == 0 { ExitCode::SUCCESS } else if s.documents > 0 { ExitCode::from(2) } else { ExitCode::from(1) })
 }
 
 fn timeml(inputs: &[PathBuf], out: &PathBuf, date: &DateArgs, rules: &[PathBuf]) -> entline::Result<ExitCode> {
@@ -224,7 +249,33 @@ fn timeml(inputs: &[PathBuf], out: &PathBuf, date: &DateArgs, rules: &[PathBuf])
 
 fn run(cli: Cli) -> entline::Result<ExitCode> {
     match cli.cmd {
-        Cmd::Extract { paths, out, model, quiet } => extract(&paths, &out, &model, quiet),
+        Cmd::Extract {
+            paths,
+            out,
+            model,
+            date,
+            doc_dates,
+            date_from_mtime,
+            undated,
+            count_demonyms,
+            format,
+            excel,
+            raw_csv,
+            quiet,
+        } => extract(
+            &paths,
+            &out,
+            &model,
+            &date,
+            doc_dates.as_deref(),
+            date_from_mtime,
+            undated,
+            count_demonyms,
+            &format,
+            excel,
+            raw_csv,
+            quiet,
+        ),
         Cmd::Timeml { inputs, out, date, rules } => timeml(&inputs, &out, &date, &rules),
         Cmd::TagConll { file, model } => {
             let ner = model.load()?;

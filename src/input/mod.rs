@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 
 /// File extensions read as text documents when a folder is walked.
-pub const TEXT_EXTENSIONS: &[&str] = &["txt", "text", "md", "markdown"];
+pub const TEXT_EXTENSIONS: &[&str] = &["txt", "text", "md", "markdown", "html", "htm", "xhtml", "tml", "te3input"];
 
 /// One input file found by [`collect`], or a problem met while walking.
 #[derive(Debug)]
