@@ -55,6 +55,9 @@ enum Cmd {
         /// Count demonyms ("Mexican") as mentions of their place in entities.csv.
         #[arg(long)]
         count_demonyms: bool,
+        /// Drop entity mentions whose confidence is below this (0 keeps everything).
+        #[arg(long, default_value_t = 0.5)]
+        min_score: f32,
         /// Output formats, comma-separated: csv, jsonl, timelinejs.
         #[arg(long, value_delimiter = ',', default_value = "csv")]
         format: Vec<entline::pipeline::Format>,
@@ -149,6 +152,7 @@ fn extract(
     date_from_mtime: bool,
     undated: bool,
     count_demonyms: bool,
+    min_score: f32,
     formats: &[entline::pipeline::Format],
     excel: bool,
     raw_csv: bool,
@@ -179,6 +183,7 @@ fn extract(
         date_from_mtime,
         undated,
         count_demonyms,
+        min_score,
         formats: if formats.is_empty() { vec![entline::pipeline::Format::Csv] } else { formats.to_vec() },
         style: entline::export::CsvStyle { excel, raw: raw_csv },
         group_size: DOCS_PER_GROUP,
@@ -258,6 +263,7 @@ fn run(cli: Cli) -> entline::Result<ExitCode> {
             date_from_mtime,
             undated,
             count_demonyms,
+            min_score,
             format,
             excel,
             raw_csv,
@@ -271,6 +277,7 @@ fn run(cli: Cli) -> entline::Result<ExitCode> {
             date_from_mtime,
             undated,
             count_demonyms,
+            min_score,
             &format,
             excel,
             raw_csv,

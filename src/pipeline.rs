@@ -34,6 +34,8 @@ pub struct Options {
     pub date_from_mtime: bool,
     pub undated: bool,
     pub count_demonyms: bool,
+    /// Mentions with a lower confidence are dropped.
+    pub min_score: f32,
     pub formats: Vec<Format>,
     pub style: CsvStyle,
     /// Documents read and tagged together (NER batches span them).
@@ -200,7 +202,10 @@ pub fn run(
             }
         }
         let wdocs: Vec<WordDoc> = ok.par_iter().map(|(_, t, _, _)| WordDoc::from_text(t)).collect();
-        let mentions = ner.extract(&wdocs)?;
+        let mut mentions = ner.extract(&wdocs)?;
+        for m in &mut mentions {
+            m.retain(|x| x.score >= opts.min_score);
+        }
         // sentence spans (byte offsets); NER sentence indices refer to this list
         let spans: Vec<Vec<(usize, usize)>> = wdocs
             .iter()
