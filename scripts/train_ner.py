@@ -257,6 +257,7 @@ def main():
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--threads", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--fp16-export", action="store_true", default=True)
+    ap.add_argument("--pack-lengths", default="", help="comma-separated packing lengths sampled per document after epoch 1 (default 64,96,MAX,MAX)")
     ap.add_argument("--limit-docs", type=int, default=0, help="debug: train on the first N documents")
     args = ap.parse_args()
 
@@ -283,11 +284,14 @@ def main():
         dev_docs = dev_docs[:max(1, args.limit_docs // 4)]
     print(f"train docs {len(train_docs)}, dev docs {len(dev_docs)}", flush=True)
 
+    lengths = [int(x) for x in args.pack_lengths.split(",")] if args.pack_lengths else [64, 96, args.max_len, args.max_len]
+
     def epoch_examples(ep):
-        # vary the packing length per epoch (data augmentation: different context cuts)
+        # vary the packing length per document and epoch (data augmentation: different context
+        # cuts, so the model is robust to the window lengths met at inference)
         ex = []
         for d in train_docs:
-            L = args.max_len if ep == 0 else rng.choice([64, 96, args.max_len, args.max_len])
+            L = args.max_len if ep == 0 else rng.choice(lengths)
             ex.extend(chunk_to_example(tok, ch, label2id) for ch in pack_doc(enc, d, L))
         return ex
 

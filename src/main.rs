@@ -187,6 +187,7 @@ fn extract(
         formats: if formats.is_empty() { vec![entline::pipeline::Format::Csv] } else { formats.to_vec() },
         style: entline::export::CsvStyle { excel, raw: raw_csv },
         group_size: DOCS_PER_GROUP,
+        warnings: !quiet,
     };
     let s = entline::pipeline::run(&ner, &tagger, &files, problems, &opts, |_| {})?;
     if !quiet {

@@ -40,6 +40,8 @@ pub struct Options {
     pub style: CsvStyle,
     /// Documents read and tagged together (NER batches span them).
     pub group_size: usize,
+    /// Print warnings (legacy encodings, missing document dates) on stderr.
+    pub warnings: bool,
 }
 
 /// A processed document.
@@ -190,7 +192,7 @@ pub fn run(
         for (p, r) in loaded {
             match r {
                 Ok((text, dct, src, warning)) => {
-                    if let Some(w) = warning {
+                    if let (Some(w), true) = (warning, opts.warnings) {
                         eprintln!("entline: warning: {}: {w}", p.display());
                     }
                     ok.push((p, text, dct, src));
@@ -214,7 +216,7 @@ pub fn run(
         drop(wdocs);
         let timexes: Vec<Vec<Timex>> = ok.par_iter().map(|(_, t, d, _)| tagger.tag(t, *d)).collect();
         for ((((p, text, dct, src), sentences), m), tx) in ok.into_iter().zip(spans).zip(mentions).zip(timexes) {
-            if dct.is_none() && tx.iter().any(|t| t.unresolved) {
+            if opts.warnings && dct.is_none() && tx.iter().any(|t| t.unresolved) {
                 eprintln!("entline: warning: {}: no document date; relative dates left unresolved (use --doc-date)", p.display());
             }
             let timex_sentence = tx.iter().map(|t| sentence_of(&sentences, t.start)).collect();
