@@ -239,6 +239,18 @@ struct Cluster {
     first_start: usize,
 }
 
+fn push_cluster(clusters: &mut Vec<Cluster>, kind: &str, name: &str, doc: usize, start: usize) -> usize {
+    clusters.push(Cluster {
+        kind: kind.to_string(),
+        forms: Vec::new(),
+        canonical: name.to_string(),
+        mentions: Vec::new(),
+        doc,
+        first_start: start,
+    });
+    clusters.len() - 1
+}
+
 fn is_person_full(name: &str) -> bool {
     name.split_whitespace().count() >= 2
 }
@@ -344,15 +356,7 @@ pub fn normalize(res: &Resources, mentions: &[MentionIn<'_>], acronyms: &[HashMa
             let c = match target {
                 Some(c) => c,
                 None => {
-                    clusters.push(Cluster {
-                        kind: kind.clone(),
-                        forms: Vec::new(),
-                        canonical: cleaned.clone(),
-                        mentions: Vec::new(),
-                        doc,
-                        first_start: mentions[i].start,
-                    });
-                    let c = clusters.len() - 1;
+                    let c = push_cluster(&mut clusters, &kind, &cleaned, doc, mentions[i].start);
                     if kind == "PER" {
                         persons.push(c);
                     }
@@ -375,15 +379,7 @@ pub fn normalize(res: &Resources, mentions: &[MentionIn<'_>], acronyms: &[HashMa
             let c = match local.get(&key) {
                 Some(&c) => c,
                 None => {
-                    clusters.push(Cluster {
-                        kind: "LOC".into(),
-                        forms: Vec::new(),
-                        canonical: place.clone(),
-                        mentions: Vec::new(),
-                        doc,
-                        first_start: mentions[i].start,
-                    });
-                    let c = clusters.len() - 1;
+                    let c = push_cluster(&mut clusters, "LOC", &place, doc, mentions[i].start);
                     local.insert(key, c);
                     c
                 }

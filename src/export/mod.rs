@@ -62,14 +62,19 @@ pub fn write_atomic(path: &Path, write: impl FnOnce(&mut dyn Write) -> Result<()
     std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
 }
 
+/// A CSV writer in the given style (BOM and CRLF for Excel).
+fn csv_writer<'a>(w: &'a mut dyn Write, path: &Path, style: CsvStyle) -> Result<csv::Writer<&'a mut dyn Write>> {
+    if style.excel {
+        w.write_all(b"\xEF\xBB\xBF").map_err(|e| Error::io(path, e))?;
+    }
+    let term = if style.excel { csv::Terminator::CRLF } else { csv::Terminator::Any(b'\n') };
+    Ok(csv::WriterBuilder::new().terminator(term).from_writer(w))
+}
+
 /// Write records as CSV with the given header (the field names of `T`).
 pub fn write_csv<T: Serialize>(path: &Path, header: &[&str], rows: &[T], style: CsvStyle) -> Result<()> {
     write_atomic(path, |w| {
-        if style.excel {
-            w.write_all(b"\xEF\xBB\xBF").map_err(|e| Error::io(path, e))?;
-        }
-        let term = if style.excel { csv::Terminator::CRLF } else { csv::Terminator::Any(b'\n') };
-        let mut cw = csv::WriterBuilder::new().terminator(term).from_writer(w);
+        let mut cw = csv_writer(w, path, style)?;
         let err = |e: csv::Error| Error::input(path, e.to_string());
         cw.write_record(header).map_err(err)?;
         for r in rows {
@@ -174,11 +179,7 @@ pub fn html_escape(s: &str) -> String {
 /// Write the TimelineJS3 sheet.
 pub fn write_timelinejs(path: &Path, events: &[Event], style: CsvStyle) -> Result<()> {
     write_atomic(path, |w| {
-        if style.excel {
-            w.write_all(b"\xEF\xBB\xBF").map_err(|e| Error::io(path, e))?;
-        }
-        let term = if style.excel { csv::Terminator::CRLF } else { csv::Terminator::Any(b'\n') };
-        let mut cw = csv::WriterBuilder::new().terminator(term).from_writer(w);
+        let mut cw = csv_writer(w, path, style)?;
         let err = |e: csv::Error| Error::input(path, e.to_string());
         cw.write_record(TIMELINEJS_HEADER).map_err(err)?;
         for r in timelinejs_rows(events) {
