@@ -367,6 +367,7 @@ def main():
         "base": str(base.name), "epochs": args.epochs, "best_epoch": best_epoch, "lr": args.lr,
         "batch": args.batch, "max_len": args.max_len, "warmup": args.warmup, "seed": args.seed,
         "threads": args.threads, "train_seconds": round(time.time() - t0), "history": history,
+        "pack_lengths": ", ".join(str(x) for x in lengths),
         "testa": {k: {"precision": round(v[0], 2), "recall": round(v[1], 2), "f1": round(v[2], 2)}
                   for k, v in best_res.items()},
         "torch": torch.__version__,
