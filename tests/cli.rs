@@ -124,7 +124,7 @@ fn long_document_entities_across_window_edges() {
     std::fs::write(&doc, &text).unwrap();
     for max_len in ["48", "96", "512"] {
         let out_dir = tmp.path().join(format!("out{max_len}"));
-        let out = run(&["extract", doc.to_str().unwrap(), "--out", out_dir.to_str().unwrap(), "--max-len", max_len, "--batch-size", "7"]);
+        let out = run(&["extract", doc.to_str().unwrap(), "--out", out_dir.to_str().unwrap(), "--max-len", max_len, "--batch-size", "7", "--min-score", "0"]);
         assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
         let rows = read_csv(&out_dir.join("mentions.csv"));
         let mut per = 0;
