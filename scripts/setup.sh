@@ -38,7 +38,6 @@ fetch_libtorch() {
     return 0
   fi
   command -v python3 >/dev/null || { log "python3 (with pip) is required to fetch the torch wheel"; exit 1; }
-  command -v unzip >/dev/null || { log "unzip is required"; exit 1; }
   local dl="$CACHE/wheels"
   mkdir -p "$dl"
   local torch_whl="$dl/torch-$TORCH_VERSION-cp311-cp311-manylinux1_x86_64.whl"
@@ -57,15 +56,26 @@ fetch_libtorch() {
   rm -rf "$tmp"
   mkdir -p "$tmp/lib"
   log "unpacking libtorch into $LIBTORCH_DIR"
-  unzip -q "$torch_whl" 'torch/include/*' 'torch/lib/libtorch_cpu.so' 'torch/lib/libc10.so' \
-    'torch/lib/libgomp-*.so.1' -d "$tmp/wheel"
-  mv "$tmp/wheel/torch/include" "$tmp/include"
-  mv "$tmp/wheel/torch/lib/"* "$tmp/lib/"
-  unzip -q -j "$(ls "$dl"/nvidia_cuda_runtime_cu12-$CUDA_WHEEL_VERSION-*.whl | head -n1)" \
-    'nvidia/cuda_runtime/lib/libcudart.so.12' -d "$tmp/lib"
-  unzip -q -j "$(ls "$dl"/nvidia_cuda_cupti_cu12-$CUDA_WHEEL_VERSION-*.whl | head -n1)" \
-    'nvidia/cuda_cupti/lib/libcupti.so.12' -d "$tmp/lib"
-  rm -rf "$tmp/wheel"
+  # wheels are zip files; Python's zipfile avoids depending on unzip
+  python3 - "$torch_whl" "$tmp" \
+    "$(ls "$dl"/nvidia_cuda_runtime_cu12-$CUDA_WHEEL_VERSION-*.whl | head -n1)" \
+    "$(ls "$dl"/nvidia_cuda_cupti_cu12-$CUDA_WHEEL_VERSION-*.whl | head -n1)" <<'PY'
+import fnmatch, os, shutil, sys, zipfile
+torch_whl, dest, cudart_whl, cupti_whl = sys.argv[1:5]
+def take(whl, patterns, strip):
+    with zipfile.ZipFile(whl) as z:
+        for name in z.namelist():
+            if name.endswith("/") or not any(fnmatch.fnmatch(name, p) for p in patterns):
+                continue
+            target = os.path.join(dest, name[len(strip):] if name.startswith(strip) else os.path.basename(name))
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            with z.open(name) as src, open(target, "wb") as out:
+                shutil.copyfileobj(src, out)
+            os.chmod(target, 0o755 if name.endswith(".so") or ".so." in name else 0o644)
+take(torch_whl, ["torch/include/*", "torch/lib/libtorch_cpu.so", "torch/lib/libc10.so", "torch/lib/libgomp-*.so.1"], "torch/")
+take(cudart_whl, ["nvidia/cuda_runtime/lib/libcudart.so.12"], "nvidia/cuda_runtime/")
+take(cupti_whl, ["nvidia/cuda_cupti/lib/libcupti.so.12"], "nvidia/cuda_cupti/")
+PY
   # Empty stand-in for libtorch.so (torch-sys links -ltorch; the real one needs libtorch_cuda.so).
   printf '' > "$tmp/stub.c"
   cc -shared -fPIC -o "$tmp/lib/libtorch.so" "$tmp/stub.c"
