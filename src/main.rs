@@ -55,6 +55,9 @@ enum Cmd {
         /// Count demonyms ("Mexican") as mentions of their place in entities.csv.
         #[arg(long)]
         count_demonyms: bool,
+        /// Skip (and report) input files larger than this many bytes.
+        #[arg(long, default_value_t = entline::input::DEFAULT_MAX_BYTES)]
+        max_bytes: u64,
         /// Drop entity mentions whose confidence is below this (0 keeps everything).
         #[arg(long, default_value_t = 0.5)]
         min_score: f32,
@@ -153,6 +156,7 @@ fn extract(
     undated: bool,
     count_demonyms: bool,
     min_score: f32,
+    max_bytes: u64,
     formats: &[entline::pipeline::Format],
     excel: bool,
     raw_csv: bool,
@@ -188,6 +192,7 @@ fn extract(
         style: entline::export::CsvStyle { excel, raw: raw_csv },
         group_size: DOCS_PER_GROUP,
         warnings: !quiet,
+        max_bytes,
     };
     let s = entline::pipeline::run(&ner, &tagger, &files, problems, &opts, |_| {})?;
     if !quiet {
@@ -265,6 +270,7 @@ fn run(cli: Cli) -> entline::Result<ExitCode> {
             undated,
             count_demonyms,
             min_score,
+            max_bytes,
             format,
             excel,
             raw_csv,
@@ -279,6 +285,7 @@ fn run(cli: Cli) -> entline::Result<ExitCode> {
             undated,
             count_demonyms,
             min_score,
+            max_bytes,
             &format,
             excel,
             raw_csv,

@@ -42,6 +42,8 @@ pub struct Options {
     pub group_size: usize,
     /// Print warnings (legacy encodings, missing document dates) on stderr.
     pub warnings: bool,
+    /// Size limit of one input file.
+    pub max_bytes: u64,
 }
 
 /// A processed document.
@@ -137,7 +139,7 @@ pub struct Summary {
 
 /// Text and DCT of a file, by format.
 fn load(path: &Path, opts: &Options) -> std::result::Result<(String, Option<NaiveDate>, DctSource, Option<String>), String> {
-    let raw = input::read(path).map_err(|e| e.to_string())?;
+    let raw = input::read(path, opts.max_bytes).map_err(|e| e.to_string())?;
     let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();
     let mut found: Option<(NaiveDate, DctSource)> = None;
     let text = match ext.as_str() {

@@ -96,8 +96,19 @@ pub fn decode(bytes: &[u8]) -> std::result::Result<(String, Option<String>), Str
     }
 }
 
-/// Read and decode one file.
-pub fn read(path: &Path) -> Result<Document> {
+/// Default size limit of one document (larger files are reported and skipped: a single text of
+/// that size is almost always a dump, not a document).
+pub const DEFAULT_MAX_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Read and decode one file of at most `max_bytes` bytes.
+pub fn read(path: &Path, max_bytes: u64) -> Result<Document> {
+    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+    if meta.len() > max_bytes {
+        return Err(Error::input(
+            path,
+            format!("{} bytes, over the {max_bytes}-byte limit per document (--max-bytes); skipped", meta.len()),
+        ));
+    }
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     let (text, warning) = decode(&bytes).map_err(|m| Error::input(path, m))?;
     Ok(Document { path: path.to_path_buf(), text, warning })
