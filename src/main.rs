@@ -194,7 +194,23 @@ fn extract(
         warnings: !quiet,
         max_bytes,
     };
-    let s = entline::pipeline::run(&ner, &tagger, &files, problems, &opts, |_| {})?;
+    // a progress bar on a terminal only; nothing on pipes, files, or with --quiet
+    let bar = (!quiet && std::io::IsTerminal::is_terminal(&std::io::stderr())).then(|| {
+        let b = indicatif::ProgressBar::new(files.len() as u64);
+        b.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} files  {per_sec}  ETA {eta}  {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        b
+    });
+    let s = entline::pipeline::run(&ner, &tagger, &files, problems, &opts, |done| {
+        if let Some(b) = &bar {
+            b.set_position(done as u64);
+        }
+    })?;
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
     if !quiet {
         eprintln!(
             "entline: {} document(s), {} mention(s), {} entities, {} time expressions, {} events{} → {}",
