@@ -223,7 +223,7 @@ pub fn run(
             }
             let timex_sentence = tx.iter().map(|t| sentence_of(&sentences, t.start)).collect();
             docs.push(DocResult {
-                doc: p.to_string_lossy().into_owned(),
+                doc: doc_name(&p),
                 text,
                 dct,
                 dct_source: src,
@@ -238,14 +238,23 @@ pub fn run(
         progress(docs.len());
     }
     // keep the input order for every table
-    let order: HashMap<String, usize> = files.iter().enumerate().map(|(i, p)| (p.to_string_lossy().into_owned(), i)).collect();
+    let order: HashMap<String, usize> = files.iter().enumerate().map(|(i, p)| (doc_name(p), i)).collect();
     docs.sort_by_key(|d| order.get(&d.doc).copied().unwrap_or(usize::MAX));
     write_outputs(&docs, opts)
 }
 
+/// The `doc` column of a path: as given, `<stdin>` for `-`.
+fn doc_name(p: &Path) -> String {
+    if p.as_os_str() == "-" {
+        "<stdin>".to_string()
+    } else {
+        p.to_string_lossy().into_owned()
+    }
+}
+
 fn failed_doc(p: &Path, e: String, status: &'static str) -> DocResult {
     DocResult {
-        doc: p.to_string_lossy().into_owned(),
+        doc: doc_name(p),
         text: String::new(),
         dct: None,
         dct_source: DctSource::None,

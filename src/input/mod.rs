@@ -28,7 +28,7 @@ fn is_hidden(entry: &walkdir::DirEntry) -> bool {
 pub fn collect(paths: &[PathBuf]) -> Vec<Found> {
     let mut out = Vec::new();
     for p in paths {
-        if p.is_file() {
+        if p.as_os_str() == "-" || p.is_file() {
             out.push(Found::File(p.clone()));
             continue;
         }
@@ -102,6 +102,17 @@ pub const DEFAULT_MAX_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Read and decode one file of at most `max_bytes` bytes.
 pub fn read(path: &Path, max_bytes: u64) -> Result<Document> {
+    if path.as_os_str() == "-" {
+        // standard input, read up to the same limit
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::Read::take(std::io::stdin().lock(), max_bytes + 1), &mut bytes)
+            .map_err(|e| Error::io(path, e))?;
+        if bytes.len() as u64 > max_bytes {
+            return Err(Error::input(path, format!("standard input is over the {max_bytes}-byte limit (--max-bytes)")));
+        }
+        let (text, warning) = decode(&bytes).map_err(|m| Error::input(path, m))?;
+        return Ok(Document { path: path.to_path_buf(), text, warning });
+    }
     let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
     if meta.len() > max_bytes {
         return Err(Error::input(
