@@ -211,11 +211,17 @@ fn prefer_past(tense: Tense, past: i64, future: i64) -> bool {
     }
 }
 
-/// The previous or next `wd` around the anchor, by [`prefer_past`].
+/// A weekday is always within a week, so the clause's tense decides outright: past tense → the most
+/// recent one not after the anchor, future → the next one; without a cue, the nearer (past on ties).
 fn nearest_weekday_biased(anchor: NaiveDate, wd: chrono::Weekday, tense: Tense) -> NaiveDate {
     let back = calendar::nearest_weekday(anchor, wd, -1, false);
     let fwd = calendar::nearest_weekday(anchor, wd, 1, false);
-    if back == fwd || prefer_past(tense, (anchor - back).num_days(), (fwd - anchor).num_days()) {
+    let past = match tense {
+        Tense::Past => true,
+        Tense::Future => false,
+        _ => prefer_past(tense, (anchor - back).num_days(), (fwd - anchor).num_days()),
+    };
+    if back == fwd || past {
         back
     } else {
         fwd

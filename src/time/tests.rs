@@ -20,6 +20,9 @@ const CASES: &[(&str, &str, &str, &str, &str)] = &[
     ("Trump has prioritized this issue since retaking office in January.", "2025-05-05", "January", "DATE", "2025-01"),
     ("Notably, in February, Trump designated multiple cartels.", "2025-05-05", "February", "DATE", "2025-02"),
     // general cases
+    ("They met on Sunday.", "2025-05-10", "Sunday", "DATE", "2025-05-04"),
+    ("They will meet on Saturday.", "2025-05-11", "Saturday", "DATE", "2025-05-17"),
+    ("They meet on Saturday.", "2025-05-11", "Saturday", "DATE", "2025-05-10"),
     ("They ate turkey on Thanksgiving Day.", "2025-12-01", "Thanksgiving Day", "DATE", "2025-11-27"),
     ("They met on Christmas.", "2025-12-28", "Christmas", "DATE", "2025-12-25"),
     ("They will meet on Christmas Eve.", "2025-12-10", "Christmas Eve", "DATE", "2025-12-24"),
