@@ -22,11 +22,14 @@ pub struct NerOptions {
     pub max_len: Option<usize>,
     /// Overlap between sliding windows over one long sentence, as a fraction of the window.
     pub overlap: f32,
+    /// Label the other occurrences of a name found in a document the same way ("one sense per
+    /// discourse").
+    pub propagate: bool,
 }
 
 impl Default for NerOptions {
     fn default() -> Self {
-        NerOptions { batch_size: 32, max_len: None, overlap: 0.25 }
+        NerOptions { batch_size: 32, max_len: None, overlap: 0.25, propagate: true }
     }
 }
 
@@ -165,7 +168,17 @@ impl Ner {
     /// Entity mentions of each document.
     pub fn extract(&self, docs: &[WordDoc<'_>]) -> Result<Vec<Vec<Mention>>> {
         let probs = self.word_probs(docs)?;
-        Ok(docs.iter().zip(&probs).map(|(d, p)| self.decode(d, p)).collect())
+        Ok(docs
+            .iter()
+            .zip(&probs)
+            .map(|(d, p)| {
+                let mut m = self.decode(d, p);
+                if self.opts.propagate {
+                    propagate(d, &mut m);
+                }
+                m
+            })
+            .collect())
     }
 
     /// IOB2 tag per word of each sentence (for CoNLL-format evaluation).
@@ -173,5 +186,61 @@ impl Ner {
         let spans: Vec<Span> =
             mentions.iter().map(|m| Span { kind: m.label.clone(), start: m.words.start, end: m.words.end }).collect();
         decode::iob2_tags(doc.words.len(), &spans)
+    }
+}
+
+/// Document-level consistency: a capitalized name the model found once is also a mention where it
+/// recurs in the same document and was missed (same words, not overlapping another mention).
+fn propagate(doc: &WordDoc<'_>, mentions: &mut Vec<Mention>) {
+    use std::collections::HashMap;
+    let word = |i: usize| doc.words[i].text(doc.text);
+    // name (its words) → (label, best score); only names that start with a capital letter
+    let mut names: HashMap<Vec<&str>, (String, f32)> = HashMap::new();
+    for m in mentions.iter() {
+        let ws: Vec<&str> = m.words.clone().map(word).collect();
+        if ws.first().and_then(|w| w.chars().next()).is_some_and(|c| c.is_uppercase()) && ws.concat().chars().count() >= 3 {
+            let e = names.entry(ws).or_insert((m.label.clone(), m.score));
+            if m.score > e.1 {
+                *e = (m.label.clone(), m.score);
+            }
+        }
+    }
+    if names.is_empty() {
+        return;
+    }
+    let max_len = names.keys().map(Vec::len).max().unwrap_or(0);
+    let mut covered = vec![false; doc.words.len()];
+    for m in mentions.iter() {
+        covered[m.words.clone()].iter_mut().for_each(|c| *c = true);
+    }
+    let mut added = Vec::new();
+    for (si, sent) in doc.sentences.iter().enumerate() {
+        let mut i = sent.start;
+        while i < sent.end {
+            let mut hit = None;
+            for len in (1..=max_len.min(sent.end - i)).rev() {
+                if covered[i..i + len].iter().any(|&c| c) {
+                    continue;
+                }
+                let key: Vec<&str> = (i..i + len).map(word).collect();
+                if let Some((label, score)) = names.get(&key) {
+                    hit = Some((len, label.clone(), *score));
+                    break;
+                }
+            }
+            match hit {
+                Some((len, label, score)) => {
+                    let (bs, be) = (doc.words[i].start, doc.words[i + len - 1].end);
+                    added.push(Mention { sentence: si, start: bs, end: be, text: doc.text[bs..be].to_string(), label, score, words: i..i + len });
+                    covered[i..i + len].iter_mut().for_each(|c| *c = true);
+                    i += len;
+                }
+                None => i += 1,
+            }
+        }
+    }
+    if !added.is_empty() {
+        mentions.extend(added);
+        mentions.sort_by_key(|m| m.start);
     }
 }
