@@ -47,7 +47,8 @@ entline (rust-bert / tch) and Python transformers.
 * Consecutive sentences of a document are packed into one input of at most 128 subwords
   (`[CLS]`/`[SEP]` included) so the model sees document context; during training the packing
   length is sampled per document ({pack}) so that the model is robust to window cuts.
-* Labels: IOB2 on the first subword of each word; entline decodes with IOB2-constrained Viterbi.
+* Labels: IOB2 on the first subword of each word; entline decodes with IOB2-constrained Viterbi and
+  labels later occurrences of a name found once in a document the same way.
 
 ## Hyper-parameters
 AdamW, learning rate {t['lr']}, weight decay 0.01, linear warm-up {t['warmup']:.0%} then linear
@@ -73,6 +74,11 @@ Python evaluation during training (argmax decoding): P {py['precision']}, R {py[
 
 Reference points on the CoNLL-2003 *test* set (not available here): dslim/bert-base-NER 91.3 F1,
 BERT-base 92.4 F1. testa figures run 2–4 points above test figures for such models.
+
+Note on the schedule: the number of optimizer steps was counted from the first epoch's packing,
+while later epochs (shorter sampled packings) have more inputs, so the learning rate reached zero
+before the last epoch(s) ended — the identical last rows above. The selection on testa is
+unaffected; fixing it changes the reproduction, so it is left for the next retraining.
 
 ## Known weaknesses
 * Trained on 1996 Reuters news: weaker on product names written in lower camel case ("iPhone",
