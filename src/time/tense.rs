@@ -55,8 +55,15 @@ fn distance(sentence: &str, start: usize, end: usize, skip: &std::ops::Range<usi
         return None;
     }
     let (gap, after) = if end <= skip.start { (&sentence[end..skip.start], false) } else { (&sentence[skip.end..start], true) };
-    let n_words = words(gap).count();
-    let n_punct = gap.chars().filter(|c| matches!(c, ',' | ';' | ':' | '\u{2014}' | '\u{2013}' | '(' | ')')).count();
+    // clause punctuation (the ';' of a character entity such as "&amp;" is not)
+    static ENTITY: once_cell::sync::Lazy<regex::Regex> =
+        once_cell::sync::Lazy::new(|| regex::Regex::new(r"&(?:[A-Za-z]+|#\d+|#x[0-9A-Fa-f]+);").expect("static regex"));
+    let n_punct = ENTITY
+        .replace_all(gap, " ")
+        .chars()
+        .filter(|c| matches!(c, ',' | ';' | ':' | '\u{2014}' | '\u{2013}' | '(' | ')'))
+        .count();
+    let n_words = words(&ENTITY.replace_all(gap, " ")).count();
     Some(n_words + 5 * n_punct + if after { 3 } else { 0 })
 }
 
