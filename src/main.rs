@@ -122,7 +122,7 @@ struct ModelArgs {
     #[arg(long, value_name = "DIR")]
     model: Option<String>,
     /// Context windows per forward pass (they may come from different documents).
-    #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u16).range(1..))]
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..))]
     batch_size: u16,
     /// Context window in subwords (default: the model's setting; at most its 512 positions).
     #[arg(long)]

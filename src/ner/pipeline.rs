@@ -29,7 +29,7 @@ pub struct NerOptions {
 
 impl Default for NerOptions {
     fn default() -> Self {
-        NerOptions { batch_size: 32, max_len: None, overlap: 0.25, propagate: true }
+        NerOptions { batch_size: 8, max_len: None, overlap: 0.25, propagate: true }
     }
 }
 
