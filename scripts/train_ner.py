@@ -350,6 +350,7 @@ def main():
         state = {k: (v.half() if v.is_floating_point() else v) for k, v in state.items()}
     save_file(state, str(out / "model.safetensors"), metadata={"format": "pt"})
     model.config.torch_dtype = "float32"
+    model.config._name_or_path = "sentence-transformers/all-MiniLM-L6-v2" if not args.base else Path(args.base).name
     model.config.save_pretrained(out)
     tok.save_pretrained(out)
     for junk in ("tokenizer.json",):  # the fast-tokenizer file is redundant with vocab.txt
