@@ -57,8 +57,6 @@ pub struct DocResult {
     pub sentences: Vec<(usize, usize)>,
     pub mentions: Vec<Mention>,
     pub timexes: Vec<Timex>,
-    /// Sentence index of each timex.
-    pub timex_sentence: Vec<usize>,
 }
 
 #[derive(Debug, Serialize, Default)]
@@ -74,15 +72,38 @@ pub struct DocumentRow {
     pub events: usize,
 }
 
+/// Where a span of text is: the leading columns of mentions.csv and timexes.csv.
 #[derive(Debug, Serialize, Default)]
-pub struct MentionRow {
+pub struct Located {
     pub doc: String,
     pub sentence_index: usize,
+    /// Byte offsets into the decoded text.
     pub start: usize,
     pub end: usize,
+    /// Unicode code-point offsets.
     pub char_start: usize,
     pub char_end: usize,
     pub text: String,
+}
+
+impl Located {
+    fn new(doc: &DocResult, co: &mut CharOffsets<'_>, start: usize, end: usize, text: &str) -> Self {
+        Located {
+            doc: doc.doc.clone(),
+            sentence_index: sentence_of(&doc.sentences, start),
+            start,
+            end,
+            char_start: co.at(start),
+            char_end: co.at(end),
+            text: text.to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, Default)]
+pub struct MentionRow {
+    #[serde(flatten)]
+    pub at: Located,
     pub label: String,
     pub score: f64,
     pub entity_id: String,
@@ -92,13 +113,8 @@ pub struct MentionRow {
 
 #[derive(Debug, Serialize, Default)]
 pub struct TimexRow {
-    pub doc: String,
-    pub sentence_index: usize,
-    pub start: usize,
-    pub end: usize,
-    pub char_start: usize,
-    pub char_end: usize,
-    pub text: String,
+    #[serde(flatten)]
+    pub at: Located,
     #[serde(rename = "type")]
     pub kind: String,
     pub value: String,
@@ -221,7 +237,6 @@ pub fn run(
             if opts.warnings && dct.is_none() && tx.iter().any(|t| t.unresolved) {
                 eprintln!("entline: warning: {}: no document date; relative dates left unresolved (use --doc-date)", p.display());
             }
-            let timex_sentence = tx.iter().map(|t| sentence_of(&sentences, t.start)).collect();
             docs.push(DocResult {
                 doc: doc_name(&p),
                 text,
@@ -232,7 +247,6 @@ pub fn run(
                 sentences,
                 mentions: m,
                 timexes: tx,
-                timex_sentence,
             });
         }
         progress(docs.len());
@@ -263,7 +277,6 @@ fn failed_doc(p: &Path, e: String, status: &'static str) -> DocResult {
         sentences: Vec::new(),
         mentions: Vec::new(),
         timexes: Vec::new(),
-        timex_sentence: Vec::new(),
     }
 }
 
@@ -310,13 +323,7 @@ pub fn write_outputs(docs: &[DocResult], opts: &Options) -> Result<Summary> {
                 involved[d].push(Involved { sentence: sentence_of(&doc.sentences, m.start), name: ent.name.clone(), kind: ent.kind.clone() });
             }
             mention_rows.push(MentionRow {
-                doc: doc.doc.clone(),
-                sentence_index: sentence_of(&doc.sentences, m.start),
-                start: m.start,
-                end: m.end,
-                char_start: co.at(m.start),
-                char_end: co.at(m.end),
-                text: m.text.clone(),
+                at: Located::new(doc, &mut co, m.start, m.end, &m.text),
                 label: m.label.clone(),
                 score: (m.score as f64 * 10000.0).round() / 10000.0,
                 entity_id: ent.map(|e| e.id.clone()).unwrap_or_default(),
@@ -383,15 +390,9 @@ pub fn write_outputs(docs: &[DocResult], opts: &Options) -> Result<Summary> {
     let mut timex_rows = Vec::new();
     for doc in docs {
         let mut co = CharOffsets::new(&doc.text);
-        for (t, &s) in doc.timexes.iter().zip(&doc.timex_sentence) {
+        for t in &doc.timexes {
             timex_rows.push(TimexRow {
-                doc: doc.doc.clone(),
-                sentence_index: s,
-                start: t.start,
-                end: t.end,
-                char_start: co.at(t.start),
-                char_end: co.at(t.end),
-                text: t.text.clone(),
+                at: Located::new(doc, &mut co, t.start, t.end, &t.text),
                 kind: t.kind.as_str().to_string(),
                 value: t.value.clone(),
                 modifier: t.modifier.unwrap_or("").to_string(),
