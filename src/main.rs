@@ -142,6 +142,17 @@ impl ModelArgs {
     }
 }
 
+/// 0: all inputs processed; 2: some failed; 1: nothing could be done.
+fn exit_code(ok: usize, failed: usize) -> ExitCode {
+    if failed == 0 {
+        ExitCode::SUCCESS
+    } else if ok > 0 {
+        ExitCode::from(2)
+    } else {
+        ExitCode::from(1)
+    }
+}
+
 /// Documents read and tagged together (batches span documents; memory stays bounded).
 const DOCS_PER_GROUP: usize = 64;
 
@@ -165,7 +176,7 @@ fn extract(
     let doc_dates = doc_dates.map(entline::time::dct::DocDates::load).transpose()?;
     let mut files = Vec::new();
     let mut problems = Vec::new();
-    for f in input::collect(paths) {
+    for f in input::collect(paths, input::TEXT_EXTENSIONS) {
         match f {
             Found::File(p) => files.push(p),
             Found::Problem(p, msg) => {
@@ -223,32 +234,20 @@ fn extract(
             out.display()
         );
     }
-    Ok(if s.failed == 0 { ExitCode::SUCCESS } else if s.documents > 0 { ExitCode::from(2) } else { ExitCode::from(1) })
+    Ok(exit_code(s.documents, s.failed))
 }
 
 fn timeml(inputs: &[PathBuf], out: &PathBuf, date: &DateArgs, rules: &[PathBuf]) -> entline::Result<ExitCode> {
     let tagger = entline::time::TimeTagger::with_rule_files(rules)?;
     let mut files = Vec::new();
     let mut failed = 0usize;
-    for p in inputs {
-        if p.is_dir() {
-            for e in walkdir::WalkDir::new(p).follow_links(true).sort_by_file_name() {
-                match e {
-                    Ok(e) if e.file_type().is_file() => {
-                        let name = e.file_name().to_string_lossy().to_lowercase();
-                        if name.ends_with(".tml") || name.ends_with(".te3input") || name.ends_with(".xml") {
-                            files.push(e.into_path());
-                        }
-                    }
-                    Ok(_) => {}
-                    Err(e) => {
-                        eprintln!("entline: {e}");
-                        failed += 1;
-                    }
-                }
+    for f in input::collect(inputs, input::TIMEML_EXTENSIONS) {
+        match f {
+            Found::File(p) => files.push(p),
+            Found::Problem(p, msg) => {
+                eprintln!("entline: {}: {msg}", p.display());
+                failed += 1;
             }
-        } else {
-            files.push(p.clone());
         }
     }
     std::fs::create_dir_all(out).map_err(|e| entline::Error::io(out, e))?;
@@ -271,7 +270,7 @@ fn timeml(inputs: &[PathBuf], out: &PathBuf, date: &DateArgs, rules: &[PathBuf])
         eprintln!("entline: {r}");
         failed += 1;
     }
-    Ok(if failed == 0 { ExitCode::SUCCESS } else if ok > 0 { ExitCode::from(2) } else { ExitCode::from(1) })
+    Ok(exit_code(ok, failed))
 }
 
 fn run(cli: Cli) -> entline::Result<ExitCode> {

@@ -12,6 +12,9 @@ use crate::error::{Error, Result};
 /// File extensions read as text documents when a folder is walked.
 pub const TEXT_EXTENSIONS: &[&str] = &["txt", "text", "md", "markdown", "html", "htm", "xhtml", "tml", "te3input"];
 
+/// File extensions read as TimeML when a folder is walked by `entline timeml`.
+pub const TIMEML_EXTENSIONS: &[&str] = &["tml", "te3input", "xml"];
+
 /// One input file found by [`collect`], or a problem met while walking.
 #[derive(Debug)]
 pub enum Found {
@@ -24,8 +27,9 @@ fn is_hidden(entry: &walkdir::DirEntry) -> bool {
 }
 
 /// Expand `paths` (files and folders) into input files, sorted within each folder.
-/// Explicitly named files are always taken; folders contribute files with a text extension.
-pub fn collect(paths: &[PathBuf]) -> Vec<Found> {
+/// Explicitly named files are always taken; folders contribute files with one of `extensions`
+/// (lower case, e.g. [`TEXT_EXTENSIONS`]).
+pub fn collect(paths: &[PathBuf], extensions: &[&str]) -> Vec<Found> {
     let mut out = Vec::new();
     for p in paths {
         if p.as_os_str() == "-" || p.is_file() {
@@ -41,7 +45,7 @@ pub fn collect(paths: &[PathBuf]) -> Vec<Found> {
             match entry {
                 Ok(e) if e.file_type().is_file() => {
                     let ext = e.path().extension().and_then(|x| x.to_str()).map(|x| x.to_ascii_lowercase());
-                    if ext.as_deref().is_some_and(|x| TEXT_EXTENSIONS.contains(&x)) {
+                    if ext.as_deref().is_some_and(|x| extensions.contains(&x)) {
                         out.push(Found::File(e.into_path()));
                     }
                 }
