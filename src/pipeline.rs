@@ -162,9 +162,7 @@ fn load(path: &Path, opts: &Options) -> std::result::Result<(String, Option<Naiv
         "tml" | "te3input" => {
             let t = TimeMl::parse(&raw.text).map_err(|e| format!("{}: {e}", path.display()))?;
             found = t.dct.map(|d| (d, DctSource::Timeml));
-            let inner = &raw.text[t.text.clone()];
-            let stripped = regex::Regex::new(r"<[^>]*>").expect("static regex").replace_all(inner, "");
-            stripped.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&apos;", "'").replace("&amp;", "&")
+            t.plain_text()
         }
         "html" | "htm" | "xhtml" => {
             found = dct::from_html(&raw.text).map(|d| (d, DctSource::Html));
@@ -312,6 +310,7 @@ pub fn write_outputs(docs: &[DocResult], opts: &Options) -> Result<Summary> {
         for m in &doc.mentions {
             let r = &norm.resolution[k];
             k += 1;
+            let at = Located::new(doc, &mut co, m.start, m.end, &m.text);
             let (eid, reference, ent) = match r {
                 Resolution::Entity(e) => (*e, "mention", norm.entities.get(*e)),
                 Resolution::PlaceRef(e) => (*e, "demonym", norm.entities.get(*e)),
@@ -320,10 +319,10 @@ pub fn write_outputs(docs: &[DocResult], opts: &Options) -> Result<Summary> {
                 if reference == "mention" || opts.count_demonyms {
                     entity_mentions[eid] += 1;
                 }
-                involved[d].push(Involved { sentence: sentence_of(&doc.sentences, m.start), name: ent.name.clone(), kind: ent.kind.clone() });
+                involved[d].push(Involved { sentence: at.sentence_index, name: ent.name.clone(), kind: ent.kind.clone() });
             }
             mention_rows.push(MentionRow {
-                at: Located::new(doc, &mut co, m.start, m.end, &m.text),
+                at,
                 label: m.label.clone(),
                 score: (m.score as f64 * 10000.0).round() / 10000.0,
                 entity_id: ent.map(|e| e.id.clone()).unwrap_or_default(),

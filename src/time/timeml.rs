@@ -38,6 +38,13 @@ impl<'a> TimeMl<'a> {
         TAG_RE.replace_all(inner, |c: &regex::Captures| " ".repeat(c[0].len())).into_owned()
     }
 
+    /// The TEXT content as plain text: markup removed, character entities decoded.
+    pub fn plain_text(&self) -> String {
+        let inner = TAG_RE.replace_all(&self.raw[self.text.clone()], "");
+        // "&amp;" last, so that "&amp;lt;" stays "&lt;"
+        inner.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&apos;", "'").replace("&amp;", "&")
+    }
+
     /// Tag the TEXT and return the document with `<TIMEX3>` elements inserted, and the timexes.
     pub fn annotate(&self, tagger: &TimeTagger, dct_override: Option<NaiveDate>) -> (String, Vec<Timex>) {
         let visible = self.visible_text();
@@ -91,13 +98,4 @@ fn splits_entity(s: &str, start: usize, end: usize) -> bool {
 
 fn xml_escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
-}
-
-/// Remove TIMEX3, EVENT and SIGNAL markup from the TEXT of a gold file (keeping their content):
-/// the input side of the TempEval-3 evaluation.
-pub fn strip_annotations(raw: &str) -> Result<String, String> {
-    let doc = TimeMl::parse(raw)?;
-    static ANN: Lazy<Regex> = Lazy::new(|| Regex::new(r"</?(?:TIMEX3|EVENT|SIGNAL)\b[^>]*>").expect("static regex"));
-    let inner = ANN.replace_all(&raw[doc.text.clone()], "");
-    Ok(format!("{}{}{}", &raw[..doc.text.start], inner, &raw[doc.text.end..]))
 }
