@@ -30,13 +30,17 @@ pub struct Norm {
     pub unresolved: bool,
 }
 
+/// Lower case with single spaces: the form word lists and direction words are compared in.
+fn words_key(s: &str) -> String {
+    s.to_lowercase().split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 fn g<'t>(c: &Captures<'t>, name: &str) -> Option<&'t str> {
     c.name(name).map(|m| m.as_str())
 }
 
 fn modifier(c: &Captures<'_>) -> Option<&'static str> {
-    let m = g(c, "mod")?.to_lowercase();
-    let m = m.split_whitespace().collect::<Vec<_>>().join(" ");
+    let m = words_key(g(c, "mod")?);
     Some(match m.as_str() {
         "early" | "the beginning of" | "the start of" | "beginning" | "earlier" => "START",
         "late" | "the end of" | "end" | "later" => "END",
@@ -46,8 +50,7 @@ fn modifier(c: &Captures<'_>) -> Option<&'static str> {
 }
 
 fn direction(vocab: &Vocab, s: Option<&str>) -> Option<i64> {
-    let s = s?.trim().to_lowercase();
-    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let s = words_key(s?);
     vocab.list("directions").int(&s).or(match s.as_str() {
         "this past" | "the latest" | "latest" => Some(-1),
         "this coming" => Some(1),
@@ -240,17 +243,12 @@ fn nearest_year(anchor: NaiveDate, m: u32, d: u32) -> i32 {
 }
 
 fn part_code(ctx: &Ctx<'_>, part: &str) -> Option<String> {
-    let p = part.to_lowercase();
-    let p = p.split_whitespace().collect::<Vec<_>>().join(" ");
+    let p = words_key(part);
     ctx.vocab.list("dayparts").str(&p).or_else(|| ctx.vocab.list("dayparts").str(p.trim_start_matches("late ").trim_start_matches("early ")))
 }
 
 fn with_part(date_value: &str, code: &str) -> String {
-    if code.contains(':') {
-        format!("{date_value}T{code}")
-    } else {
-        format!("{date_value}T{code}")
-    }
+    format!("{date_value}T{code}")
 }
 
 fn weekday(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
@@ -265,16 +263,12 @@ fn weekday(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
     }
     let wd_n = ctx.vocab.list("weekdays").int(g(c, "weekday")?)?;
     let wd = calendar::weekday_from(wd_n)?;
-    // "Sunday night" is annotated as the day (TimeBank/AQUAINT practice), so the part is dropped
-    let part: Option<String> = None;
+    // "Sunday night" is annotated as the day (TimeBank/AQUAINT practice): a DATE, part dropped
     let kind = TimexType::Date;
-    let _ = rule;
     let Some(anchor) = ctx.dct else {
-        let v = format!("XXXX-WXX-{wd_n}");
-        return unresolved(kind, part.map(|p| with_part(&v, &p)).unwrap_or(v));
+        return unresolved(kind, format!("XXXX-WXX-{wd_n}"));
     };
-    let dir_word = g(c, "dir").map(|d| d.to_lowercase());
-    let d = match dir_word.as_deref().map(|d| d.split_whitespace().collect::<Vec<_>>().join(" ")) {
+    let d = match g(c, "dir").map(words_key) {
         Some(ref w) if w == "last" || w == "past" || w == "this past" => calendar::nearest_weekday(anchor, wd, -1, true),
         Some(ref w) if w == "next" || w == "coming" || w == "this coming" => calendar::nearest_weekday(anchor, wd, 1, true),
         Some(ref w) if w == "this" => {
@@ -286,14 +280,7 @@ fn weekday(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
         }
         _ => nearest_weekday_biased(anchor, wd, ctx.tense),
     };
-    let v = calendar::format(d, Gran::Day);
-    Some(Norm {
-        kind,
-        value: part.map(|p| with_part(&v, &p)).unwrap_or(v),
-        modifier: None,
-        sets_reference: Some((d, Gran::Day)),
-        unresolved: false,
-    })
+    resolved(kind, d, Gran::Day)
 }
 
 /// Date of a holiday in year `y` from its vocabulary code (see vocab.toml `[holidays]`).
@@ -408,8 +395,7 @@ fn month(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
 fn quantity(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<(Option<f64>, String)> {
     let unit = match g(c, "unit") {
         Some(u) => {
-            let u = u.to_lowercase();
-            let u = u.split_whitespace().collect::<Vec<_>>().join(" ");
+            let u = words_key(u);
             match u.as_str() {
                 "fiscal year" => "Y".to_string(),
                 "year end" | "year-end" => "Y".to_string(),
@@ -494,7 +480,7 @@ fn anaphoric(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
     } else {
         let dir_s = g(c, "dir").or(g(c, "dir2"))?.to_lowercase();
         let unit_s = g(c, "unit").or(g(c, "unit2"))?.to_lowercase();
-        let k = match dir_s.split_whitespace().collect::<Vec<_>>().join(" ").as_str() {
+        let k = match words_key(&dir_s).as_str() {
             "next" | "following" => 1,
             "previous" | "preceding" => -1,
             _ => 0,
@@ -807,7 +793,7 @@ fn quarter(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
     let Some(dct) = ctx.dct else {
         return unresolved(TimexType::Date, "XXXX-QX".into());
     };
-    let dir = g(c, "dir").map(|d| d.to_lowercase().split_whitespace().collect::<Vec<_>>().join(" "));
+    let dir = g(c, "dir").map(words_key);
     let d = match dir.as_deref() {
         Some("last") | Some("the previous") | Some("the past") => calendar::shift(dct, "Q", -1)?,
         Some("next") | Some("the coming") => calendar::shift(dct, "Q", 1)?,
@@ -834,7 +820,7 @@ fn season(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
         "FA" => 10,
         _ => 1,
     };
-    let dir = g(c, "dir").map(|d| d.to_lowercase().split_whitespace().collect::<Vec<_>>().join(" "));
+    let dir = g(c, "dir").map(words_key);
     let y = match dir.as_deref() {
         Some(d) if d.ends_with("last") || d == "the past" => dct.year() - 1,
         Some("this past") => {
