@@ -1,30 +1,16 @@
 //! Integration tests: the real `entline` binary on real files with the shipped model.
 
-use std::path::{Path, PathBuf};
+mod common;
+use common::{root, rows};
+
 use std::process::{Command, Output};
 
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_entline"))
 }
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 fn run(args: &[&str]) -> Output {
-    let out = bin().args(args).output().expect("entline runs");
-    out
-}
-
-fn read_csv(path: &Path) -> Vec<std::collections::HashMap<String, String>> {
-    let mut r = csv::Reader::from_path(path).expect("csv opens");
-    let headers = r.headers().expect("header").clone();
-    r.records()
-        .map(|rec| {
-            let rec = rec.expect("record");
-            headers.iter().zip(rec.iter()).map(|(h, v)| (h.to_string(), v.to_string())).collect()
-        })
-        .collect()
+    bin().args(args).output().expect("entline runs")
 }
 
 #[test]
@@ -32,7 +18,7 @@ fn seed_entities_with_exact_offsets() {
     let tmp = tempfile::tempdir().unwrap();
     let out = run(&["extract", root().join("seeds").to_str().unwrap(), "--out", tmp.path().to_str().unwrap()]);
     assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
-    let rows = read_csv(&tmp.path().join("mentions.csv"));
+    let rows = rows(&tmp.path().join("mentions.csv"));
     let seed = std::fs::read_to_string(root().join("seeds/000_78fbce519b3fcfe3.txt")).unwrap();
     for r in &rows {
         let (s, e): (usize, usize) = (r["start"].parse().unwrap(), r["end"].parse().unwrap());
@@ -131,7 +117,7 @@ fn long_document_entities_across_window_edges() {
         let out_dir = tmp.path().join(format!("out{max_len}"));
         let out = run(&["extract", doc.to_str().unwrap(), "--out", out_dir.to_str().unwrap(), "--max-len", max_len, "--batch-size", "7", "--min-score", "0"]);
         assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
-        let rows = read_csv(&out_dir.join("mentions.csv"));
+        let rows = rows(&out_dir.join("mentions.csv"));
         let mut per = 0;
         for (s, e, name) in &expected {
             let hits: Vec<_> = rows
@@ -159,7 +145,7 @@ fn non_ascii_offsets() {
     let out = run(&["extract", input.to_str().unwrap(), "--out", tmp.path().to_str().unwrap()]);
     assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
     let text = std::fs::read_to_string(&input).unwrap();
-    let rows = read_csv(&tmp.path().join("mentions.csv"));
+    let rows = rows(&tmp.path().join("mentions.csv"));
     for r in &rows {
         let (s, e): (usize, usize) = (r["start"].parse().unwrap(), r["end"].parse().unwrap());
         assert_eq!(&text[s..e], r["text"]);
@@ -183,7 +169,7 @@ fn bad_inputs_are_reported_and_do_not_stop_the_batch() {
     assert_eq!(out.status.code(), Some(2), "stderr: {}", String::from_utf8_lossy(&out.stderr));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("b_binary.txt") && err.contains("binary"), "{err}");
-    let rows = read_csv(&out_dir.join("mentions.csv"));
+    let rows = rows(&out_dir.join("mentions.csv"));
     assert!(rows.iter().any(|r| r["text"] == "Angela Merkel"));
 
     let missing = run(&["extract", "/nonexistent/entline-input", "--out", out_dir.to_str().unwrap()]);

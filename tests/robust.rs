@@ -1,19 +1,11 @@
 //! Bad input next to good input: the batch completes, every bad file is reported in
 //! documents.csv, and the good files' events are what they are without the bad ones.
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+mod common;
+use common::{root, rows};
+
+use std::path::Path;
 use std::process::Command;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn rows(path: &Path) -> Vec<HashMap<String, String>> {
-    let mut r = csv::Reader::from_path(path).unwrap();
-    let h = r.headers().unwrap().clone();
-    r.records().map(|x| h.iter().zip(x.unwrap().iter()).map(|(a, b)| (a.to_string(), b.to_string())).collect()).collect()
-}
 
 fn extract(input: &Path, out: &Path) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_entline"))

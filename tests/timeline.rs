@@ -1,12 +1,10 @@
 //! The product's main output on the seed article: events.csv, entities.csv and friends.
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
+use common::{root, rows};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use std::path::Path;
+use std::process::Command;
 
 fn extract(out: &Path, extra: &[&str]) {
     let o = Command::new(env!("CARGO_BIN_EXE_entline"))
@@ -15,12 +13,6 @@ fn extract(out: &Path, extra: &[&str]) {
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-}
-
-fn rows(path: &Path) -> Vec<HashMap<String, String>> {
-    let mut r = csv::Reader::from_path(path).unwrap();
-    let h = r.headers().unwrap().clone();
-    r.records().map(|x| h.iter().zip(x.unwrap().iter()).map(|(a, b)| (a.to_string(), b.to_string())).collect()).collect()
 }
 
 #[test]
