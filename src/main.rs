@@ -32,44 +32,17 @@ enum Cmd {
     /// Build the event timeline of documents (files or folders, walked recursively): writes
     /// events.csv, entities.csv, mentions.csv, timexes.csv and documents.csv into DIR.
     #[command(after_help = "Examples:\n  entline extract seeds/ --doc-date 2025-05-05 --out out/\n  entline extract news/ --doc-dates dates.csv --format csv,jsonl,timelinejs --excel --out out/")]
-    Extract {
-        /// Input files or folders (.txt .md .html .tml inside folders; any file named explicitly).
+    Extract(ExtractArgs),
+    /// Merge the output folders of `extract --shard K/N` runs into one, entities normalized
+    /// across all of them: the same tables as one run over all the inputs.
+    #[command(after_help = "Example:\n  entline extract corpus/ --shard 1/2 --out out.1 &\n  entline extract corpus/ --shard 2/2 --out out.2\n  entline merge out.1 out.2 --out out/")]
+    Merge {
+        /// Output folders of the shard runs.
         #[arg(required = true)]
-        paths: Vec<PathBuf>,
-        /// Output folder (created if needed).
+        dirs: Vec<PathBuf>,
+        /// Output folder of the merged tables.
         #[arg(long, short)]
         out: PathBuf,
-        #[command(flatten)]
-        model: ModelArgs,
-        #[command(flatten)]
-        date: DateArgs,
-        /// CSV file of path,date lines giving each document's date (paths as given, or file names).
-        #[arg(long, value_name = "FILE")]
-        doc_dates: Option<PathBuf>,
-        /// Use a file's modification time as its date when nothing better is found.
-        #[arg(long)]
-        date_from_mtime: bool,
-        /// Also list sentences with entities but no date of their own, anchored to the DCT.
-        #[arg(long)]
-        undated: bool,
-        /// Count demonyms ("Mexican") as mentions of their place in entities.csv.
-        #[arg(long)]
-        count_demonyms: bool,
-        /// Skip (and report) input files larger than this many bytes.
-        #[arg(long, default_value_t = entline::input::DEFAULT_MAX_BYTES)]
-        max_bytes: u64,
-        /// Drop entity mentions whose confidence is below this (0 keeps everything).
-        #[arg(long, default_value_t = 0.5)]
-        min_score: f32,
-        /// Output formats, comma-separated: csv, jsonl, timelinejs.
-        #[arg(long, value_delimiter = ',', default_value = "csv")]
-        format: Vec<entline::pipeline::Format>,
-        /// Excel-friendly CSV: UTF-8 BOM and CRLF line ends.
-        #[arg(long)]
-        excel: bool,
-        /// Do not guard cells starting with = + - @ against formula injection.
-        #[arg(long)]
-        raw_csv: bool,
         /// Print nothing but errors.
         #[arg(long, short)]
         quiet: bool,
@@ -98,6 +71,84 @@ enum Cmd {
         #[command(flatten)]
         model: ModelArgs,
     },
+}
+
+#[derive(Args)]
+#[command(after_help = "Examples:
+  entline extract seeds/ --doc-date 2025-05-05 --out out/
+  entline extract news/ --doc-dates dates.csv --format csv,jsonl,timelinejs --excel --out out/
+  entline extract archive/ --glob '*.txt' --exclude 'drafts/**' --resume --out out/
+  entline extract archive/ --shard 3/8 --out out.3   # then: entline merge out.* --out out/")]
+struct ExtractArgs {
+    /// Input files or folders (.txt .md .html .tml inside folders; any file named explicitly; - for stdin).
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// Output folder (created if needed); its .entline/ subfolder caches per-document results.
+    #[arg(long, short)]
+    out: PathBuf,
+    #[command(flatten)]
+    model: ModelArgs,
+    #[command(flatten)]
+    date: DateArgs,
+    /// CSV file of path,date lines giving each document's date (paths as given, or file names).
+    #[arg(long, value_name = "FILE")]
+    doc_dates: Option<PathBuf>,
+    /// Use a file's modification time as its date when nothing better is found.
+    #[arg(long)]
+    date_from_mtime: bool,
+    /// Also list sentences with entities but no date of their own, anchored to the DCT.
+    #[arg(long)]
+    undated: bool,
+    /// Count demonyms ("Mexican") as mentions of their place in entities.csv.
+    #[arg(long)]
+    count_demonyms: bool,
+    /// In folders, take the files whose path (below the folder) matches this glob, whatever their
+    /// extension (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    glob: Vec<String>,
+    /// In folders, leave out files and folders whose path (below the folder) matches this glob
+    /// (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    exclude: Vec<String>,
+    /// Also walk hidden files and folders (names starting with a dot).
+    #[arg(long)]
+    hidden: bool,
+    /// Skip (and report) input files larger than this many bytes.
+    #[arg(long, default_value_t = entline::input::DEFAULT_MAX_BYTES)]
+    max_bytes: u64,
+    /// Drop entity mentions whose confidence is below this (0 keeps everything).
+    #[arg(long, default_value_t = 0.5)]
+    min_score: f32,
+    /// Reuse the per-document results an earlier (even killed) run left in the output folder,
+    /// when the document, the model and the settings are unchanged.
+    #[arg(long)]
+    resume: bool,
+    /// Process only the K-th of N parts of the inputs (a stable hash of each path); join the
+    /// parts with `entline merge`.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    shard: Option<(usize, usize)>,
+    /// Output formats, comma-separated: csv, jsonl, timelinejs.
+    #[arg(long, value_delimiter = ',', default_value = "csv")]
+    format: Vec<entline::pipeline::Format>,
+    /// Excel-friendly CSV: UTF-8 BOM and CRLF line ends.
+    #[arg(long)]
+    excel: bool,
+    /// Do not guard cells starting with = + - @ against formula injection.
+    #[arg(long)]
+    raw_csv: bool,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+fn parse_shard(s: &str) -> Result<(usize, usize), String> {
+    let err = || format!("expected K/N with 1 <= K <= N, got {s:?}");
+    let (k, n) = s.split_once('/').ok_or_else(err)?;
+    let (k, n): (usize, usize) = (k.trim().parse().map_err(|_| err())?, n.trim().parse().map_err(|_| err())?);
+    if k == 0 || k > n {
+        return Err(err());
+    }
+    Ok((k, n))
 }
 
 #[derive(Args)]
@@ -154,29 +205,31 @@ fn exit_code(ok: usize, failed: usize) -> ExitCode {
 }
 
 /// Documents read and tagged together (batches span documents; memory stays bounded).
-const DOCS_PER_GROUP: usize = 64;
+const DOCS_PER_GROUP: usize = 16;
 
-#[allow(clippy::too_many_arguments)]
-fn extract(
-    paths: &[PathBuf],
-    out: &std::path::Path,
-    model: &ModelArgs,
-    date: &DateArgs,
-    doc_dates: Option<&std::path::Path>,
-    date_from_mtime: bool,
-    undated: bool,
-    count_demonyms: bool,
-    min_score: f32,
-    max_bytes: u64,
-    formats: &[entline::pipeline::Format],
-    excel: bool,
-    raw_csv: bool,
-    quiet: bool,
-) -> entline::Result<ExitCode> {
-    let doc_dates = doc_dates.map(entline::time::dct::DocDates::load).transpose()?;
+fn print_summary(s: &entline::pipeline::Summary, out: &std::path::Path, secs: f64) {
+    eprintln!(
+        "entline: {} document(s), {} mention(s), {} entities, {} time expressions, {} events{} in {:.1}s ({:.1} docs/s) → {}",
+        s.documents,
+        s.mentions,
+        s.entities,
+        s.timexes,
+        s.events,
+        if s.failed > 0 { format!(", {} failed", s.failed) } else { String::new() },
+        secs,
+        s.documents as f64 / secs.max(1e-9),
+        out.display()
+    );
+}
+
+fn extract(a: &ExtractArgs) -> entline::Result<ExitCode> {
+    let started = std::time::Instant::now();
+    let doc_dates = a.doc_dates.as_deref().map(entline::time::dct::DocDates::load).transpose()?;
+    let select = input::Select::extensions(input::TEXT_EXTENSIONS).with_globs(&a.glob, &a.exclude)?;
+    let select = input::Select { hidden: a.hidden, ..select };
     let mut files = Vec::new();
     let mut problems = Vec::new();
-    for f in input::collect(paths, input::TEXT_EXTENSIONS) {
+    for f in input::collect(&a.paths, &select) {
         match f {
             Found::File(p) => files.push(p),
             Found::Problem(p, msg) => {
@@ -189,24 +242,31 @@ fn extract(
         eprintln!("entline: no input documents found");
         return Ok(ExitCode::from(1));
     }
-    let ner = model.load()?;
+    let ner = a.model.load()?;
     let tagger = entline::time::TimeTagger::new()?;
+    let formats = if a.format.is_empty() { vec![entline::pipeline::Format::Csv] } else { a.format.clone() };
     let opts = entline::pipeline::Options {
-        out: out.to_path_buf(),
-        doc_date: date.doc_date,
+        out: a.out.clone(),
+        doc_date: a.date.doc_date,
         doc_dates,
-        date_from_mtime,
-        undated,
-        count_demonyms,
-        min_score,
-        formats: if formats.is_empty() { vec![entline::pipeline::Format::Csv] } else { formats.to_vec() },
-        style: entline::export::CsvStyle { excel, raw: raw_csv },
+        date_from_mtime: a.date_from_mtime,
+        undated: a.undated,
+        min_score: a.min_score,
         group_size: DOCS_PER_GROUP,
-        warnings: !quiet,
-        max_bytes,
+        warnings: !a.quiet,
+        max_bytes: a.max_bytes,
+        resume: a.resume,
+        shard: a.shard,
+        settings: entline::pipeline::record::OutputSettings {
+            formats,
+            excel: a.excel,
+            raw_csv: a.raw_csv,
+            count_demonyms: a.count_demonyms,
+            report_top: 0,
+        },
     };
     // a progress bar on a terminal only; nothing on pipes, files, or with --quiet
-    let bar = (!quiet && std::io::IsTerminal::is_terminal(&std::io::stderr())).then(|| {
+    let bar = (!a.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr())).then(|| {
         let b = indicatif::ProgressBar::new(files.len() as u64);
         b.set_style(
             indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} files  {per_sec}  ETA {eta}  {msg}")
@@ -214,25 +274,17 @@ fn extract(
         );
         b
     });
-    let s = entline::pipeline::run(&ner, &tagger, &files, problems, &opts, |done| {
+    let s = entline::pipeline::run(&ner, &tagger, &files, problems, &opts, |p| {
         if let Some(b) = &bar {
-            b.set_position(done as u64);
+            b.set_position(p.files as u64);
+            b.set_message(format!("{} mentions, {} dated sentences", p.mentions, p.events));
         }
     })?;
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    if !quiet {
-        eprintln!(
-            "entline: {} document(s), {} mention(s), {} entities, {} time expressions, {} events{} → {}",
-            s.documents,
-            s.mentions,
-            s.entities,
-            s.timexes,
-            s.events,
-            if s.failed > 0 { format!(", {} failed", s.failed) } else { String::new() },
-            out.display()
-        );
+    if !a.quiet {
+        print_summary(&s, &a.out, started.elapsed().as_secs_f64());
     }
     Ok(exit_code(s.documents, s.failed))
 }
@@ -241,7 +293,7 @@ fn timeml(inputs: &[PathBuf], out: &PathBuf, date: &DateArgs, rules: &[PathBuf])
     let tagger = entline::time::TimeTagger::with_rule_files(rules)?;
     let mut files = Vec::new();
     let mut failed = 0usize;
-    for f in input::collect(inputs, input::TIMEML_EXTENSIONS) {
+    for f in input::collect(inputs, &input::Select::extensions(input::TIMEML_EXTENSIONS)) {
         match f {
             Found::File(p) => files.push(p),
             Found::Problem(p, msg) => {
@@ -275,37 +327,15 @@ fn timeml(inputs: &[PathBuf], out: &PathBuf, date: &DateArgs, rules: &[PathBuf])
 
 fn run(cli: Cli) -> entline::Result<ExitCode> {
     match cli.cmd {
-        Cmd::Extract {
-            paths,
-            out,
-            model,
-            date,
-            doc_dates,
-            date_from_mtime,
-            undated,
-            count_demonyms,
-            min_score,
-            max_bytes,
-            format,
-            excel,
-            raw_csv,
-            quiet,
-        } => extract(
-            &paths,
-            &out,
-            &model,
-            &date,
-            doc_dates.as_deref(),
-            date_from_mtime,
-            undated,
-            count_demonyms,
-            min_score,
-            max_bytes,
-            &format,
-            excel,
-            raw_csv,
-            quiet,
-        ),
+        Cmd::Extract(a) => extract(&a),
+        Cmd::Merge { dirs, out, quiet } => {
+            let started = std::time::Instant::now();
+            let s = entline::pipeline::merge(&dirs, &out)?;
+            if !quiet {
+                print_summary(&s, &out, started.elapsed().as_secs_f64());
+            }
+            Ok(exit_code(s.documents, s.failed))
+        }
         Cmd::Timeml { inputs, out, date, rules } => timeml(&inputs, &out, &date, &rules),
         Cmd::TagConll { file, model } => {
             let ner = model.load()?;

@@ -5,7 +5,8 @@
 //! spreadsheet would run as a formula (leading `=`, `+`, `-`, `@`, tab, CR) get a leading `'`
 //! unless raw output is asked for; `excel` adds a UTF-8 BOM and CRLF line ends.
 
-use std::io::Write;
+use std::fs::File;
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -47,13 +48,14 @@ fn cell(v: &Value, style: CsvStyle) -> String {
     }
 }
 
-/// Write `dir/name` atomically: to a temporary file first, renamed into place when complete.
+/// The temporary name a file is written under before it is renamed into place.
+fn temp_path(path: &Path) -> PathBuf {
+    path.with_extension(format!("{}.tmp{}", path.extension().and_then(|e| e.to_str()).unwrap_or(""), std::process::id()))
+}
+
+/// Write `path` atomically: to a temporary file first, renamed into place when complete.
 pub fn write_atomic(path: &Path, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
-    let tmp: PathBuf = path.with_extension(format!(
-        "{}.tmp{}",
-        path.extension().and_then(|e| e.to_str()).unwrap_or(""),
-        std::process::id()
-    ));
+    let tmp = temp_path(path);
     let f = std::fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
     let mut w = std::io::BufWriter::new(f);
     write(&mut w)?;
@@ -62,42 +64,113 @@ pub fn write_atomic(path: &Path, write: impl FnOnce(&mut dyn Write) -> Result<()
     std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
 }
 
-/// A CSV writer in the given style (BOM and CRLF for Excel).
-fn csv_writer<'a>(w: &'a mut dyn Write, path: &Path, style: CsvStyle) -> Result<csv::Writer<&'a mut dyn Write>> {
-    if style.excel {
-        w.write_all(b"\xEF\xBB\xBF").map_err(|e| Error::io(path, e))?;
+enum SinkKind {
+    Csv { w: csv::Writer<BufWriter<File>>, header: Vec<String> },
+    Jsonl(BufWriter<File>),
+}
+
+/// A table written row by row (CSV or JSON lines) into a temporary file that
+/// [`Sink::finish`] renames into place: readers never see a half-written table, and rows need
+/// not be held in memory.
+pub struct Sink {
+    path: PathBuf,
+    tmp: PathBuf,
+    style: CsvStyle,
+    kind: SinkKind,
+}
+
+impl Sink {
+    fn create(path: &Path) -> Result<(PathBuf, BufWriter<File>)> {
+        let tmp = temp_path(path);
+        let f = File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
+        Ok((tmp, BufWriter::new(f)))
     }
-    let term = if style.excel { csv::Terminator::CRLF } else { csv::Terminator::Any(b'\n') };
-    Ok(csv::WriterBuilder::new().terminator(term).from_writer(w))
+
+    /// CSV with the given header; rows are serde structs whose fields are looked up by name.
+    pub fn csv(path: &Path, header: &[&str], style: CsvStyle) -> Result<Sink> {
+        let (tmp, mut w) = Self::create(path)?;
+        if style.excel {
+            w.write_all(b"\xEF\xBB\xBF").map_err(|e| Error::io(&tmp, e))?;
+        }
+        let term = if style.excel { csv::Terminator::CRLF } else { csv::Terminator::Any(b'\n') };
+        let mut w = csv::WriterBuilder::new().terminator(term).from_writer(w);
+        w.write_record(header).map_err(|e| Error::input(path, e.to_string()))?;
+        let header = header.iter().map(|h| h.to_string()).collect();
+        Ok(Sink { path: path.to_path_buf(), tmp, style, kind: SinkKind::Csv { w, header } })
+    }
+
+    /// JSON lines, one object per row.
+    pub fn jsonl(path: &Path) -> Result<Sink> {
+        let (tmp, w) = Self::create(path)?;
+        Ok(Sink { path: path.to_path_buf(), tmp, style: CsvStyle::default(), kind: SinkKind::Jsonl(w) })
+    }
+
+    /// Append one record.
+    pub fn push<T: Serialize>(&mut self, row: &T) -> Result<()> {
+        let path = &self.path;
+        match &mut self.kind {
+            SinkKind::Jsonl(w) => {
+                serde_json::to_writer(&mut *w, row).map_err(|e| Error::input(path, e.to_string()))?;
+                w.write_all(b"\n").map_err(|e| Error::io(path, e))
+            }
+            SinkKind::Csv { w, header } => {
+                let v = serde_json::to_value(row).map_err(|e| Error::input(path, e.to_string()))?;
+                let Value::Object(map) = v else {
+                    return Err(Error::input(path, "record is not a struct"));
+                };
+                // cell() guards text; numbers and booleans stay as they are
+                let cells: Vec<String> = header.iter().map(|h| map.get(h).map(|v| cell(v, self.style)).unwrap_or_default()).collect();
+                w.write_record(&cells).map_err(|e| Error::input(path, e.to_string()))
+            }
+        }
+    }
+
+    /// Append one CSV row given as cells (guarded unless raw); for JSON lines, an array.
+    pub fn push_cells(&mut self, cells: &[String]) -> Result<()> {
+        let path = &self.path;
+        match &mut self.kind {
+            SinkKind::Csv { w, .. } => {
+                let raw = self.style.raw;
+                let guarded: Vec<std::borrow::Cow<'_, str>> =
+                    cells.iter().map(|c| if raw { std::borrow::Cow::Borrowed(c.as_str()) } else { guard_cell(c) }).collect();
+                w.write_record(guarded.iter().map(|c| c.as_bytes()))
+                    .map_err(|e| Error::input(path, e.to_string()))
+            }
+            SinkKind::Jsonl(w) => {
+                serde_json::to_writer(&mut *w, cells).map_err(|e| Error::input(path, e.to_string()))?;
+                w.write_all(b"\n").map_err(|e| Error::io(path, e))
+            }
+        }
+    }
+
+    /// Flush and move the table into place.
+    pub fn finish(self) -> Result<()> {
+        let mut w = match self.kind {
+            SinkKind::Csv { w, .. } => w.into_inner().map_err(|e| Error::input(&self.path, e.to_string()))?,
+            SinkKind::Jsonl(w) => w,
+        };
+        w.flush().map_err(|e| Error::io(&self.tmp, e))?;
+        drop(w);
+        std::fs::rename(&self.tmp, &self.path).map_err(|e| Error::io(&self.path, e))
+    }
 }
 
 /// Write records as CSV with the given header (the field names of `T`).
 pub fn write_csv<T: Serialize>(path: &Path, header: &[&str], rows: &[T], style: CsvStyle) -> Result<()> {
-    write_atomic(path, |w| {
-        let mut cw = csv_writer(w, path, style)?;
-        let err = |e: csv::Error| Error::input(path, e.to_string());
-        cw.write_record(header).map_err(err)?;
-        for r in rows {
-            let v = serde_json::to_value(r).map_err(|e| Error::input(path, e.to_string()))?;
-            let Value::Object(map) = v else {
-                return Err(Error::input(path, "record is not a struct"));
-            };
-            let cells: Vec<String> = header.iter().map(|h| map.get(*h).map(|v| cell(v, style)).unwrap_or_default()).collect();
-            cw.write_record(&cells).map_err(err)?;
-        }
-        cw.flush().map_err(|e| Error::io(path, e))
-    })
+    let mut s = Sink::csv(path, header, style)?;
+    for r in rows {
+        s.push(r)?;
+    }
+    s.finish()
 }
 
 /// Write records as JSON lines.
 pub fn write_jsonl<T: Serialize>(path: &Path, rows: &[T]) -> Result<()> {
-    write_atomic(path, |w| {
-        for r in rows {
-            serde_json::to_writer(&mut *w, r).map_err(|e| Error::input(path, e.to_string()))?;
-            w.write_all(b"\n").map_err(|e| Error::io(path, e))?;
-        }
-        Ok(())
-    })
+    let mut s = Sink::jsonl(path)?;
+    for r in rows {
+        s.push(r)?;
+    }
+    s.finish()
 }
 
 /// Column names of a record type, from a sample value (field order as declared).
@@ -178,16 +251,11 @@ pub fn html_escape(s: &str) -> String {
 
 /// Write the TimelineJS3 sheet.
 pub fn write_timelinejs(path: &Path, events: &[Event], style: CsvStyle) -> Result<()> {
-    write_atomic(path, |w| {
-        let mut cw = csv_writer(w, path, style)?;
-        let err = |e: csv::Error| Error::input(path, e.to_string());
-        cw.write_record(TIMELINEJS_HEADER).map_err(err)?;
-        for r in timelinejs_rows(events) {
-            let r: Vec<String> = r.iter().map(|c| if style.raw { c.clone() } else { guard_cell(c).into_owned() }).collect();
-            cw.write_record(&r).map_err(err)?;
-        }
-        cw.flush().map_err(|e| Error::io(path, e))
-    })
+    let mut s = Sink::csv(path, TIMELINEJS_HEADER, style)?;
+    for r in timelinejs_rows(events) {
+        s.push_cells(&r)?;
+    }
+    s.finish()
 }
 
 #[cfg(test)]

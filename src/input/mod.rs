@@ -26,10 +26,60 @@ fn is_hidden(entry: &walkdir::DirEntry) -> bool {
     entry.depth() > 0 && entry.file_name().to_str().is_some_and(|s| s.starts_with('.'))
 }
 
+/// Which files of a walked folder are inputs.
+#[derive(Debug, Clone, Default)]
+pub struct Select {
+    /// Lower-case extensions taken when no include glob is given (e.g. [`TEXT_EXTENSIONS`]).
+    pub extensions: Vec<String>,
+    /// Files whose path below the walked folder matches one of these are taken, whatever
+    /// their extension.
+    pub include: Option<globset::GlobSet>,
+    /// Files and folders whose path below the walked folder matches one of these are left out.
+    pub exclude: Option<globset::GlobSet>,
+    /// Walk hidden files and folders (names starting with a dot) too.
+    pub hidden: bool,
+}
+
+impl Select {
+    pub fn extensions(extensions: &[&str]) -> Self {
+        Select { extensions: extensions.iter().map(|e| e.to_string()).collect(), ..Default::default() }
+    }
+
+    /// Add `--glob` / `--exclude` patterns (gitignore-like globs; `*` also crosses folders).
+    pub fn with_globs(mut self, include: &[String], exclude: &[String]) -> Result<Self> {
+        let build = |pats: &[String]| -> Result<Option<globset::GlobSet>> {
+            if pats.is_empty() {
+                return Ok(None);
+            }
+            let mut b = globset::GlobSetBuilder::new();
+            for p in pats {
+                b.add(globset::Glob::new(p).map_err(|e| Error::Other(format!("bad glob {p:?}: {e}")))?);
+            }
+            b.build().map(Some).map_err(|e| Error::Other(e.to_string()))
+        };
+        self.include = build(include)?;
+        self.exclude = build(exclude)?;
+        Ok(self)
+    }
+
+    fn excluded(&self, rel: &Path) -> bool {
+        self.exclude.as_ref().is_some_and(|g| g.is_match(rel))
+    }
+
+    fn takes(&self, rel: &Path) -> bool {
+        match &self.include {
+            Some(g) => g.is_match(rel),
+            None => {
+                let ext = rel.extension().and_then(|x| x.to_str()).map(|x| x.to_ascii_lowercase());
+                ext.is_some_and(|x| self.extensions.contains(&x))
+            }
+        }
+    }
+}
+
 /// Expand `paths` (files and folders) into input files, sorted within each folder.
-/// Explicitly named files are always taken; folders contribute files with one of `extensions`
-/// (lower case, e.g. [`TEXT_EXTENSIONS`]).
-pub fn collect(paths: &[PathBuf], extensions: &[&str]) -> Vec<Found> {
+/// Explicitly named files are always taken; folders contribute the files `select` takes.
+pub fn collect(paths: &[PathBuf], select: &Select) -> Vec<Found> {
     let mut out = Vec::new();
     for p in paths {
         if p.as_os_str() == "-" || p.is_file() {
@@ -40,12 +90,12 @@ pub fn collect(paths: &[PathBuf], extensions: &[&str]) -> Vec<Found> {
             out.push(Found::Problem(p.clone(), "no such file or folder".into()));
             continue;
         }
+        let rel = |e: &walkdir::DirEntry| e.path().strip_prefix(p).map(Path::to_path_buf).unwrap_or_else(|_| e.path().to_path_buf());
         let walker = walkdir::WalkDir::new(p).follow_links(true).sort_by_file_name().into_iter();
-        for entry in walker.filter_entry(|e| !is_hidden(e)) {
+        for entry in walker.filter_entry(|e| (select.hidden || !is_hidden(e)) && (e.depth() == 0 || !select.excluded(&rel(e)))) {
             match entry {
                 Ok(e) if e.file_type().is_file() => {
-                    let ext = e.path().extension().and_then(|x| x.to_str()).map(|x| x.to_ascii_lowercase());
-                    if ext.as_deref().is_some_and(|x| extensions.contains(&x)) {
+                    if select.takes(&rel(&e)) {
                         out.push(Found::File(e.into_path()));
                     }
                 }

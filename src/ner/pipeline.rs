@@ -10,7 +10,7 @@ use super::decode::{self, LabelSet, Span};
 use super::encode::{EncodedWord, WordEncoder};
 use super::model::{Classifier, Sequence};
 use super::window;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::text::{self, Token};
 
 /// Run-time options of the pipeline.
@@ -85,6 +85,21 @@ impl Ner {
         let classifier = Classifier::load(&files, &config)?;
         let labels = LabelSet::new(&config.labels, config.label_scheme.as_deref());
         Ok(Ner { files, config, labels, encoder, classifier, opts })
+    }
+
+    /// Hash of everything that shapes this model's output: weights, vocabulary, configuration
+    /// files and the window settings (a key of the per-document cache).
+    pub fn fingerprint(&self) -> Result<String> {
+        use sha2::Digest;
+        let mut h = sha2::Sha256::new();
+        let files = [Some(&self.files.config), Some(&self.files.vocab), Some(&self.files.weights), self.files.entline_config.as_ref()];
+        for p in files.into_iter().flatten() {
+            let mut f = std::fs::File::open(p).map_err(|e| Error::io(p, e))?;
+            std::io::copy(&mut f, &mut h).map_err(|e| Error::io(p, e))?;
+            h.update([0x1f]);
+        }
+        h.update(format!("max_len={} overlap={} propagate={}", self.max_len(), self.opts.overlap, self.opts.propagate).as_bytes());
+        Ok(hex::encode(&h.finalize()[..16]))
     }
 
     fn max_len(&self) -> usize {

@@ -70,7 +70,7 @@ pub fn value_range(value: &str) -> Option<(NaiveDate, NaiveDate, &'static str)> 
 }
 
 /// A dated event.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Event {
     pub event_id: String,
     pub date_start: String,
@@ -107,17 +107,38 @@ pub struct Involved {
     pub kind: String,
 }
 
-/// Inputs for the events of one document.
+/// Inputs for the event drafts of one document.
 pub struct DocEvents<'a> {
-    pub doc: &'a str,
-    pub doc_index: usize,
     pub text: &'a str,
     /// Sentence byte spans.
     pub sentences: &'a [(usize, usize)],
     pub timexes: &'a [Timex],
-    pub involved: &'a [Involved],
+    /// Indices of the sentences that hold at least one entity mention (sorted).
+    pub with_mentions: &'a [usize],
     pub dct: Option<NaiveDate>,
-    pub dct_source: &'a str,
+    pub undated: bool,
+}
+
+/// An event before entity normalization: everything but the entity columns, which
+/// [`EventDraft::finish`] fills in once the entities of all documents are known. Drafts are what
+/// the per-document cache keeps, so they hold no reference to the document text.
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
+pub struct EventDraft {
+    pub sentence_index: usize,
+    /// Byte offset of the time expression (of the sentence for undated events): the sort key.
+    pub offset: usize,
+    pub date_start: NaiveDate,
+    pub date_end: NaiveDate,
+    pub precision: String,
+    pub timex_text: String,
+    pub timex_value: String,
+    pub trigger: String,
+    /// The sentence, whitespace folded.
+    pub sentence: String,
+    pub start: usize,
+    pub end: usize,
+    pub char_start: usize,
+    pub char_end: usize,
     pub undated: bool,
 }
 
@@ -127,19 +148,16 @@ fn join_sorted(mut v: Vec<String>) -> String {
     v.join("; ")
 }
 
-/// Events of one document, in text order.
-pub fn events(d: &DocEvents<'_>) -> Vec<Event> {
+/// Event drafts of one document, in text order: one per resolved DATE/TIME expression in a
+/// sentence with mentions (and, with `undated`, one per such sentence without a date, at the DCT).
+pub fn drafts(d: &DocEvents<'_>) -> Vec<EventDraft> {
     let mut out = Vec::new();
     let mut chars = crate::text::CharOffsets::new(d.text);
-    for (si, &(ss, se)) in d.sentences.iter().enumerate() {
-        let ents: Vec<&Involved> = d.involved.iter().filter(|e| e.sentence == si).collect();
-        if ents.is_empty() {
-            continue;
-        }
-        let pick = |k: &str| join_sorted(ents.iter().filter(|e| e.kind == k).map(|e| e.name.clone()).collect());
-        let other = join_sorted(ents.iter().filter(|e| !matches!(e.kind.as_str(), "PER" | "ORG" | "LOC")).map(|e| e.name.clone()).collect());
-        let sentence = &d.text[ss..se];
+    for &si in d.with_mentions {
+        let Some(&(ss, se)) = d.sentences.get(si) else { continue };
+        let Some(sentence) = d.text.get(ss..se) else { continue };
         let (cs, ce) = (chars.at(ss), chars.at(se));
+        let folded = sentence.split_whitespace().collect::<Vec<_>>().join(" ");
         let dated: Vec<(&Timex, (NaiveDate, NaiveDate, &'static str))> = d
             .timexes
             .iter()
@@ -147,29 +165,21 @@ pub fn events(d: &DocEvents<'_>) -> Vec<Event> {
             .filter_map(|t| value_range(&t.value).map(|r| (t, r)))
             .collect();
         let mut push = |timex_text: &str, value: &str, range: (NaiveDate, NaiveDate, &str), trigger: String, offset: usize, undated: bool| {
-            let id_src = format!("{}\u{1f}{}\u{1f}{}", d.doc, ss, offset);
-            out.push(Event {
-                event_id: format!("ev-{}", &hex::encode(sha2_digest(id_src.as_bytes()))[..12]),
-                date_start: range.0.format("%Y-%m-%d").to_string(),
-                date_end: range.1.format("%Y-%m-%d").to_string(),
+            out.push(EventDraft {
+                sentence_index: si,
+                offset,
+                date_start: range.0,
+                date_end: range.1,
                 precision: range.2.to_string(),
                 timex_text: timex_text.to_string(),
                 timex_value: value.to_string(),
-                people: pick("PER"),
-                organizations: pick("ORG"),
-                places: pick("LOC"),
-                other_entities: other.clone(),
                 trigger,
-                sentence: sentence.split_whitespace().collect::<Vec<_>>().join(" "),
-                doc: d.doc.to_string(),
+                sentence: folded.clone(),
                 start: ss,
                 end: se,
                 char_start: cs,
                 char_end: ce,
-                dct: d.dct.map(|x| x.format("%Y-%m-%d").to_string()).unwrap_or_default(),
-                dct_source: d.dct_source.to_string(),
                 undated,
-                sort_key: (range.0, d.doc_index, offset),
             });
         };
         if dated.is_empty() {
@@ -186,6 +196,51 @@ pub fn events(d: &DocEvents<'_>) -> Vec<Event> {
         }
     }
     out
+}
+
+/// Where a draft's document stands in the run.
+pub struct DocInfo<'a> {
+    pub doc: &'a str,
+    /// Position of the document in the input order (second sort key of events).
+    pub index: usize,
+    pub dct: &'a str,
+    pub dct_source: &'a str,
+}
+
+impl EventDraft {
+    /// The event with its entities (those of its sentence); `None` when the sentence has none.
+    pub fn finish(&self, info: &DocInfo<'_>, involved: &[Involved]) -> Option<Event> {
+        let ents: Vec<&Involved> = involved.iter().filter(|e| e.sentence == self.sentence_index).collect();
+        if ents.is_empty() {
+            return None;
+        }
+        let pick = |k: &str| join_sorted(ents.iter().filter(|e| e.kind == k).map(|e| e.name.clone()).collect());
+        let other = join_sorted(ents.iter().filter(|e| !matches!(e.kind.as_str(), "PER" | "ORG" | "LOC")).map(|e| e.name.clone()).collect());
+        let id_src = format!("{}\u{1f}{}\u{1f}{}", info.doc, self.start, self.offset);
+        Some(Event {
+            event_id: format!("ev-{}", &hex::encode(sha2_digest(id_src.as_bytes()))[..12]),
+            date_start: self.date_start.format("%Y-%m-%d").to_string(),
+            date_end: self.date_end.format("%Y-%m-%d").to_string(),
+            precision: self.precision.clone(),
+            timex_text: self.timex_text.clone(),
+            timex_value: self.timex_value.clone(),
+            people: pick("PER"),
+            organizations: pick("ORG"),
+            places: pick("LOC"),
+            other_entities: other,
+            trigger: self.trigger.clone(),
+            sentence: self.sentence.clone(),
+            doc: info.doc.to_string(),
+            start: self.start,
+            end: self.end,
+            char_start: self.char_start,
+            char_end: self.char_end,
+            dct: info.dct.to_string(),
+            dct_source: info.dct_source.to_string(),
+            undated: self.undated,
+            sort_key: (self.date_start, info.index, self.offset),
+        })
+    }
 }
 
 fn sha2_digest(b: &[u8]) -> Vec<u8> {

@@ -17,3 +17,42 @@ pub fn rows(path: &Path) -> Vec<HashMap<String, String>> {
         .map(|x| h.iter().zip(x.expect("record").iter()).map(|(a, b)| (a.to_string(), b.to_string())).collect())
         .collect()
 }
+
+/// The output tables of a folder (file name → bytes), without the `.entline` cache.
+pub fn tables(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(dir)
+        .expect("output folder")
+        .flatten()
+        .filter(|e| e.file_type().map(|t| t.is_file()).unwrap_or(false))
+        .map(|e| (e.file_name().to_string_lossy().into_owned(), std::fs::read(e.path()).expect("readable")))
+        .collect()
+}
+
+/// A folder of `n` synthetic news documents (different people, places, dates), each about
+/// `paragraphs` paragraphs long, for batch tests.
+pub fn corpus(dir: &Path, n: usize, paragraphs: usize) {
+    const PEOPLE: &[&str] = &[
+        "Angela Merkel", "Emmanuel Macron", "Justin Trudeau", "Olaf Scholz", "Giorgia Meloni", "Pedro Sanchez",
+        "Narendra Modi", "Jacinda Ardern", "Luiz Inacio Lula da Silva", "Cyril Ramaphosa", "Fumio Kishida",
+    ];
+    const PLACES: &[&str] = &["Berlin", "Paris", "Ottawa", "Rome", "Madrid", "New Delhi", "Wellington", "Brasilia", "Pretoria", "Tokyo"];
+    const ORGS: &[&str] = &["the European Commission", "NATO", "the World Bank", "the United Nations", "Reuters", "Siemens"];
+    const WHEN: &[&str] = &["on Monday", "last week", "in March", "on 12 June 2024", "two years ago", "in 2019", "next month", "this week"];
+    std::fs::create_dir_all(dir).expect("corpus folder");
+    for i in 0..n {
+        let mut text = format!("{}, 2025-0{}-1{} -\n\n", PLACES[i % PLACES.len()].to_uppercase(), 1 + i % 9, i % 10);
+        for p in 0..paragraphs {
+            let k = i * 7 + p * 3;
+            let (a, b) = (PEOPLE[k % PEOPLE.len()], PEOPLE[(k + 5) % PEOPLE.len()]);
+            let (pl, org, when) = (PLACES[(k + 1) % PLACES.len()], ORGS[k % ORGS.len()], WHEN[k % WHEN.len()]);
+            let last = b.rsplit(' ').next().unwrap_or(b);
+            text.push_str(&format!(
+                "{a} met {b} in {pl} {when} to discuss trade with {org}. \
+                 \"We agreed on the next steps,\" {last} told reporters after the talks, which lasted three hours. \
+                 Officials from {org} said a second meeting would follow {}.\n\n",
+                WHEN[(k + 3) % WHEN.len()]
+            ));
+        }
+        std::fs::write(dir.join(format!("doc{i:03}.txt")), text).expect("corpus file");
+    }
+}

@@ -1,0 +1,383 @@
+//! The whole extraction: files → text → NER → temporal expressions → entities → events → tables.
+//! The CLI's `extract` is a thin layer over [`run`]; `merge` over [`finalize`].
+//!
+//! Documents go through in groups. Each processed document becomes a [`record::DocRecord`]
+//! cached under `OUT/.entline/` (the basis of `--resume` and `merge`); the final tables are then
+//! streamed from the records, so memory holds only the compact entity state, never the texts.
+
+mod finish;
+pub mod record;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+pub use finish::{finalize, merge};
+use record::{DocRecord, Entry, OutputSettings};
+
+use crate::entities;
+use crate::error::{Error, Result};
+use crate::input;
+use crate::ner::{Ner, WordDoc};
+use crate::text::CharOffsets;
+use crate::time::dct::{self, DctSource, DocDates};
+use crate::time::{timeml::TimeMl, TimeTagger};
+use crate::timeline::{self, DocEvents};
+
+/// Output formats (several may be asked for at once).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Csv,
+    Jsonl,
+    Timelinejs,
+}
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub out: PathBuf,
+    pub doc_date: Option<NaiveDate>,
+    pub doc_dates: Option<DocDates>,
+    pub date_from_mtime: bool,
+    pub undated: bool,
+    /// Mentions with a lower confidence are dropped.
+    pub min_score: f32,
+    /// Documents read and tagged together (NER batches span them); their records are written
+    /// when the group is done.
+    pub group_size: usize,
+    /// Print warnings (legacy encodings, missing document dates) on stderr.
+    pub warnings: bool,
+    /// Size limit of one input file.
+    pub max_bytes: u64,
+    /// Reuse the per-document records of an earlier (possibly killed) run into the same folder.
+    pub resume: bool,
+    /// `(K, N)`: process only the K-th of N stable hash partitions of the inputs (K from 1).
+    pub shard: Option<(usize, usize)>,
+    pub settings: OutputSettings,
+}
+
+#[derive(Debug, Serialize, Default)]
+pub struct DocumentRow {
+    pub doc: String,
+    pub dct: String,
+    pub dct_source: String,
+    pub status: String,
+    pub error: String,
+    pub sentences: usize,
+    pub mentions: usize,
+    pub timexes: usize,
+    pub events: usize,
+}
+
+/// Where a span of text is: the leading columns of mentions.csv and timexes.csv.
+#[derive(Debug, Serialize, Deserialize, Default)]
+pub struct Located {
+    pub doc: String,
+    pub sentence_index: usize,
+    /// Byte offsets into the decoded text.
+    pub start: usize,
+    pub end: usize,
+    /// Unicode code-point offsets.
+    pub char_start: usize,
+    pub char_end: usize,
+    pub text: String,
+}
+
+impl Located {
+    fn new(doc: &str, sentences: &[(usize, usize)], co: &mut CharOffsets<'_>, start: usize, end: usize, text: &str) -> Self {
+        Located {
+            doc: doc.to_string(),
+            sentence_index: sentence_of(sentences, start),
+            start,
+            end,
+            char_start: co.at(start),
+            char_end: co.at(end),
+            text: text.to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize, Default)]
+pub struct MentionRow {
+    #[serde(flatten)]
+    pub at: Located,
+    pub label: String,
+    pub score: f64,
+    pub entity_id: String,
+    /// `mention`, or `demonym` for an adjective referring to a place ("Mexican").
+    pub reference: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, Default)]
+pub struct TimexRow {
+    #[serde(flatten)]
+    pub at: Located,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub value: String,
+    #[serde(rename = "mod")]
+    pub modifier: String,
+    pub anchored: bool,
+    pub rule: String,
+}
+
+#[derive(Debug, Serialize, Default)]
+pub struct EntityRow {
+    pub entity_id: String,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub aliases: String,
+    pub mentions: usize,
+    pub documents: usize,
+    pub first_date: String,
+    pub last_date: String,
+}
+
+pub const EVENT_HEADER: &[&str] = &[
+    "event_id", "date_start", "date_end", "precision", "timex_text", "timex_value", "people", "organizations", "places",
+    "other_entities", "trigger", "sentence", "doc", "char_start", "char_end", "start", "end", "dct", "dct_source", "undated",
+];
+
+/// Summary of a run, for the CLI.
+#[derive(Debug, Default)]
+pub struct Summary {
+    pub documents: usize,
+    pub failed: usize,
+    pub mentions: usize,
+    pub entities: usize,
+    pub events: usize,
+    pub timexes: usize,
+}
+
+/// Progress of a run, for a progress bar.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Progress {
+    /// Inputs done (processed, reused from the cache, or failed).
+    pub files: usize,
+    pub mentions: usize,
+    /// Dated sentences with entities found so far (events before the final merge).
+    pub events: usize,
+}
+
+/// A loaded document: text and date.
+struct Loaded {
+    text: String,
+    dct: Option<NaiveDate>,
+    source: DctSource,
+    warning: Option<String>,
+}
+
+/// Text and DCT of a file, by format.
+fn load(path: &Path, opts: &Options) -> std::result::Result<Loaded, String> {
+    let raw = input::read(path, opts.max_bytes).map_err(|e| e.to_string())?;
+    let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();
+    let mut found: Option<(NaiveDate, DctSource)> = None;
+    let text = match ext.as_str() {
+        "tml" | "te3input" => {
+            let t = TimeMl::parse(&raw.text).map_err(|e| format!("{}: {e}", path.display()))?;
+            found = t.dct.map(|d| (d, DctSource::Timeml));
+            t.plain_text()
+        }
+        "html" | "htm" | "xhtml" => {
+            found = dct::from_html(&raw.text).map(|d| (d, DctSource::Html));
+            html2text::from_read(raw.text.as_bytes(), usize::MAX / 4)
+        }
+        _ => raw.text,
+    };
+    let (dct, source) = if let Some(d) = opts.doc_date {
+        (Some(d), DctSource::Cli)
+    } else if let Some(d) = opts.doc_dates.as_ref().and_then(|t| t.get(path)) {
+        (Some(d), DctSource::DocDates)
+    } else if let Some((d, s)) = found {
+        (Some(d), s)
+    } else if let Some(d) = dct::from_header(&text) {
+        (Some(d), DctSource::Header)
+    } else if opts.date_from_mtime {
+        let m = std::fs::metadata(path).and_then(|m| m.modified()).map_err(|e| format!("{}: {e}", path.display()))?;
+        let dt: chrono::DateTime<chrono::Utc> = m.into();
+        (Some(dt.date_naive()), DctSource::Mtime)
+    } else {
+        (None, DctSource::None)
+    };
+    Ok(Loaded { text, dct, source, warning: raw.warning })
+}
+
+/// Fingerprint of everything that shapes a document's record: entline's version, the model
+/// (weights, vocabulary, configuration, window settings) and the per-document options.
+pub fn fingerprint(ner: &Ner, opts: &Options) -> Result<String> {
+    use sha2::Digest;
+    let mut h = sha2::Sha256::new();
+    h.update(env!("CARGO_PKG_VERSION").as_bytes());
+    h.update(ner.fingerprint()?.as_bytes());
+    h.update(format!("undated={} min_score={}", opts.undated, opts.min_score).as_bytes());
+    Ok(hex::encode(&h.finalize()[..16]))
+}
+
+/// Process input files (already expanded; `problems` are inputs that could not be walked) and
+/// write the output tables into `opts.out`.
+pub fn run(
+    ner: &Ner,
+    tagger: &TimeTagger,
+    files: &[PathBuf],
+    problems: Vec<(PathBuf, String)>,
+    opts: &Options,
+    mut progress: impl FnMut(Progress),
+) -> Result<Summary> {
+    let fp = fingerprint(ner, opts)?;
+    let out = &opts.out;
+    std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
+    let mine = |doc: &str| opts.shard.is_none_or(|(k, n)| record::shard_of(doc, n) + 1 == k);
+    let mut entries: Vec<Entry> = Vec::new();
+    for (k, (p, e)) in problems.into_iter().enumerate() {
+        let doc = doc_name(&p);
+        if mine(&doc) {
+            entries.push(Entry { index: files.len() + k, doc, status: "skipped".into(), error: e, key: None });
+        }
+    }
+    let todo: Vec<(usize, &PathBuf)> = files.iter().enumerate().filter(|(_, p)| mine(&doc_name(p))).collect();
+    let mut prog = Progress { files: entries.len(), ..Default::default() };
+    for group in todo.chunks(opts.group_size.max(1)) {
+        let loaded: Vec<(usize, &PathBuf, std::result::Result<Loaded, String>)> =
+            group.par_iter().map(|&(i, p)| (i, p, load(p, opts))).collect();
+        let mut fresh: Vec<(usize, String, String, Loaded)> = Vec::new(); // (index, doc, key, loaded)
+        for (i, p, r) in loaded {
+            let doc = doc_name(p);
+            match r {
+                Ok(l) => {
+                    if let (Some(w), true) = (&l.warning, opts.warnings) {
+                        eprintln!("entline: warning: {}: {w}", p.display());
+                    }
+                    let key = record::record_key(&fp, &doc, &date_str(l.dct), l.source.as_str(), &l.text);
+                    match opts.resume.then(|| record::read_record(out, &key)).flatten() {
+                        Some(rec) => {
+                            prog.mentions += rec.mentions.len();
+                            prog.events += rec.events.len();
+                            entries.push(Entry { index: i, doc, status: "ok".into(), error: String::new(), key: Some(key) });
+                        }
+                        None => fresh.push((i, doc, key, l)),
+                    }
+                }
+                Err(e) => {
+                    eprintln!("entline: {e}");
+                    entries.push(Entry { index: i, doc, status: "failed".into(), error: e, key: None });
+                }
+            }
+        }
+        let records = process(ner, tagger, &fresh, opts)?;
+        for ((i, doc, key, l), rec) in fresh.into_iter().zip(records) {
+            if opts.warnings && l.dct.is_none() && rec.timexes.iter().any(|t| !t.anchored) {
+                eprintln!("entline: warning: {doc}: no document date; relative dates left unresolved (use --doc-date)");
+            }
+            record::write_record(out, &key, &rec)?;
+            prog.mentions += rec.mentions.len();
+            prog.events += rec.events.len();
+            entries.push(Entry { index: i, doc, status: "ok".into(), error: String::new(), key: Some(key) });
+        }
+        prog.files += group.len();
+        progress(prog);
+    }
+    entries.sort_by_key(|e| e.index);
+    let manifest = record::Manifest {
+        version: record::RECORD_VERSION,
+        fingerprint: fp,
+        settings: opts.settings.clone(),
+        shard: opts.shard.map(|(k, n)| [k, n]),
+        entries,
+    };
+    record::write_manifest(out, &manifest)?;
+    record::prune(out, &manifest.entries);
+    let sources: Vec<(Entry, PathBuf)> = manifest.entries.into_iter().map(|e| (e, out.clone())).collect();
+    finalize(&sources, &opts.settings, out)
+}
+
+/// NER, temporal expressions and event drafts of loaded documents (NER batches span them).
+fn process(ner: &Ner, tagger: &TimeTagger, docs: &[(usize, String, String, Loaded)], opts: &Options) -> Result<Vec<DocRecord>> {
+    if docs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let wdocs: Vec<WordDoc> = docs.par_iter().map(|(_, _, _, l)| WordDoc::from_text(&l.text)).collect();
+    let mut mentions = ner.extract(&wdocs)?;
+    for m in &mut mentions {
+        m.retain(|x| x.score >= opts.min_score);
+    }
+    // sentence spans (byte offsets); NER sentence indices refer to this list
+    let spans: Vec<Vec<(usize, usize)>> = wdocs
+        .iter()
+        .map(|wd| wd.sentences.iter().filter(|s| !s.is_empty()).map(|s| (wd.words[s.start].start, wd.words[s.end - 1].end)).collect())
+        .collect();
+    drop(wdocs);
+    Ok(docs
+        .par_iter()
+        .zip(spans)
+        .zip(mentions)
+        .map(|(((_, doc, _, l), sentences), ms)| {
+            let timexes = tagger.tag(&l.text, l.dct);
+            let mut co = CharOffsets::new(&l.text);
+            let mention_rows: Vec<MentionRow> = ms
+                .iter()
+                .map(|m| MentionRow {
+                    at: Located::new(doc, &sentences, &mut co, m.start, m.end, &m.text),
+                    label: m.label.clone(),
+                    score: (m.score as f64 * 10000.0).round() / 10000.0,
+                    entity_id: String::new(),
+                    reference: String::new(),
+                })
+                .collect();
+            let mut co = CharOffsets::new(&l.text);
+            let timex_rows: Vec<TimexRow> = timexes
+                .iter()
+                .map(|t| TimexRow {
+                    at: Located::new(doc, &sentences, &mut co, t.start, t.end, &t.text),
+                    kind: t.kind.as_str().to_string(),
+                    value: t.value.clone(),
+                    modifier: t.modifier.unwrap_or("").to_string(),
+                    anchored: !t.unresolved,
+                    rule: t.rule.clone(),
+                })
+                .collect();
+            let mut with_mentions: Vec<usize> = mention_rows.iter().map(|m| m.at.sentence_index).collect();
+            with_mentions.dedup();
+            let events = timeline::drafts(&DocEvents {
+                text: &l.text,
+                sentences: &sentences,
+                timexes: &timexes,
+                with_mentions: &with_mentions,
+                dct: l.dct,
+                undated: opts.undated,
+            });
+            let acronyms: BTreeMap<String, String> =
+                entities::acronym_definitions(&l.text, &ms.iter().map(|m| (m.start, m.end)).collect::<Vec<_>>()).into_iter().collect();
+            DocRecord {
+                doc: doc.clone(),
+                dct: date_str(l.dct),
+                dct_source: l.source.as_str().to_string(),
+                sentences: sentences.len(),
+                mentions: mention_rows,
+                timexes: timex_rows,
+                acronyms,
+                events,
+            }
+        })
+        .collect())
+}
+
+/// The `doc` column of a path: as given, `<stdin>` for `-`.
+pub fn doc_name(p: &Path) -> String {
+    if p.as_os_str() == "-" {
+        "<stdin>".to_string()
+    } else {
+        p.to_string_lossy().into_owned()
+    }
+}
+
+fn sentence_of(sentences: &[(usize, usize)], pos: usize) -> usize {
+    sentences.partition_point(|&(_, e)| e <= pos).min(sentences.len().saturating_sub(1))
+}
+
+fn date_str(d: Option<NaiveDate>) -> String {
+    d.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default()
+}
