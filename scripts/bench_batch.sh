@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Batch throughput and memory of `entline extract` at 1x and 10x corpus size, and spaCy's
+# en_core_web_sm full pipeline on the same 1x corpus, in one run:
+#   scripts/bench_batch.sh [--scale N] [--threads N] [--keep DIR]
+# Corpus (1x, >= 1,000 documents): the seeds, CoNLL-2003 train+dev documents and the TBAQ articles
+# (scripts/bench_corpus.py). 10x: ten copies of it under different folder names (so every copy is
+# processed anew; entity names repeat, as they do in a real archive). Each entline run is one whole
+# process (model load, reading, NER, time expressions, entities, events, CSV), timed with peak RSS
+# from getrusage of the child. spaCy: a script-made virtualenv (.cache/venv-spacy), words/s of
+# nlp.pipe over the same texts, model load included in the end-to-end figure.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+SCALE=10
+THREADS=$(nproc)
+KEEP=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --scale) SCALE=$2; shift 2 ;;
+    --threads) THREADS=$2; shift 2 ;;
+    --keep) KEEP=$2; shift 2 ;;
+    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    *) echo "unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+"$ROOT/scripts/setup.sh" >&2
+(cd "$ROOT" && cargo build --release --quiet)
+BIN="$ROOT/target/release/entline"
+
+VENV="$ROOT/.cache/venv-spacy"
+REQ="$ROOT/scripts/requirements-spacy.txt"
+want=$(sha256sum "$REQ" | cut -d' ' -f1)
+if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$VENV/.req" 2>/dev/null)" != "$want" ]; then
+  python3 -m venv "$VENV"
+  "$VENV/bin/pip" install --quiet -r "$REQ"
+  echo "$want" > "$VENV/.req"
+fi
+
+TMP=${KEEP:-$(mktemp -d)}
+[ -n "$KEEP" ] || trap 'rm -rf "$TMP"' EXIT
+rm -rf "$TMP/c1" "$TMP/c$SCALE" "$TMP/out1" "$TMP/out$SCALE"
+python3 "$ROOT/scripts/bench_corpus.py" "$ROOT" "$TMP/c1" 1000 >/dev/null
+mkdir -p "$TMP/c$SCALE"
+for i in $(seq 1 "$SCALE"); do cp -r "$TMP/c1" "$TMP/c$SCALE/copy$i"; done
+
+python3 - "$BIN" "$TMP" "$SCALE" "$THREADS" "$VENV/bin/python" "$ROOT/scripts/bench_spacy.py" <<'PY'
+import json, os, resource, subprocess, sys, time
+from pathlib import Path
+bin_, tmp, scale, threads, spy, sscript = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5], sys.argv[6]
+
+def words(folder):
+    files = sorted(Path(folder).rglob("*.txt"))
+    return len(files), sum(len(p.read_text(encoding="utf-8").split()) for p in files)
+
+def entline(folder, out):
+    # wait4 gives this child's own rusage (RUSAGE_CHILDREN would be a max over all children)
+    t = time.perf_counter()
+    pid = os.posix_spawn(bin_, [bin_, "extract", str(folder), "--out", str(out), "--doc-date", "2025-01-01",
+                                "--threads", threads, "--quiet"], os.environ)
+    _, status, ru = os.wait4(pid, 0)
+    wall = time.perf_counter() - t
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"entline failed on {folder}")
+    return wall, ru.ru_maxrss / 1024
+
+d1, w1 = words(tmp / "c1")
+dn, wn = words(tmp / f"c{scale}")
+t1, rss1 = entline(tmp / "c1", tmp / "out1")
+tn, rssn = entline(tmp / f"c{scale}", tmp / f"out{scale}")
+t = time.perf_counter()
+r = subprocess.run([spy, sscript, str(tmp / "c1")], capture_output=True, text=True, env={**os.environ, "OMP_NUM_THREADS": threads})
+spacy_wall = time.perf_counter() - t
+if r.returncode != 0:
+    sys.exit("spaCy failed: " + r.stderr[-2000:])
+sp = json.loads(r.stdout.strip().splitlines()[-1])
+
+print(f"corpus 1x: {d1} documents, {w1} words;  {scale}x: {dn} documents, {wn} words")
+print(f"entline 1x:  {t1:8.1f} s  {d1/t1:7.1f} docs/s  {w1/t1:8.0f} words/s  peak RSS {rss1:7.0f} MiB")
+print(f"entline {scale}x: {tn:8.1f} s  {dn/tn:7.1f} docs/s  {wn/tn:8.0f} words/s  peak RSS {rssn:7.0f} MiB")
+print(f"time ratio {scale}x/1x: {tn/t1:.2f} (target <= {scale*1.05:.1f});  peak RSS ratio: {rssn/rss1:.3f} (target <= 1.2)")
+print(f"spaCy en_core_web_sm 1x: {sp['words']/sp['pipe_s']:8.0f} words/s (nlp.pipe only), "
+      f"{sp['words']/spacy_wall:8.0f} words/s end to end (process start, load, pipe)")
+print(f"entline end to end / spaCy end to end: {(w1/t1)/(sp['words']/spacy_wall):.2f};  / spaCy pipe only: {(w1/t1)/(sp['words']/sp['pipe_s']):.2f}")
+PY
