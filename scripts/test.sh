@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Set up (if needed) and run the whole test suite in the release profile, so the libtorch /
-# rust-bert build is shared with the binary. Used by .ci/run.
+# rust-bert build is shared with the binary. Used by .ci/run. Installs headless Chromium (apt) for
+# the report test when it is missing.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 scripts/setup.sh --no-build
+# headless Chromium renders the HTML report in tests/report.rs
+ENTLINE_CHROMIUM="$(scripts/setup_chromium.sh)"
+export ENTLINE_CHROMIUM
 export LIBTORCH="$(sed -n 's/^LIBTORCH = "\(.*\)"$/\1/p' .cargo/config.toml)" LIBTORCH_CXX11_ABI=0
 cargo test --release "$@"

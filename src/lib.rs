@@ -1,7 +1,8 @@
 //! entline: folders of documents → an entity-centric event timeline.
 //!
 //! Stages, one module each: [`input`] (files → text) → [`text`] (words, sentences) → [`ner`]
-//! (transformer NER) → [`export`] (CSV). [`conll`] reads and writes CoNLL-2003 for evaluation.
+//! (transformer NER) → [`time`] (temporal expressions) → [`entities`] → [`timeline`] (events) →
+//! [`export`] (CSV, JSON lines, TimelineJS) and [`report`] (HTML timeline); [`pipeline`] runs them. [`conll`] reads and writes CoNLL-2003 for evaluation.
 
 pub mod conll;
 pub mod error;
@@ -15,3 +16,4 @@ pub mod time;
 pub mod entities;
 pub mod timeline;
 pub mod pipeline;
+pub mod report;

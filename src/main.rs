@@ -15,6 +15,7 @@ const EXAMPLES: &str = "\
 Examples:
   entline extract seeds/ --doc-date 2025-05-05 --out out/   # timeline of every document under seeds/
   entline extract a.txt b.txt --out out/ --model models/entline-ner-minilm
+  entline report out/ --top 20                              # rebuild out/timeline.html
   entline tag-conll eng.testa > tagged.txt   # CoNLL-2003 file with a predicted IOB2 column
   scripts/eval_conll.sh ../shared/data/conll2003/eng.testa
 
@@ -30,7 +31,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Cmd {
     /// Build the event timeline of documents (files or folders, walked recursively): writes
-    /// events.csv, entities.csv, mentions.csv, timexes.csv and documents.csv into DIR.
+    /// events.csv, entities.csv, mentions.csv, timexes.csv, documents.csv and timeline.html into DIR.
     #[command(after_help = "Examples:\n  entline extract seeds/ --doc-date 2025-05-05 --out out/\n  entline extract news/ --doc-dates dates.csv --format csv,jsonl,timelinejs --excel --out out/")]
     Extract(ExtractArgs),
     /// Merge the output folders of `extract --shard K/N` runs into one, entities normalized
@@ -46,6 +47,19 @@ enum Cmd {
         /// Print nothing but errors.
         #[arg(long, short)]
         quiet: bool,
+    },
+    /// Rebuild DIR/timeline.html, the self-contained HTML timeline, from the tables of a run
+    /// (entities.csv and events.csv, or their .jsonl).
+    #[command(after_help = "Example:\n  entline report out/ --top 20 && xdg-open out/timeline.html")]
+    Report {
+        /// Output folder of `entline extract` or `entline merge`.
+        dir: PathBuf,
+        /// Entity lanes shown at first.
+        #[arg(long, value_name = "N", default_value_t = entline::report::DEFAULT_TOP)]
+        top: usize,
+        /// Write the page here instead of DIR/timeline.html.
+        #[arg(long, short, value_name = "FILE")]
+        out: Option<PathBuf>,
     },
     /// Annotate TimeML / TempEval-3 files (.tml, .TE3input): writes each input to DIR under the same
     /// name with <TIMEX3 tid type value> elements inserted in <TEXT>, every other character unchanged.
@@ -136,6 +150,12 @@ struct ExtractArgs {
     /// Do not guard cells starting with = + - @ against formula injection.
     #[arg(long)]
     raw_csv: bool,
+    /// Entity lanes shown at first in timeline.html (the page can change it).
+    #[arg(long, value_name = "N", default_value_t = entline::report::DEFAULT_TOP)]
+    report_top: usize,
+    /// Do not write timeline.html.
+    #[arg(long)]
+    no_report: bool,
     /// Print nothing but errors.
     #[arg(long, short)]
     quiet: bool,
@@ -262,7 +282,7 @@ fn extract(a: &ExtractArgs) -> entline::Result<ExitCode> {
             excel: a.excel,
             raw_csv: a.raw_csv,
             count_demonyms: a.count_demonyms,
-            report_top: 0,
+            report_top: if a.no_report { 0 } else { a.report_top.max(1) },
         },
     };
     // a progress bar on a terminal only; nothing on pipes, files, or with --quiet
@@ -335,6 +355,12 @@ fn run(cli: Cli) -> entline::Result<ExitCode> {
                 print_summary(&s, &out, started.elapsed().as_secs_f64());
             }
             Ok(exit_code(s.documents, s.failed))
+        }
+        Cmd::Report { dir, top, out } => {
+            let n = entline::report::rebuild(&dir, out.as_deref(), top)?;
+            let dest = out.unwrap_or_else(|| dir.join("timeline.html"));
+            eprintln!("entline: {n} events → {}", dest.display());
+            Ok(ExitCode::SUCCESS)
         }
         Cmd::Timeml { inputs, out, date, rules } => timeml(&inputs, &out, &date, &rules),
         Cmd::TagConll { file, model } => {

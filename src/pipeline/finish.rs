@@ -14,6 +14,7 @@ use super::{DocumentRow, EntityRow, Format, MentionRow, Summary, TimexRow, EVENT
 use crate::entities::{self, MentionIn, Resolution, Resources};
 use crate::error::{Error, Result};
 use crate::export::{self, Sink};
+use crate::report::{self, ReportEntity, ReportWriter};
 use crate::timeline::{DocInfo, Event, Involved};
 
 /// Strings of the mention list, stored once each.
@@ -263,8 +264,18 @@ pub fn finalize(sources: &[(Entry, PathBuf)], settings: &OutputSettings, out: &P
     } else {
         None
     };
+    let mut report = if settings.report_top > 0 {
+        let ents: Vec<ReportEntity> =
+            entity_rows.iter().map(|r| ReportEntity { name: r.name.clone(), kind: r.kind.clone(), mentions: r.mentions }).collect();
+        Some(ReportWriter::create(&out.join("timeline.html"), &report::title_of(out), settings.report_top, &ents)?)
+    } else {
+        None
+    };
     spill.sorted(|e| {
         events.push(&e)?;
+        if let Some(r) = &mut report {
+            r.push(&e)?;
+        }
         if let Some(t) = &mut tjs {
             for row in export::timelinejs_rows(std::slice::from_ref(&e)) {
                 t.push_cells(&row)?;
@@ -275,6 +286,9 @@ pub fn finalize(sources: &[(Entry, PathBuf)], settings: &OutputSettings, out: &P
     events.finish()?;
     if let Some(t) = tjs {
         t.finish()?;
+    }
+    if let Some(r) = report {
+        r.finish()?;
     }
     Ok(summary)
 }

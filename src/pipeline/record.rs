@@ -56,7 +56,7 @@ pub struct OutputSettings {
     pub excel: bool,
     pub raw_csv: bool,
     pub count_demonyms: bool,
-    /// Lanes of the HTML timeline report.
+    /// Lanes of the HTML timeline report (`timeline.html`); 0 writes no report.
     pub report_top: usize,
 }
 

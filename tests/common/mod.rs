@@ -56,3 +56,35 @@ pub fn corpus(dir: &Path, n: usize, paragraphs: usize) {
         std::fs::write(dir.join(format!("doc{i:03}.txt")), text).expect("corpus file");
     }
 }
+
+/// Headless Chromium (scripts/setup_chromium.sh installs it; `$ENTLINE_CHROMIUM` overrides).
+pub fn chromium() -> PathBuf {
+    let candidates = [std::env::var("ENTLINE_CHROMIUM").unwrap_or_default(), "/usr/bin/chromium".to_string()];
+    candidates
+        .iter()
+        .filter(|c| !c.is_empty())
+        .map(PathBuf::from)
+        .find(|p| p.is_file())
+        .expect("headless Chromium is needed for this test: run scripts/setup_chromium.sh (or set ENTLINE_CHROMIUM)")
+}
+
+/// Chromium with the network off: no proxy reachable, no host resolves, no background traffic.
+pub fn headless(profile: &Path) -> std::process::Command {
+    let mut c = std::process::Command::new(chromium());
+    c.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-extensions",
+        "--proxy-server=127.0.0.1:9",
+        "--host-resolver-rules=MAP * ~NOTFOUND",
+        "--window-size=1400,900",
+    ]);
+    c.arg(format!("--user-data-dir={}", profile.display()));
+    c
+}

@@ -1,0 +1,237 @@
+//! The HTML timeline report: one self-contained file (data, CSS and JS inline; a Content Security
+//! Policy forbids every network request) with a lane per top entity, events as marks spanning
+//! their date range, zoom, pan, a filter box and a details panel. Plain SVG drawn by a small
+//! script (`timeline.js`), no charting library: the whole page costs ~12 KB before the data.
+//!
+//! Document texts reach the page only as JSON inside `<script type="application/json">`, with
+//! `<`, `>`, `&` and the JS line separators escaped, and the script puts them into the page with
+//! `textContent` / `setAttribute` only: nothing from a document is ever parsed as HTML.
+
+use std::collections::HashMap;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::timeline::Event;
+
+const TEMPLATE: &str = include_str!("timeline.html");
+const CSS: &str = include_str!("timeline.css");
+const JS: &str = include_str!("timeline.js");
+
+/// Lanes shown by default.
+pub const DEFAULT_TOP: usize = 12;
+
+/// An entity as the report needs it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ReportEntity {
+    #[serde(rename = "n")]
+    pub name: String,
+    #[serde(rename = "k")]
+    pub kind: String,
+    #[serde(rename = "m")]
+    pub mentions: usize,
+}
+
+/// One event in the page's data (short keys: the file holds thousands).
+#[derive(Serialize)]
+struct Mark<'a> {
+    s: &'a str,
+    e: &'a str,
+    p: &'a str,
+    x: &'a str,
+    v: &'a str,
+    g: &'a str,
+    t: &'a str,
+    d: usize,
+    c: usize,
+    n: Vec<usize>,
+}
+
+/// JSON made safe inside a `<script>` element.
+pub fn script_json<T: Serialize + ?Sized>(v: &T) -> Result<String> {
+    let s = serde_json::to_string(v).map_err(|e| Error::Other(e.to_string()))?;
+    Ok(s.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026").replace('\u{2028}', "\\u2028").replace('\u{2029}', "\\u2029"))
+}
+
+fn html_text(s: &str) -> String {
+    crate::export::html_escape(s)
+}
+
+/// A `file://` link to a document (absolute path, percent-encoded), none for stdin.
+fn doc_href(doc: &str) -> String {
+    if doc == "<stdin>" {
+        return String::new();
+    }
+    let abs = std::path::absolute(doc).unwrap_or_else(|_| PathBuf::from(doc));
+    let mut out = String::from("file://");
+    for b in abs.to_string_lossy().bytes() {
+        if b.is_ascii_alphanumeric() || b"/-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// A report being written: the page head, then events one by one, then the tail.
+pub struct ReportWriter {
+    path: PathBuf,
+    tmp: PathBuf,
+    w: BufWriter<std::fs::File>,
+    tail: &'static str,
+    entity_ix: HashMap<(String, String), usize>,
+    docs: Vec<String>,
+    doc_ix: HashMap<String, usize>,
+    events: usize,
+}
+
+impl ReportWriter {
+    /// Start `path` with the entities (all of them; the page picks its lanes).
+    pub fn create(path: &Path, title: &str, top: usize, entities: &[ReportEntity]) -> Result<ReportWriter> {
+        let tmp = path.with_extension(format!("html.tmp{}", std::process::id()));
+        let f = std::fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
+        let mut w = BufWriter::new(f);
+        let (head, tail) = TEMPLATE.split_once("{{DATA}}").ok_or_else(|| Error::Other("report template has no {{DATA}}".into()))?;
+        let head = head.replace("{{TITLE}}", &html_text(title)).replace("{{CSS}}", CSS).replace("{{TOP}}", &top.max(1).to_string());
+        w.write_all(head.as_bytes()).map_err(|e| Error::io(&tmp, e))?;
+        write!(w, "{{\"entities\":{},\"events\":[", script_json(entities)?).map_err(|e| Error::io(&tmp, e))?;
+        let entity_ix = entities.iter().enumerate().map(|(i, e)| ((e.kind.clone(), e.name.clone()), i)).collect();
+        Ok(ReportWriter { path: path.to_path_buf(), tmp, w, tail, entity_ix, docs: Vec::new(), doc_ix: HashMap::new(), events: 0 })
+    }
+
+    /// Add an event (events come in date order; the page does not depend on it).
+    pub fn push(&mut self, e: &Event) -> Result<()> {
+        let mut n = Vec::new();
+        for (kind, list) in [("PER", &e.people), ("ORG", &e.organizations), ("LOC", &e.places), ("MISC", &e.other_entities)] {
+            for name in list.split("; ").filter(|s| !s.is_empty()) {
+                if let Some(&i) = self.entity_ix.get(&(kind.to_string(), name.to_string())) {
+                    n.push(i);
+                }
+            }
+        }
+        let d = match self.doc_ix.get(&e.doc) {
+            Some(&d) => d,
+            None => {
+                self.docs.push(e.doc.clone());
+                self.doc_ix.insert(e.doc.clone(), self.docs.len() - 1);
+                self.docs.len() - 1
+            }
+        };
+        let mark = Mark {
+            s: &e.date_start,
+            e: &e.date_end,
+            p: &e.precision,
+            x: &e.timex_text,
+            v: &e.timex_value,
+            g: &e.trigger,
+            t: &e.sentence,
+            d,
+            c: e.char_start,
+            n,
+        };
+        let sep = if self.events == 0 { "" } else { "," };
+        write!(self.w, "{sep}\n{}", script_json(&mark)?).map_err(|x| Error::io(&self.tmp, x))?;
+        self.events += 1;
+        Ok(())
+    }
+
+    /// Finish the page and move it into place.
+    pub fn finish(mut self) -> Result<usize> {
+        let hrefs: Vec<String> = self.docs.iter().map(|d| doc_href(d)).collect();
+        write!(self.w, "],\"docs\":{},\"hrefs\":{}}}", script_json(&self.docs)?, script_json(&hrefs)?).map_err(|e| Error::io(&self.tmp, e))?;
+        let tail = self.tail.replace("{{JS}}", JS);
+        self.w.write_all(tail.as_bytes()).map_err(|e| Error::io(&self.tmp, e))?;
+        self.w.flush().map_err(|e| Error::io(&self.tmp, e))?;
+        drop(self.w);
+        std::fs::rename(&self.tmp, &self.path).map_err(|e| Error::io(&self.path, e))?;
+        Ok(self.events)
+    }
+}
+
+/// Undo the formula guard of a CSV cell (`'=…` → `=…`).
+fn unguard(s: &str) -> &str {
+    match s.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+        _ => s,
+    }
+}
+
+/// Read a table written by `extract` (`NAME.csv`, else `NAME.jsonl`).
+fn read_table<T: serde::de::DeserializeOwned>(dir: &Path, name: &str) -> Result<Vec<T>> {
+    let csv_path = dir.join(format!("{name}.csv"));
+    if csv_path.exists() {
+        let mut r = csv::Reader::from_path(&csv_path).map_err(|e| Error::input(&csv_path, e.to_string()))?;
+        let headers = r.headers().map_err(|e| Error::input(&csv_path, e.to_string()))?.clone();
+        let headers = csv::StringRecord::from(headers.iter().map(|h| h.trim_start_matches('\u{feff}')).collect::<Vec<_>>());
+        let mut out = Vec::new();
+        for (i, rec) in r.records().enumerate() {
+            let rec = rec.map_err(|e| Error::input(&csv_path, e.to_string()))?;
+            let rec: csv::StringRecord = rec.iter().map(unguard).collect();
+            out.push(rec.deserialize(Some(&headers)).map_err(|e| Error::Parse { path: csv_path.clone(), line: i + 2, msg: e.to_string() })?);
+        }
+        return Ok(out);
+    }
+    let jsonl = dir.join(format!("{name}.jsonl"));
+    let text = std::fs::read_to_string(&jsonl).map_err(|e| Error::input(&jsonl, format!("{e} (and no {name}.csv beside it)")))?;
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| serde_json::from_str(l).map_err(|e| Error::Parse { path: jsonl.clone(), line: i + 1, msg: e.to_string() }))
+        .collect()
+}
+
+#[derive(Deserialize)]
+struct EntityLine {
+    name: String,
+    #[serde(rename = "type")]
+    kind: String,
+    mentions: usize,
+}
+
+/// `entline report DIR`: rebuild `DIR/timeline.html` (or `out`) from the tables of a run.
+pub fn rebuild(dir: &Path, out: Option<&Path>, top: usize) -> Result<usize> {
+    let entities: Vec<EntityLine> = read_table(dir, "entities")?;
+    let events: Vec<Event> = read_table(dir, "events")?;
+    let ents: Vec<ReportEntity> = entities.into_iter().map(|e| ReportEntity { name: e.name, kind: e.kind, mentions: e.mentions }).collect();
+    let path = out.map(Path::to_path_buf).unwrap_or_else(|| dir.join("timeline.html"));
+    let mut w = ReportWriter::create(&path, &title_of(dir), top, &ents)?;
+    for e in &events {
+        w.push(e)?;
+    }
+    w.finish()
+}
+
+/// Page title for an output folder.
+pub fn title_of(dir: &Path) -> String {
+    let name = std::path::absolute(dir).ok().and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned())).unwrap_or_default();
+    if name.is_empty() {
+        "entline timeline".to_string()
+    } else {
+        format!("entline timeline — {name}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_in_script_cannot_close_it() {
+        let s = script_json(&["</script><script>alert(1)</script>", "a & b", "\u{2028}"]).unwrap();
+        assert!(!s.contains('<') && !s.contains('>') && !s.contains('&'), "{s}");
+        let back: Vec<String> = serde_json::from_str(&s).unwrap();
+        assert_eq!(back[0], "</script><script>alert(1)</script>");
+    }
+
+    #[test]
+    fn hrefs_and_guards() {
+        assert_eq!(doc_href("/a b/c\"d.txt"), "file:///a%20b/c%22d.txt");
+        assert!(doc_href("javascript:alert(1)").starts_with("file:///"));
+        assert_eq!(doc_href("<stdin>"), "");
+        assert_eq!(unguard("'=SUM(A1)"), "=SUM(A1)");
+        assert_eq!(unguard("'quoted'"), "'quoted'");
+    }
+}
