@@ -2,7 +2,7 @@
 //! output tables byte for byte with those of one uninterrupted run.
 
 mod common;
-use common::{corpus, rows, tables};
+use common::{assert_same_tables, corpus, rows};
 
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
@@ -51,10 +51,10 @@ fn resume_after_sigkill_equals_an_uninterrupted_run() {
     assert!(cached < 40, "{cached} records: the run was not killed midway");
 
     extract(&input, &out, &["--resume"]);
-    assert_eq!(tables(&whole), tables(&out));
+    assert_same_tables(&whole, &out);
     // a second resume has nothing left to do and changes nothing
     extract(&input, &out, &["--resume"]);
-    assert_eq!(tables(&whole), tables(&out));
+    assert_same_tables(&whole, &out);
 }
 
 #[test]
@@ -86,7 +86,7 @@ fn shards_merge_to_the_single_run() {
     let merged = tmp.path().join("merged");
     let o = entline().arg("merge").args(&parts).arg("--out").arg(&merged).output().unwrap();
     assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stderr));
-    assert_eq!(tables(&single), tables(&merged));
+    assert_same_tables(&single, &merged);
     // the same shard twice is refused
     let o = entline().arg("merge").args([&parts[0], &parts[0]]).arg("--out").arg(tmp.path().join("bad")).output().unwrap();
     assert_eq!(o.status.code(), Some(1));

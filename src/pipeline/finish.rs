@@ -14,7 +14,7 @@ use super::{DocumentRow, EntityRow, Format, MentionRow, Summary, TimexRow, EVENT
 use crate::entities::{self, MentionIn, Resolution, Resources};
 use crate::error::{Error, Result};
 use crate::export::{self, Sink};
-use crate::report::{self, ReportEntity, ReportWriter};
+use crate::report::{ReportEntity, ReportWriter};
 use crate::timeline::{DocInfo, Event, Involved};
 
 /// Strings of the mention list, stored once each.
@@ -267,7 +267,7 @@ pub fn finalize(sources: &[(Entry, PathBuf)], settings: &OutputSettings, out: &P
     let mut report = if settings.report_top > 0 {
         let ents: Vec<ReportEntity> =
             entity_rows.iter().map(|r| ReportEntity { name: r.name.clone(), kind: r.kind.clone(), mentions: r.mentions }).collect();
-        Some(ReportWriter::create(&out.join("timeline.html"), &report::title_of(out), settings.report_top, &ents)?)
+        Some(ReportWriter::create(&out.join("timeline.html"), settings.report_top, &ents)?)
     } else {
         None
     };

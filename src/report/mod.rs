@@ -55,10 +55,6 @@ pub fn script_json<T: Serialize + ?Sized>(v: &T) -> Result<String> {
     Ok(s.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026").replace('\u{2028}', "\\u2028").replace('\u{2029}', "\\u2029"))
 }
 
-fn html_text(s: &str) -> String {
-    crate::export::html_escape(s)
-}
-
 /// A `file://` link to a document (absolute path, percent-encoded), none for stdin.
 fn doc_href(doc: &str) -> String {
     if doc == "<stdin>" {
@@ -90,12 +86,12 @@ pub struct ReportWriter {
 
 impl ReportWriter {
     /// Start `path` with the entities (all of them; the page picks its lanes).
-    pub fn create(path: &Path, title: &str, top: usize, entities: &[ReportEntity]) -> Result<ReportWriter> {
+    pub fn create(path: &Path, top: usize, entities: &[ReportEntity]) -> Result<ReportWriter> {
         let tmp = path.with_extension(format!("html.tmp{}", std::process::id()));
         let f = std::fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
         let mut w = BufWriter::new(f);
         let (head, tail) = TEMPLATE.split_once("{{DATA}}").ok_or_else(|| Error::Other("report template has no {{DATA}}".into()))?;
-        let head = head.replace("{{TITLE}}", &html_text(title)).replace("{{CSS}}", CSS).replace("{{TOP}}", &top.max(1).to_string());
+        let head = head.replace("{{TITLE}}", "entline timeline").replace("{{CSS}}", CSS).replace("{{TOP}}", &top.max(1).to_string());
         w.write_all(head.as_bytes()).map_err(|e| Error::io(&tmp, e))?;
         write!(w, "{{\"entities\":{},\"events\":[", script_json(entities)?).map_err(|e| Error::io(&tmp, e))?;
         let entity_ix = entities.iter().enumerate().map(|(i, e)| ((e.kind.clone(), e.name.clone()), i)).collect();
@@ -141,7 +137,9 @@ impl ReportWriter {
     /// Finish the page and move it into place.
     pub fn finish(mut self) -> Result<usize> {
         let hrefs: Vec<String> = self.docs.iter().map(|d| doc_href(d)).collect();
-        write!(self.w, "],\"docs\":{},\"hrefs\":{}}}", script_json(&self.docs)?, script_json(&hrefs)?).map_err(|e| Error::io(&self.tmp, e))?;
+        let title = common_folder(&self.docs);
+        write!(self.w, "],\"docs\":{},\"hrefs\":{},\"title\":{}}}", script_json(&self.docs)?, script_json(&hrefs)?, script_json(&title)?)
+            .map_err(|e| Error::io(&self.tmp, e))?;
         let tail = self.tail.replace("{{JS}}", JS);
         self.w.write_all(tail.as_bytes()).map_err(|e| Error::io(&self.tmp, e))?;
         self.w.flush().map_err(|e| Error::io(&self.tmp, e))?;
@@ -197,21 +195,26 @@ pub fn rebuild(dir: &Path, out: Option<&Path>, top: usize) -> Result<usize> {
     let events: Vec<Event> = read_table(dir, "events")?;
     let ents: Vec<ReportEntity> = entities.into_iter().map(|e| ReportEntity { name: e.name, kind: e.kind, mentions: e.mentions }).collect();
     let path = out.map(Path::to_path_buf).unwrap_or_else(|| dir.join("timeline.html"));
-    let mut w = ReportWriter::create(&path, &title_of(dir), top, &ents)?;
+    let mut w = ReportWriter::create(&path, top, &ents)?;
     for e in &events {
         w.push(e)?;
     }
     w.finish()
 }
 
-/// Page title for an output folder.
-pub fn title_of(dir: &Path) -> String {
-    let name = std::path::absolute(dir).ok().and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned())).unwrap_or_default();
-    if name.is_empty() {
-        "entline timeline".to_string()
-    } else {
-        format!("entline timeline — {name}")
+/// The deepest folder holding every document ("news/2024" for news/2024/a.txt and
+/// news/2024/b.txt): the page's title, the same whichever folder the report is written to.
+fn common_folder(docs: &[String]) -> String {
+    let mut common: Option<Vec<&str>> = None;
+    for d in docs {
+        let parts: Vec<&str> = d.split('/').collect();
+        let dir = &parts[..parts.len().saturating_sub(1)];
+        common = Some(match common {
+            None => dir.to_vec(),
+            Some(c) => c.iter().zip(dir).take_while(|(a, b)| a == b).map(|(a, _)| *a).collect(),
+        });
     }
+    common.unwrap_or_default().join("/")
 }
 
 #[cfg(test)]
@@ -233,5 +236,9 @@ mod tests {
         assert_eq!(doc_href("<stdin>"), "");
         assert_eq!(unguard("'=SUM(A1)"), "=SUM(A1)");
         assert_eq!(unguard("'quoted'"), "'quoted'");
+        let docs = |v: &[&str]| common_folder(&v.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        assert_eq!(docs(&["news/2024/a.txt", "news/2024/b.txt"]), "news/2024");
+        assert_eq!(docs(&["news/2024/a.txt", "news/2023/b.txt", "news/c.txt"]), "news");
+        assert_eq!(docs(&["a.txt"]), "");
     }
 }

@@ -22,6 +22,10 @@
   var details = document.getElementById('details');
   var stats = document.getElementById('stats');
   var view = null, shown = [], selected = -1;
+  if (D.title) {
+    document.title = 'entline timeline — ' + D.title;
+    document.querySelector('header h1').textContent = document.title;
+  }
 
   function el(tag, attrs, parent, text) {
     var x = document.createElementNS(SVG, tag);

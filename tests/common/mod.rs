@@ -88,3 +88,16 @@ pub fn headless(profile: &Path) -> std::process::Command {
     c.arg(format!("--user-data-dir={}", profile.display()));
     c
 }
+
+/// Assert two output folders hold byte-identical tables, naming the first file that differs.
+pub fn assert_same_tables(a: &Path, b: &Path) {
+    let (ta, tb) = (tables(a), tables(b));
+    assert_eq!(ta.keys().collect::<Vec<_>>(), tb.keys().collect::<Vec<_>>(), "different files");
+    for (name, bytes) in &ta {
+        if bytes != &tb[name] {
+            let (x, y) = (String::from_utf8_lossy(bytes), String::from_utf8_lossy(&tb[name]));
+            let line = x.lines().zip(y.lines()).position(|(p, q)| p != q).unwrap_or(0);
+            panic!("{name} differs at line {}:\n{:?}\n{:?}", line + 1, x.lines().nth(line), y.lines().nth(line));
+        }
+    }
+}
