@@ -60,12 +60,12 @@ def entline(folder, out):
     wall = time.perf_counter() - t
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit(f"entline failed on {folder}")
-    return wall, ru.ru_maxrss / 1024
+    return wall, ru.ru_maxrss / 1024, ru.ru_utime + ru.ru_stime
 
 d1, w1 = words(tmp / "c1")
 dn, wn = words(tmp / f"c{scale}")
-t1, rss1 = entline(tmp / "c1", tmp / "out1")
-tn, rssn = entline(tmp / f"c{scale}", tmp / f"out{scale}")
+t1, rss1, cpu1 = entline(tmp / "c1", tmp / "out1")
+tn, rssn, cpun = entline(tmp / f"c{scale}", tmp / f"out{scale}")
 t = time.perf_counter()
 r = subprocess.run([spy, sscript, str(tmp / "c1")], capture_output=True, text=True, env={**os.environ, "OMP_NUM_THREADS": threads})
 spacy_wall = time.perf_counter() - t
@@ -74,9 +74,9 @@ if r.returncode != 0:
 sp = json.loads(r.stdout.strip().splitlines()[-1])
 
 print(f"corpus 1x: {d1} documents, {w1} words;  {scale}x: {dn} documents, {wn} words")
-print(f"entline 1x:  {t1:8.1f} s  {d1/t1:7.1f} docs/s  {w1/t1:8.0f} words/s  peak RSS {rss1:7.0f} MiB")
-print(f"entline {scale}x: {tn:8.1f} s  {dn/tn:7.1f} docs/s  {wn/tn:8.0f} words/s  peak RSS {rssn:7.0f} MiB")
-print(f"time ratio {scale}x/1x: {tn/t1:.2f} (target <= {scale*1.05:.1f});  peak RSS ratio: {rssn/rss1:.3f} (target <= 1.2)")
+print(f"entline 1x:  {t1:8.1f} s  {d1/t1:7.1f} docs/s  {w1/t1:8.0f} words/s  peak RSS {rss1:7.0f} MiB  CPU {cpu1:8.1f} s")
+print(f"entline {scale}x: {tn:8.1f} s  {dn/tn:7.1f} docs/s  {wn/tn:8.0f} words/s  peak RSS {rssn:7.0f} MiB  CPU {cpun:8.1f} s")
+print(f"time ratio {scale}x/1x: {tn/t1:.2f} (target <= {scale*1.05:.1f}; CPU-time ratio {cpun/cpu1:.2f});  peak RSS ratio: {rssn/rss1:.3f} (target <= 1.2)")
 print(f"spaCy en_core_web_sm 1x: {sp['words']/sp['pipe_s']:8.0f} words/s (nlp.pipe only), "
       f"{sp['words']/spacy_wall:8.0f} words/s end to end (process start, load, pipe)")
 print(f"entline end to end / spaCy end to end: {(w1/t1)/(sp['words']/spacy_wall):.2f};  / spaCy pipe only: {(w1/t1)/(sp['words']/sp['pipe_s']):.2f}")
