@@ -77,9 +77,12 @@ def iob1_to_iob2(tags):
 
 
 def case_class(word):
-    """0 = no marker, 1 = Capitalized, 2 = ALL CAPS (two or more letters). Same rule as Rust."""
-    if not word or not word[0].isupper():
+    """0 = no marker, 1 = Capitalized (or an inner capital after a lower-case start: iPhone,
+    al-Aqsa), 2 = ALL CAPS (two or more letters). Same rule as Rust (src/ner/encode.rs)."""
+    if not word:
         return 0
+    if not word[0].isupper():
+        return int(any(c.isupper() for c in word[1:]))
     letters = [c for c in word if c.isalpha()]
     if len(letters) >= 2 and all(c.isupper() for c in letters):
         return 2

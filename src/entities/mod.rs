@@ -388,19 +388,23 @@ pub fn normalize(res: &Resources, mentions: &[MentionIn<'_>], acronyms: &[HashMa
         }
     }
 
-    // ---- across documents: same (type, canonical); single-word persons join a unique full name
+    // ---- across documents: same (type, canonical); single-word persons join a unique full name.
+    // ORG and MISC form one group: the NER often types one product or event name ORG in one
+    // place and MISC in another ("iPod"); the entity takes the type most of its mentions have.
+    let group = |kind: &str| -> String { if kind == "MISC" { "ORG".to_string() } else { kind.to_string() } };
+    let mut votes: Vec<BTreeMap<String, usize>> = Vec::new();
     let mut global: BTreeMap<(String, String), usize> = BTreeMap::new(); // → entity index
     let mut entities: Vec<Entity> = Vec::new();
     let mut cluster_entity = vec![usize::MAX; clusters.len()];
     let mut order: Vec<usize> = (0..clusters.len()).collect();
     order.sort_by(|&a, &b| {
         let (ca, cb) = (&clusters[a], &clusters[b]);
-        (!is_person_full(&ca.canonical), ca.kind.as_str(), match_key(&ca.canonical), ca.doc)
-            .cmp(&(!is_person_full(&cb.canonical), cb.kind.as_str(), match_key(&cb.canonical), cb.doc))
+        (!is_person_full(&ca.canonical), group(&ca.kind), match_key(&ca.canonical), ca.doc, ca.kind.as_str())
+            .cmp(&(!is_person_full(&cb.canonical), group(&cb.kind), match_key(&cb.canonical), cb.doc, cb.kind.as_str()))
     });
     for c in order {
         let cl = &clusters[c];
-        let key = (cl.kind.clone(), match_key(&cl.canonical));
+        let key = (group(&cl.kind), match_key(&cl.canonical));
         let e = if let Some(&e) = global.get(&key) {
             e
         } else if cl.kind == "PER" && !is_person_full(&cl.canonical) {
@@ -419,6 +423,8 @@ pub fn normalize(res: &Resources, mentions: &[MentionIn<'_>], acronyms: &[HashMa
             new_entity(&mut entities, &mut global, key, &cl.canonical, &cl.kind)
         };
         cluster_entity[c] = e;
+        votes.resize_with(entities.len(), BTreeMap::new);
+        *votes[e].entry(cl.kind.clone()).or_default() += cl.mentions.len();
         let ent = &mut entities[e];
         for f in &cl.forms {
             ent.aliases.insert(f.clone());
@@ -430,8 +436,14 @@ pub fn normalize(res: &Resources, mentions: &[MentionIn<'_>], acronyms: &[HashMa
             ent.documents.insert(cl.doc);
         }
         ent.mentions += cl.mentions.len();
-        if better_name(&cl.canonical, &ent.name) && cl.kind == ent.kind {
+        if better_name(&cl.canonical, &ent.name) && group(&cl.kind) == group(&ent.kind) {
             ent.name = cl.canonical.clone();
+        }
+    }
+    // the majority type of merged ORG/MISC clusters (ties: ORG)
+    for (e, v) in entities.iter_mut().zip(&votes) {
+        if let Some((k, _)) = v.iter().max_by_key(|(k, n)| (**n, k.as_str() == "ORG")) {
+            e.kind = k.clone();
         }
     }
     // ids from final names; aliases exclude the name itself
@@ -554,5 +566,17 @@ mod tests {
         assert_eq!(defs.get("ftos").map(String::as_str), Some("Foreign Terrorist Organizations"));
         assert!(acronym_definitions("the Wall Street Journal (WSJ)", &[(4, 23)]).contains_key("wsj"));
         assert!(acronym_definitions("the Foo Bar (XYZ)", &[(4, 11)]).is_empty());
+    }
+
+    #[test]
+    fn org_and_misc_of_one_name_merge_under_the_majority_type() {
+        let (n, _) = run(&[("a", &[("iPod", "MISC"), ("iPod", "MISC")]), ("b", &[("iPod", "ORG"), ("Apple", "ORG")]), ("c", &[("Apple", "MISC")])]);
+        let names: Vec<(&str, &str, usize)> = n.entities.iter().map(|e| (e.name.as_str(), e.kind.as_str(), e.mentions)).collect();
+        assert!(names.contains(&("iPod", "MISC", 3)), "{names:?}");
+        assert!(names.contains(&("Apple Inc.", "ORG", 2)), "{names:?}");
+        assert_eq!(n.entities.iter().find(|e| e.name == "iPod").unwrap().id, "misc:ipod");
+        // persons and places keep their own types
+        let (n, _) = run(&[("a", &[("Jordan", "PER")]), ("b", &[("Jordan", "LOC")])]);
+        assert_eq!(n.entities.len(), 2);
     }
 }

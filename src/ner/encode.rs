@@ -18,12 +18,14 @@ use crate::text::model_form;
 /// only the first one carries the label).
 pub const MAX_PIECES_PER_WORD: usize = 16;
 
-/// Casing class of a word, as in training: 0 none, 1 Capitalized, 2 ALL CAPS (≥ 2 letters).
+/// Casing class of a word, as in training: 0 none, 1 Capitalized (or an inner capital after a
+/// lower-case start: iPhone, eBay, al-Aqsa), 2 ALL CAPS (≥ 2 letters).
 pub fn case_class(word: &str) -> u8 {
     let mut chars = word.chars();
     match chars.next() {
         Some(c) if c.is_uppercase() => {}
-        _ => return 0,
+        Some(_) => return u8::from(chars.any(char::is_uppercase)),
+        None => return 0,
     }
     let mut letters = 0;
     for c in word.chars().filter(|c| c.is_alphabetic()) {
@@ -135,7 +137,9 @@ mod tests {
         assert_eq!(case_class("U.S."), 2);
         assert_eq!(case_class("A"), 1);
         assert_eq!(case_class("McDonald"), 1);
-        assert_eq!(case_class("iPhone"), 0);
+        assert_eq!(case_class("iPhone"), 1);
+        assert_eq!(case_class("al-Aqsa"), 1);
+        assert_eq!(case_class("phone"), 0);
         assert_eq!(case_class("1996"), 0);
         assert_eq!(case_class("Émile"), 1);
         assert_eq!(case_class(""), 0);
