@@ -368,7 +368,9 @@ pub fn normalize(res: &Resources, mentions: &[MentionIn<'_>], acronyms: &[HashMa
             if better_name(&cleaned, &cl.canonical) && cl.kind == kind {
                 cl.canonical = cleaned.clone();
             }
-            cl.forms.push(cleaned);
+            if !cl.forms.contains(&cleaned) {
+                cl.forms.push(cleaned);
+            }
             cl.mentions.push(i);
             cl.first_start = cl.first_start.min(mentions[i].start);
             resolution[i] = Some((c, false));

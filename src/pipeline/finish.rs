@@ -140,9 +140,9 @@ pub fn finalize(sources: &[(Entry, PathBuf)], settings: &OutputSettings, out: &P
             label: &strings.strings[label as usize],
         })
         .collect();
+    drop(compact);
     let norm = entities::normalize(&res, &ins, &acronyms);
     drop(ins);
-    drop(compact);
     drop(acronyms);
 
     // ---- pass 2: stream the rows

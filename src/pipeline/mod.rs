@@ -206,12 +206,14 @@ fn load(path: &Path, opts: &Options) -> std::result::Result<Loaded, String> {
     Ok(Loaded { text, dct, source, warning: raw.warning })
 }
 
-/// Fingerprint of everything that shapes a document's record: entline's version, the model
-/// (weights, vocabulary, configuration, window settings) and the per-document options.
+/// Fingerprint of everything that shapes a document's record: entline's version and source (a
+/// hash of src/ made at build time), the model (weights, vocabulary, configuration, window
+/// settings) and the per-document options.
 pub fn fingerprint(ner: &Ner, opts: &Options) -> Result<String> {
     use sha2::Digest;
     let mut h = sha2::Sha256::new();
     h.update(env!("CARGO_PKG_VERSION").as_bytes());
+    h.update(env!("ENTLINE_SOURCE_HASH").as_bytes());
     h.update(ner.fingerprint()?.as_bytes());
     h.update(format!("undated={} min_score={}", opts.undated, opts.min_score).as_bytes());
     Ok(hex::encode(&h.finalize()[..16]))
