@@ -209,7 +209,7 @@ fn date(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
 fn prefer_past(tense: Tense, past: i64, future: i64) -> bool {
     match tense {
         Tense::Future => past * 2 < future,
-        Tense::Past => past <= future * 3,
+        Tense::Past => past <= future * 5,
         _ => past <= future * 2,
     }
 }

@@ -11,8 +11,10 @@ pub enum Tense {
 }
 
 /// Strong future cues only: modal "would", "could", "may" are as common in past narration.
-const FUTURE: &[&str] =
-    &["will", "'ll", "shall", "won't", "wo", "going", "gonna", "plans", "plan", "scheduled", "due", "upcoming", "next"];
+const FUTURE: &[&str] = &[
+    "will", "'ll", "shall", "won't", "wo", "going", "gonna", "plans", "plan", "scheduled", "due", "upcoming", "next",
+    "until", "till", "effective", "expected", "expects", "pending", "soon",
+];
 
 const PRESENT: &[&str] = &["is", "are", "am", "says", "say", "has", "have", "does", "do", "remains", "continues"];
 
