@@ -88,7 +88,8 @@ unaffected; fixing it changes the reproduction, so it is left for the next retra
   MISC alternate for one product across documents), on social media and on non-news registers.
 * MISC is the weakest type (nationalities, events, works), as in all CoNLL models.
 * Country + organization compounds ("U.S. Northern Command") are sometimes split into a place and an
-  organization; titles of people are outside the entity, as in CoNLL.
+  organization by the model; the pipeline joins a dotted country abbreviation tagged LOC to an
+  ORG right after it (testa unchanged at 93.86). Titles of people are outside the entity, as in CoNLL.
 * English only; uncased base, so ALL-CAPS text leans on the markers.
 """
 (model / "MODEL_CARD.md").write_text(card)

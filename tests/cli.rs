@@ -39,11 +39,11 @@ fn seed_entities_with_exact_offsets() {
     ] {
         assert!(has(text, label), "{text} ({label:?}) not found in {:#?}", rows.iter().map(|r| (&r["text"], &r["label"])).collect::<Vec<_>>());
     }
-    // The organization is found; the shipped model splits "U.S." off it as a place (open item of
-    // the model issue), so the full span is not asserted here.
+    // the full organization, "U.S." included, with its exact offsets
+    let cmd = seed.find("U.S. Northern Command").unwrap();
     assert!(
-        rows.iter().any(|r| r["label"] == "ORG" && (r["text"] == "U.S. Northern Command" || r["text"] == "Northern Command")),
-        "Northern Command not found"
+        rows.iter().any(|r| r["label"] == "ORG" && r["text"] == "U.S. Northern Command" && r["start"] == cmd.to_string()),
+        "U.S. Northern Command (ORG) not found"
     );
     // every "Sheinbaum" alone is a person too
     assert!(rows.iter().filter(|r| r["text"] == "Sheinbaum").all(|r| r["label"] == "PER"));

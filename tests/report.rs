@@ -66,7 +66,7 @@ fn seed_report_renders_lanes_and_events_in_chromium() {
     let link = format!("{}#q=sheinbaum&event=0", page.display());
     let filtered = page_dom(Path::new(&link), &tmp.path().join("profile3"));
     assert!(filtered.contains("data-entity=\"Claudia Sheinbaum\""));
-    assert!(!filtered.contains("data-entity=\"Northern Command\""), "the filter keeps only Sheinbaum's events");
+    assert!(!filtered.contains("data-entity=\"U.S. Northern Command\""), "the filter keeps only Sheinbaum's events");
     let details = &filtered[filtered.find("id=\"details\"").unwrap()..];
     assert!(details.contains("<blockquote>") && details.contains("href=\"file:///"), "{details}");
 

@@ -188,6 +188,7 @@ impl Ner {
             .zip(&probs)
             .map(|(d, p)| {
                 let mut m = self.decode(d, p);
+                merge_country_prefix(d, &mut m);
                 if self.opts.propagate {
                     propagate(d, &mut m);
                 }
@@ -201,6 +202,36 @@ impl Ner {
         let spans: Vec<Span> =
             mentions.iter().map(|m| Span { kind: m.label.clone(), start: m.words.start, end: m.words.end }).collect();
         decode::iob2_tags(doc.words.len(), &spans)
+    }
+}
+
+/// "U.S. Northern Command": a dotted country abbreviation tagged LOC right before an ORG is part
+/// of the organization's name, as CoNLL annotates it ("U.S. Treasury", "U.S. District Court" are
+/// single ORG spans about ten times as often as they are LOC + ORG in CoNLL-2003 train + dev).
+fn merge_country_prefix(doc: &WordDoc<'_>, mentions: &mut Vec<Mention>) {
+    fn dotted_abbreviation(w: &str) -> bool {
+        let b = w.as_bytes();
+        b.len() >= 4 && b.chunks(2).all(|c| c.len() == 2 && c[0].is_ascii_uppercase() && c[1] == b'.')
+    }
+    let mut i = 0;
+    while i + 1 < mentions.len() {
+        let (a, b) = (&mentions[i], &mentions[i + 1]);
+        if a.label == "LOC" && b.label == "ORG" && a.sentence == b.sentence && a.words.end == b.words.start && a.words.len() == 1 && dotted_abbreviation(&a.text)
+        {
+            let (start, end) = (a.start, b.end);
+            let merged = Mention {
+                sentence: a.sentence,
+                start,
+                end,
+                text: doc.text[start..end].to_string(),
+                label: "ORG".to_string(),
+                score: a.score.min(b.score),
+                words: a.words.start..b.words.end,
+            };
+            mentions[i] = merged;
+            mentions.remove(i + 1);
+        }
+        i += 1;
     }
 }
 

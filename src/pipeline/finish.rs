@@ -148,6 +148,12 @@ pub fn finalize(sources: &[(Entry, PathBuf)], settings: &OutputSettings, out: &P
     // ---- pass 2: stream the rows
     let cache = record::cache_dir(out);
     std::fs::create_dir_all(&cache).map_err(|e| Error::io(&cache, e))?;
+    // spill files of killed runs
+    for e in std::fs::read_dir(&cache).into_iter().flatten().flatten() {
+        if e.file_name().to_string_lossy().starts_with("events.spill") {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
     let mut documents = Table::of::<DocumentRow>(out, "documents", settings)?;
     let mut mentions = Table::of::<MentionRow>(out, "mentions", settings)?;
     let mut timexes = Table::of::<TimexRow>(out, "timexes", settings)?;
