@@ -3,7 +3,7 @@
 # the same weights and the same texts, in one run:
 #   scripts/bench_ner.sh [CONLL_FILE] [--threads N] [--model DIR]
 # Texts: the sentences of CONLL_FILE (default ../shared/data/conll2003/eng.testa). entline tags them
-# with `entline tag-conll` (whole process timed: start, model load, reading, NER, output); the
+# with `entline tag-conll` (whole process timed, best of three runs: start, model load, reading, NER, output); the
 # Python pipeline gets the same sentences as plain text and only its call is timed (model loaded
 # beforehand, the faster of batch sizes 8 and 32) — a conservative comparison for entline. The full `entline extract`
 # (NER + time expressions + entities + events + CSV) on the same documents is reported as well.
@@ -44,11 +44,20 @@ print(f"corpus: {len(docs)} documents", file=sys.stderr)
 PY
 TOKENS=$(cat "$TMP"/corpus/*.txt | wc -w)
 "$ROOT/target/release/entline" tag-conll "$CONLL" --threads "$THREADS" --model "$MODEL" > /dev/null  # warm caches
-t0=$(date +%s.%N)
-"$ROOT/target/release/entline" tag-conll "$CONLL" --threads "$THREADS" --model "$MODEL" > "$TMP/tagged.txt"
-t1=$(date +%s.%N)
+# best of three whole-process runs (the Python side gets the best of two batch sizes)
+BEST=""
+for _ in 1 2 3; do
+  a=$(date +%s.%N)
+  "$ROOT/target/release/entline" tag-conll "$CONLL" --threads "$THREADS" --model "$MODEL" > "$TMP/tagged.txt"
+  b=$(date +%s.%N)
+  BEST=$(python3 -c "import sys; d=float(sys.argv[2])-float(sys.argv[1]); b=sys.argv[3]; print(d if not b or d < float(b) else b)" "$a" "$b" "$BEST")
+done
+t0=0
+t1=$BEST
+a=$(date +%s.%N)
 "$ROOT/target/release/entline" extract "$TMP/corpus" --out "$TMP/out" --threads "$THREADS" --model "$MODEL" --quiet
-t2=$(date +%s.%N)
+b=$(date +%s.%N)
+t2=$(python3 -c "import sys; print(float(sys.argv[3]) + float(sys.argv[2]) - float(sys.argv[1]))" "$a" "$b" "$t1")
 read -r _ PY_TOKENS PY_SECS PY_ENTS PY_BS < <("$ROOT/.cache/venv/bin/python" "$ROOT/scripts/bench_ner.py" "$MODEL" "$TMP/corpus" "$THREADS" 2>/dev/null | grep '^python')
 python3 - "$TOKENS" "$t0" "$t1" "$t2" "$PY_SECS" "$PY_ENTS" "$THREADS" "$PY_BS" <<'PY'
 import sys
@@ -57,7 +66,7 @@ e = tokens / (t1 - t0)
 p = tokens / py
 x = tokens / (t2 - t1)
 print(f"texts: {tokens} tokens, threads: {threads}")
-print(f"entline NER (tag-conll, whole process):  {e:8.0f} tokens/s  ({t1 - t0:.2f} s)")
+print(f"entline NER (tag-conll, whole process):  {e:8.0f} tokens/s  ({t1 - t0:.2f} s, best of 3)")
 print(f"python transformers pipeline (call only): {p:8.0f} tokens/s  ({py:.2f} s, {py_ent} entities, best batch size {py_bs})")
 print(f"entline extract (full timeline, process): {x:8.0f} tokens/s  ({t2 - t1:.2f} s)")
 print(f"ratio entline / python: {e / p:.2f}")
