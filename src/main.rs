@@ -32,7 +32,6 @@ struct Cli {
 enum Cmd {
     /// Build the event timeline of documents (files or folders, walked recursively): writes
     /// events.csv, entities.csv, mentions.csv, timexes.csv, documents.csv and timeline.html into DIR.
-    #[command(after_help = "Examples:\n  entline extract seeds/ --doc-date 2025-05-05 --out out/\n  entline extract news/ --doc-dates dates.csv --format csv,jsonl,timelinejs --excel --out out/")]
     Extract(ExtractArgs),
     /// Merge the output folders of `extract --shard K/N` runs into one, entities normalized
     /// across all of them: the same tables as one run over all the inputs.
