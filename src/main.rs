@@ -200,6 +200,9 @@ struct ModelArgs {
     /// Worker threads for the model and the CPU stages (default: all cores).
     #[arg(long)]
     threads: Option<usize>,
+    /// Number format of the model: auto = bf16 on CPUs with native bf16 (AVX512-BF16), else f32.
+    #[arg(long, value_enum, default_value = "auto")]
+    precision: ner::Precision,
 }
 
 impl ModelArgs {
@@ -208,7 +211,7 @@ impl ModelArgs {
         tch::set_num_threads(threads as i32);
         let _ = rayon::ThreadPoolBuilder::new().num_threads(threads).build_global();
         let spec = self.model.clone().unwrap_or_else(|| ner::default_model_dir().to_string_lossy().into_owned());
-        Ner::load(&spec, NerOptions { batch_size: self.batch_size as usize, max_len: self.max_len, ..Default::default() })
+        Ner::load(&spec, NerOptions { batch_size: self.batch_size as usize, max_len: self.max_len, precision: self.precision, ..Default::default() })
     }
 }
 

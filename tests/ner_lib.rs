@@ -43,3 +43,20 @@ fn empty_and_whitespace_documents() {
     assert_eq!(res[2].len(), 1);
     assert!(res.iter().flatten().all(|m| m.score > 0.0 && m.score <= 1.0));
 }
+
+/// f32 and bf16 computation find the same entities in the seed (bf16 is what `auto` picks on CPUs
+/// with native bf16; the shipped model scores the same CoNLL dev F1 either way).
+#[test]
+fn f32_and_bf16_agree_on_the_seed() {
+    let seed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/seeds/000_78fbce519b3fcfe3.txt")).unwrap();
+    let doc = WordDoc::from_text(&seed);
+    let spans = |precision| -> Vec<(usize, usize, String)> {
+        let dir = ner::default_model_dir();
+        let ner = Ner::load(dir.to_str().unwrap(), NerOptions { precision, ..Default::default() }).expect("loads");
+        let m = ner.extract(std::slice::from_ref(&doc)).expect("extract");
+        m[0].iter().map(|m| (m.start, m.end, m.label.clone())).collect()
+    };
+    let (a, b) = (spans(ner::Precision::F32), spans(ner::Precision::Bf16));
+    assert!(a.iter().any(|m| &seed[m.0..m.1] == "Claudia Sheinbaum"));
+    assert_eq!(a, b);
+}

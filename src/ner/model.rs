@@ -13,6 +13,9 @@ pub struct Classifier {
     net: BertForTokenClassification,
     num_labels: usize,
     max_positions: usize,
+    /// bfloat16 computation: its kernels' results depend on the batch's shape, so every batch is
+    /// given one fixed shape (see `predict`).
+    bf16: bool,
 }
 
 /// One input sequence: subword ids (with [CLS]/[SEP]) and the positions whose label
@@ -24,7 +27,7 @@ pub struct Sequence {
 }
 
 impl Classifier {
-    pub fn load(files: &ModelFiles, cfg: &NerConfig) -> Result<Self> {
+    pub fn load(files: &ModelFiles, cfg: &NerConfig, bf16: bool) -> Result<Self> {
         let model_err = |msg: String| Error::Model { model: files.name.clone(), msg };
         let raw = std::fs::read_to_string(&files.config).map_err(|e| Error::io(&files.config, e))?;
         let bert_cfg: BertConfig =
@@ -36,9 +39,14 @@ impl Classifier {
         let net = BertForTokenClassification::new(vs.root(), &bert_cfg)
             .map_err(|e| model_err(format!("building the network: {e}")))?;
         vs.load(&files.weights).map_err(|e| model_err(format!("loading {}: {e}", files.weights.display())))?;
-        // Weights may be stored in half precision; compute in f32 on the CPU.
-        vs.float();
-        Ok(Classifier { _vs: vs, net, num_labels: cfg.labels.len(), max_positions: cfg.max_positions })
+        // Weights may be stored in half precision; compute in f32, or in bfloat16 where the CPU
+        // has native bf16 dot products (see `Precision`).
+        if bf16 {
+            vs.bfloat16();
+        } else {
+            vs.float();
+        }
+        Ok(Classifier { _vs: vs, net, num_labels: cfg.labels.len(), max_positions: cfg.max_positions, bf16 })
     }
 
     pub fn num_labels(&self) -> usize {
@@ -47,25 +55,32 @@ impl Classifier {
 
     /// Label probabilities at the requested positions of every sequence, in input order:
     /// `num_labels` values per position, flattened. Sequences are sorted by length and run in
-    /// batches of `batch_size`.
-    pub fn predict(&self, seqs: &[Sequence], batch_size: usize) -> Result<Vec<Vec<f32>>> {
+    /// batches of `batch_size`. In f32 a batch is as long as its longest sequence. In bf16 every
+    /// batch has the shape `batch_size` × `window` (padding rows and positions are masked), so
+    /// that a sequence's result never depends on which other sequences share its batch — the
+    /// outputs of a document stay the same whatever documents it is processed with (resume,
+    /// shards, thread counts).
+    pub fn predict(&self, seqs: &[Sequence], batch_size: usize, window: usize) -> Result<Vec<Vec<f32>>> {
         let mut out: Vec<Vec<f32>> = vec![Vec::new(); seqs.len()];
         let mut order: Vec<usize> = (0..seqs.len()).collect();
         order.sort_by_key(|&i| (seqs[i].ids.len(), i));
         let _guard = tch::no_grad_guard();
         for chunk in order.chunks(batch_size.max(1)) {
-            let max_len = chunk.iter().map(|&i| seqs[i].ids.len()).max().unwrap_or(0).min(self.max_positions);
-            if max_len == 0 {
+            let longest = chunk.iter().map(|&i| seqs[i].ids.len()).max().unwrap_or(0);
+            if longest == 0 {
                 continue;
             }
-            let mut ids = vec![0i64; chunk.len() * max_len];
-            let mut mask = vec![0i64; chunk.len() * max_len];
+            let (rows, max_len) =
+                if self.bf16 { (batch_size.max(chunk.len()), window.max(longest)) } else { (chunk.len(), longest) };
+            let max_len = max_len.min(self.max_positions);
+            let mut ids = vec![0i64; rows * max_len];
+            let mut mask = vec![0i64; rows * max_len];
             for (r, &i) in chunk.iter().enumerate() {
                 let s = &seqs[i].ids[..seqs[i].ids.len().min(max_len)];
                 ids[r * max_len..r * max_len + s.len()].copy_from_slice(s);
                 mask[r * max_len..r * max_len + s.len()].iter_mut().for_each(|m| *m = 1);
             }
-            let shape = [chunk.len() as i64, max_len as i64];
+            let shape = [rows as i64, max_len as i64];
             let ids_t = Tensor::from_slice(&ids).view(shape);
             let mask_t = Tensor::from_slice(&mask).view(shape);
             let logits = self.net.forward_t(Some(&ids_t), Some(&mask_t), None, None, None, false).logits;

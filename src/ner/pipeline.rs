@@ -25,11 +25,45 @@ pub struct NerOptions {
     /// Label the other occurrences of a name found in a document the same way ("one sense per
     /// discourse").
     pub propagate: bool,
+    /// f32, or bfloat16 (same CoNLL dev F1 with the shipped model, faster on CPUs with AVX512-BF16).
+    pub precision: Precision,
 }
 
 impl Default for NerOptions {
     fn default() -> Self {
-        NerOptions { batch_size: 8, max_len: None, overlap: 0.25, propagate: true }
+        NerOptions { batch_size: 8, max_len: None, overlap: 0.25, propagate: true, precision: Precision::Auto }
+    }
+}
+
+/// Number format of the model's computation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Precision {
+    /// bfloat16 where the CPU multiplies it natively (x86 AVX512-BF16), else f32.
+    Auto,
+    F32,
+    Bf16,
+}
+
+impl Precision {
+    /// Whether to compute in bfloat16 on this machine.
+    pub fn use_bf16(self) -> bool {
+        match self {
+            Precision::F32 => false,
+            Precision::Bf16 => true,
+            Precision::Auto => cpu_has_bf16(),
+        }
+    }
+}
+
+/// Native bf16 dot products (AVX512-BF16); without them bf16 is emulated and slower than f32.
+fn cpu_has_bf16() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        std::arch::is_x86_feature_detected!("avx512bf16")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
     }
 }
 
@@ -82,7 +116,7 @@ impl Ner {
         let files = ModelFiles::resolve(spec)?;
         let config = NerConfig::load(&files)?;
         let encoder = WordEncoder::new(&files.vocab, &config)?;
-        let classifier = Classifier::load(&files, &config)?;
+        let classifier = Classifier::load(&files, &config, opts.precision.use_bf16())?;
         let labels = LabelSet::new(&config.labels, config.label_scheme.as_deref());
         Ok(Ner { files, config, labels, encoder, classifier, opts })
     }
@@ -98,7 +132,10 @@ impl Ner {
             std::io::copy(&mut f, &mut h).map_err(|e| Error::io(p, e))?;
             h.update([0x1f]);
         }
-        h.update(format!("max_len={} overlap={} propagate={}", self.max_len(), self.opts.overlap, self.opts.propagate).as_bytes());
+        h.update(
+            format!("max_len={} overlap={} propagate={} bf16={}", self.max_len(), self.opts.overlap, self.opts.propagate, self.opts.precision.use_bf16())
+                .as_bytes(),
+        );
         Ok(hex::encode(&h.finalize()[..16]))
     }
 
@@ -139,7 +176,7 @@ impl Ner {
             })
             .collect();
         let all: Vec<Sequence> = prepared.iter().flat_map(|(s, _)| s.iter().cloned()).collect();
-        let probs = self.classifier.predict(&all, self.opts.batch_size)?;
+        let probs = self.classifier.predict(&all, self.opts.batch_size, self.max_len())?;
         let k = self.classifier.num_labels();
         let mut out = Vec::with_capacity(docs.len());
         let mut base = 0;
