@@ -296,7 +296,7 @@ fn extract(a: &ExtractArgs) -> entline::Result<ExitCode> {
         );
         b
     });
-    let s = entline::pipeline::run(&ner, &tagger, &files, problems, &opts, |p| {
+    let s = entline::pipeline::run(ner, &tagger, &files, problems, &opts, |p| {
         if let Some(b) = &bar {
             b.set_position(p.files as u64);
             b.set_message(format!("{} mentions, {} dated sentences", p.mentions, p.events));

@@ -220,16 +220,17 @@ pub fn fingerprint(ner: &Ner, opts: &Options) -> Result<String> {
 }
 
 /// Process input files (already expanded; `problems` are inputs that could not be walked) and
-/// write the output tables into `opts.out`.
+/// write the output tables into `opts.out`. The model is dropped before the final tables are
+/// written, so that the entity state of a large corpus does not add to the model's memory.
 pub fn run(
-    ner: &Ner,
+    ner: Ner,
     tagger: &TimeTagger,
     files: &[PathBuf],
     problems: Vec<(PathBuf, String)>,
     opts: &Options,
     mut progress: impl FnMut(Progress),
 ) -> Result<Summary> {
-    let fp = fingerprint(ner, opts)?;
+    let fp = fingerprint(&ner, opts)?;
     let out = &opts.out;
     std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
     let mine = |doc: &str| opts.shard.is_none_or(|(k, n)| record::shard_of(doc, n) + 1 == k);
@@ -269,7 +270,7 @@ pub fn run(
                 }
             }
         }
-        let records = process(ner, tagger, &fresh, opts)?;
+        let records = process(&ner, tagger, &fresh, opts)?;
         for ((i, doc, key, l), rec) in fresh.into_iter().zip(records) {
             if opts.warnings && l.dct.is_none() && rec.timexes.iter().any(|t| !t.anchored) {
                 eprintln!("entline: warning: {doc}: no document date; relative dates left unresolved (use --doc-date)");
@@ -292,6 +293,7 @@ pub fn run(
     };
     record::write_manifest(out, &manifest)?;
     record::prune(out, &manifest.entries);
+    drop(ner);
     let sources: Vec<(Entry, PathBuf)> = manifest.entries.into_iter().map(|e| (e, out.clone())).collect();
     finalize(&sources, &opts.settings, out)
 }
