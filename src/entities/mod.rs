@@ -394,15 +394,15 @@ pub fn normalize(res: &Resources, mentions: &[MentionIn<'_>], acronyms: &[HashMa
     // ORG and MISC form one group: the NER often types one product or event name ORG in one
     // place and MISC in another ("iPod"); the entity takes the type most of its mentions have.
     let group = |kind: &str| -> String { if kind == "MISC" { "ORG".to_string() } else { kind.to_string() } };
+    // sort keys computed once per cluster, not once per comparison
     let mut votes: Vec<BTreeMap<String, usize>> = Vec::new();
     let mut global: BTreeMap<(String, String), usize> = BTreeMap::new(); // → entity index
     let mut entities: Vec<Entity> = Vec::new();
     let mut cluster_entity = vec![usize::MAX; clusters.len()];
     let mut order: Vec<usize> = (0..clusters.len()).collect();
-    order.sort_by(|&a, &b| {
-        let (ca, cb) = (&clusters[a], &clusters[b]);
-        (!is_person_full(&ca.canonical), group(&ca.kind), match_key(&ca.canonical), ca.doc, ca.kind.as_str())
-            .cmp(&(!is_person_full(&cb.canonical), group(&cb.kind), match_key(&cb.canonical), cb.doc, cb.kind.as_str()))
+    order.sort_by_cached_key(|&c| {
+        let cl = &clusters[c];
+        (!is_person_full(&cl.canonical), group(&cl.kind), match_key(&cl.canonical), cl.doc, cl.kind.clone())
     });
     for c in order {
         let cl = &clusters[c];

@@ -149,14 +149,6 @@ impl ReportWriter {
     }
 }
 
-/// Undo the formula guard of a CSV cell (`'=…` → `=…`).
-fn unguard(s: &str) -> &str {
-    match s.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
-        _ => s,
-    }
-}
-
 /// Read a table written by `extract` (`NAME.csv`, else `NAME.jsonl`).
 fn read_table<T: serde::de::DeserializeOwned>(dir: &Path, name: &str) -> Result<Vec<T>> {
     let csv_path = dir.join(format!("{name}.csv"));
@@ -167,7 +159,7 @@ fn read_table<T: serde::de::DeserializeOwned>(dir: &Path, name: &str) -> Result<
         let mut out = Vec::new();
         for (i, rec) in r.records().enumerate() {
             let rec = rec.map_err(|e| Error::input(&csv_path, e.to_string()))?;
-            let rec: csv::StringRecord = rec.iter().map(unguard).collect();
+            let rec: csv::StringRecord = rec.iter().map(crate::export::unguard_cell).collect();
             out.push(rec.deserialize(Some(&headers)).map_err(|e| Error::Parse { path: csv_path.clone(), line: i + 2, msg: e.to_string() })?);
         }
         return Ok(out);
@@ -234,8 +226,8 @@ mod tests {
         assert_eq!(doc_href("/a b/c\"d.txt"), "file:///a%20b/c%22d.txt");
         assert!(doc_href("javascript:alert(1)").starts_with("file:///"));
         assert_eq!(doc_href("<stdin>"), "");
-        assert_eq!(unguard("'=SUM(A1)"), "=SUM(A1)");
-        assert_eq!(unguard("'quoted'"), "'quoted'");
+        assert_eq!(crate::export::unguard_cell("'=SUM(A1)"), "=SUM(A1)");
+        assert_eq!(crate::export::unguard_cell("'quoted'"), "'quoted'");
         let docs = |v: &[&str]| common_folder(&v.iter().map(|s| s.to_string()).collect::<Vec<_>>());
         assert_eq!(docs(&["news/2024/a.txt", "news/2024/b.txt"]), "news/2024");
         assert_eq!(docs(&["news/2024/a.txt", "news/2023/b.txt", "news/c.txt"]), "news");
