@@ -167,8 +167,8 @@ pub struct Entity {
     pub kind: String,
     pub aliases: BTreeSet<String>,
     pub mentions: usize,
-    /// Indices of the documents it is mentioned in.
-    pub documents: BTreeSet<usize>,
+    /// How many documents mention it.
+    pub documents: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -228,24 +228,26 @@ pub fn acronym_definitions(text: &str, mentions: &[(usize, usize)]) -> HashMap<S
     out
 }
 
+/// A cluster of one document while it is being built.
 struct Cluster {
     kind: String,
     /// cleaned surface forms
     forms: Vec<String>,
     canonical: String,
-    mentions: Vec<usize>,
-    doc: usize,
-    /// (start offset, full-name form) of person full-name mentions
+    mentions: usize,
+    /// cleaned mention texts (aliases)
+    texts: Vec<String>,
+    /// offset of the earliest mention (for "nearest preceding" decisions)
     first_start: usize,
 }
 
-fn push_cluster(clusters: &mut Vec<Cluster>, kind: &str, name: &str, doc: usize, start: usize) -> usize {
+fn push_cluster(clusters: &mut Vec<Cluster>, kind: &str, name: &str, start: usize) -> usize {
     clusters.push(Cluster {
         kind: kind.to_string(),
         forms: Vec::new(),
         canonical: name.to_string(),
-        mentions: Vec::new(),
-        doc,
+        mentions: 0,
+        texts: Vec::new(),
         first_start: start,
     });
     clusters.len() - 1
@@ -265,223 +267,411 @@ fn better_name(a: &str, b: &str) -> bool {
     wa > wb || (wa == wb && (a.len() > b.len() || (a.len() == b.len() && a < b)))
 }
 
-/// Normalize the mentions of a set of documents (`acronyms[doc]` from [`acronym_definitions`]).
-pub fn normalize(res: &Resources, mentions: &[MentionIn<'_>], acronyms: &[HashMap<String, String>]) -> Normalized {
+/// One entity of one document: what merging across documents needs to know about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocalEntity {
+    pub kind: String,
+    pub canonical: String,
+    /// Distinct cleaned forms and mention texts, in first-seen order.
+    pub aliases: Vec<String>,
+    /// Mentions resolved to it (demonym references not included).
+    pub mentions: usize,
+}
+
+/// The entities of one document and what each of its mentions became.
+#[derive(Debug, Clone, Default)]
+pub struct DocEntities {
+    pub entities: Vec<LocalEntity>,
+    /// One per input mention: `(local entity, is a demonym reference)`; `None` when nothing of
+    /// the mention is left to name an entity.
+    pub resolution: Vec<Option<(usize, bool)>>,
+}
+
+/// Normalize the mentions of one document (`acronyms` from [`acronym_definitions`]). Only
+/// `start`, `text` and `label` of the mentions are read.
+pub fn document_entities(res: &Resources, mentions: &[MentionIn<'_>], acronyms: Option<&HashMap<String, String>>) -> DocEntities {
     let mut clusters: Vec<Cluster> = Vec::new();
-    let mut resolution: Vec<Option<(usize, bool)>> = vec![None; mentions.len()]; // (cluster, is_place_ref)
+    let mut resolution: Vec<Option<(usize, bool)>> = vec![None; mentions.len()];
+    let mut local: HashMap<(String, String), usize> = HashMap::new(); // (kind, key) → cluster
+    let mut persons: Vec<usize> = Vec::new(); // person clusters
+    let mut demonym_refs: Vec<(usize, String)> = Vec::new();
+    let mut pending: Vec<(usize, String, String)> = Vec::new(); // (mention, kind, cleaned)
+    for (i, m) in mentions.iter().enumerate() {
+        let mut cleaned = clean(m.text);
+        let mut kind = m.label.to_string();
+        if kind == "MISC" || kind == "LOC" {
+            if let Some(place) = res.demonym(&cleaned) {
+                demonym_refs.push((i, place.to_string()));
+                continue;
+            }
+        }
+        if let Some(long) = acronyms.and_then(|a| a.get(&match_key(&cleaned))) {
+            cleaned = long.clone();
+        }
+        if let Some((canon, k)) = res.alias(&cleaned) {
+            if kind != "PER" {
+                kind = k.to_string();
+                cleaned = canon.to_string();
+            }
+        }
+        if kind == "PER" {
+            cleaned = res.strip_titles(&cleaned);
+        }
+        if cleaned.is_empty() {
+            continue;
+        }
+        pending.push((i, kind, cleaned));
+    }
+    // persons: full names first, so that single names can join them
+    let mut order: Vec<usize> = (0..pending.len()).collect();
+    order.sort_by_key(|&k| {
+        let (i, kind, c) = &pending[k];
+        (kind != "PER", !is_person_full(c), mentions[*i].start, *i)
+    });
+    for k in order {
+        let (i, kind, cleaned) = pending[k].clone();
+        let key = (kind.clone(), match_key(&cleaned));
+        let target = if let Some(&c) = local.get(&key) {
+            Some(c)
+        } else if !is_person_full(&cleaned) {
+            // a single word: the person whose last (or first) name it is; with several, the
+            // one whose full name was mentioned last before it
+            let word = match_key(&cleaned);
+            let cands: Vec<usize> = persons
+                .iter()
+                .copied()
+                .filter(|&c| {
+                    clusters[c].forms.iter().any(|f| {
+                        let fk = match_key(f);
+                        fk.split_whitespace().last() == Some(word.as_str())
+                            || (kind == "PER" && fk.split_whitespace().next() == Some(word.as_str()))
+                    })
+                })
+                .collect();
+            let pick = match cands.len() {
+                0 => None,
+                1 => Some(cands[0]),
+                _ => {
+                    let start = mentions[i].start;
+                    cands
+                        .iter()
+                        .copied()
+                        .filter(|&c| clusters[c].first_start <= start)
+                        .max_by_key(|&c| clusters[c].first_start)
+                        .or(Some(cands[0]))
+                }
+            };
+            // other types join a person only when the NER type is unreliable (MISC/ORG single word)
+            pick.filter(|_| kind == "PER" || kind == "MISC" || kind == "ORG")
+        } else {
+            None
+        };
+        let c = match target {
+            Some(c) => c,
+            None => {
+                let c = push_cluster(&mut clusters, &kind, &cleaned, mentions[i].start);
+                if kind == "PER" {
+                    persons.push(c);
+                }
+                c
+            }
+        };
+        local.insert(key, c);
+        let cl = &mut clusters[c];
+        if better_name(&cleaned, &cl.canonical) && cl.kind == kind {
+            cl.canonical = cleaned.clone();
+        }
+        let text = clean(mentions[i].text);
+        if !cl.texts.contains(&text) {
+            cl.texts.push(text);
+        }
+        if !cl.forms.contains(&cleaned) {
+            cl.forms.push(cleaned);
+        }
+        cl.mentions += 1;
+        cl.first_start = cl.first_start.min(mentions[i].start);
+        resolution[i] = Some((c, false));
+    }
+    // demonyms: reference their place (creating it if the document never names it)
+    for (i, place) in demonym_refs {
+        let key = ("LOC".to_string(), match_key(&place));
+        let c = match local.get(&key) {
+            Some(&c) => c,
+            None => {
+                let c = push_cluster(&mut clusters, "LOC", &place, mentions[i].start);
+                local.insert(key, c);
+                c
+            }
+        };
+        resolution[i] = Some((c, true));
+    }
+    let entities = clusters
+        .into_iter()
+        .map(|cl| {
+            let mut aliases = cl.forms;
+            for t in cl.texts {
+                if !aliases.contains(&t) {
+                    aliases.push(t);
+                }
+            }
+            LocalEntity { kind: cl.kind, canonical: cl.canonical, aliases, mentions: cl.mentions }
+        })
+        .collect();
+    DocEntities { entities, resolution }
+}
+
+/// Strings stored once each, by number.
+#[derive(Debug, Default)]
+pub struct Strings {
+    set: indexmap::IndexSet<Box<str>>,
+}
+
+impl Strings {
+    pub fn id(&mut self, s: &str) -> u32 {
+        if let Some(i) = self.set.get_index_of(s) {
+            return i as u32;
+        }
+        self.set.insert_full(s.into()).0 as u32
+    }
+
+    pub fn get(&self, id: u32) -> &str {
+        self.set.get_index(id as usize).map(|s| &**s).unwrap_or("")
+    }
+
+    pub fn len(&self) -> usize {
+        self.set.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.set.is_empty()
+    }
+}
+
+/// The compact state kept per document entity until all documents are read: six numbers, the
+/// strings interned in a shared [`Strings`] and the aliases in a shared arena.
+#[derive(Debug, Clone, Copy)]
+struct Summary {
+    doc: u32,
+    kind: u32,
+    canonical: u32,
+    mentions: u32,
+    aliases: (u32, u32),
+}
+
+/// Merges the entities of documents across the corpus. Feed documents in order with
+/// [`Merger::add`] (keeps a few numbers per document entity), then [`Merger::finish`].
+#[derive(Debug, Default)]
+pub struct Merger {
+    strings: Strings,
+    alias_ids: Vec<u32>,
+    summaries: Vec<Summary>,
+    /// index of each document's first summary
+    doc_start: Vec<u32>,
+}
+
+/// The corpus' entities, and which one each document entity became.
+#[derive(Debug, Clone)]
+pub struct Merged {
+    pub entities: Vec<Entity>,
+    /// `of[d][local]`: the entity of local entity `local` of the `d`-th added document.
+    entity_of: Vec<u32>,
+    doc_start: Vec<u32>,
+}
+
+impl Merged {
+    /// The entity index of local entity `local` of the `doc`-th added document.
+    pub fn entity(&self, doc: usize, local: usize) -> Option<usize> {
+        let start = *self.doc_start.get(doc)? as usize;
+        let end = self.doc_start.get(doc + 1).map(|&e| e as usize).unwrap_or(self.entity_of.len());
+        (start + local < end).then(|| self.entity_of[start + local] as usize)
+    }
+
+    /// What each mention of a document became, from its [`DocEntities::resolution`].
+    pub fn resolve(&self, doc: usize, r: Option<(usize, bool)>) -> Option<Resolution> {
+        let (local, place_ref) = r?;
+        let e = self.entity(doc, local)?;
+        Some(if place_ref { Resolution::PlaceRef(e) } else { Resolution::Entity(e) })
+    }
+}
+
+impl Merger {
+    /// Add the next document's entities.
+    pub fn add(&mut self, doc: &DocEntities) {
+        let d = self.doc_start.len() as u32;
+        self.doc_start.push(self.summaries.len() as u32);
+        for e in &doc.entities {
+            let start = self.alias_ids.len() as u32;
+            for a in &e.aliases {
+                let id = self.strings.id(a);
+                self.alias_ids.push(id);
+            }
+            let s = Summary {
+                doc: d,
+                kind: self.strings.id(&e.kind),
+                canonical: self.strings.id(&e.canonical),
+                mentions: e.mentions as u32,
+                aliases: (start, self.alias_ids.len() as u32),
+            };
+            self.summaries.push(s);
+        }
+    }
+
+    /// Merge across documents: same (type, canonical name); a single-word person joins the one
+    /// full name it is the last name of. ORG and MISC form one group: the NER often types one
+    /// product or event name ORG in one place and MISC in another ("iPod"); the entity takes the
+    /// type most of its mentions have.
+    pub fn finish(self) -> Merged {
+        let Merger { strings, alias_ids, summaries, doc_start } = self;
+        // ranks of the strings, so sort keys are numbers
+        let mut by_text: Vec<u32> = (0..strings.len() as u32).collect();
+        by_text.sort_unstable_by(|&a, &b| strings.get(a).cmp(strings.get(b)));
+        let mut rank = vec![0u32; strings.len()];
+        for (r, &id) in by_text.iter().enumerate() {
+            rank[id as usize] = r as u32;
+        }
+        drop(by_text);
+        // per distinct canonical: match key (interned apart), and whether it is a full name
+        let mut keys = Strings::default();
+        let mut key_of: HashMap<u32, (u32, bool)> = HashMap::new();
+        for s in &summaries {
+            key_of.entry(s.canonical).or_insert_with(|| {
+                let name = strings.get(s.canonical);
+                (keys.id(&match_key(name)), is_person_full(name))
+            });
+        }
+        let mut key_rank_order: Vec<u32> = (0..keys.len() as u32).collect();
+        key_rank_order.sort_unstable_by(|&a, &b| keys.get(a).cmp(keys.get(b)));
+        let mut key_rank = vec![0u32; keys.len()];
+        for (r, &id) in key_rank_order.iter().enumerate() {
+            key_rank[id as usize] = r as u32;
+        }
+        drop(key_rank_order);
+        let (misc, org, per) = (strings.set.get_index_of("MISC"), strings.set.get_index_of("ORG"), strings.set.get_index_of("PER"));
+        let group = |kind: u32| -> u32 {
+            if Some(kind as usize) == misc {
+                // ORG may never have been seen: the group is a number apart from every string
+                org.map(|o| o as u32).unwrap_or(u32::MAX)
+            } else {
+                kind
+            }
+        };
+        let group_rank = |g: u32| -> u32 { if g == u32::MAX { rank[misc.unwrap_or(0)] } else { rank[g as usize] } };
+        let is_per = |kind: u32| Some(kind as usize) == per;
+
+        let mut order: Vec<u32> = (0..summaries.len() as u32).collect();
+        order.sort_by_cached_key(|&c| {
+            let s = &summaries[c as usize];
+            let (key, full) = key_of[&s.canonical];
+            (!full, group_rank(group(s.kind)), key_rank[key as usize], s.doc, rank[s.kind as usize])
+        });
+        let mut global: HashMap<(u32, u32), u32> = HashMap::new(); // (group, key) → entity
+        let mut by_surname: HashMap<String, (u32, usize)> = HashMap::new(); // → (an entity, how many)
+        let mut entities: Vec<Entity> = Vec::new();
+        let mut first_kind: Vec<u32> = Vec::new();
+        let mut votes: Vec<Vec<(u32, usize)>> = Vec::new();
+        let mut entity_of = vec![u32::MAX; summaries.len()];
+        let mut doc_pairs: Vec<(u32, u32)> = Vec::with_capacity(summaries.len());
+        for c in order {
+            let s = summaries[c as usize];
+            let (key, full) = key_of[&s.canonical];
+            let gk = (group(s.kind), key);
+            let canonical = strings.get(s.canonical);
+            let found = global.get(&gk).copied().or_else(|| {
+                if is_per(s.kind) && !full {
+                    by_surname.get(keys.get(key)).filter(|(_, n)| *n == 1).map(|(e, _)| *e)
+                } else {
+                    None
+                }
+            });
+            let e = match found {
+                Some(e) => e,
+                None => {
+                    let e = entities.len() as u32;
+                    entities.push(Entity {
+                        id: String::new(),
+                        name: canonical.to_string(),
+                        kind: strings.get(s.kind).to_string(),
+                        aliases: BTreeSet::new(),
+                        mentions: 0,
+                        documents: 0,
+                    });
+                    first_kind.push(s.kind);
+                    votes.push(Vec::new());
+                    global.insert(gk, e);
+                    if is_per(s.kind) && is_person_full(keys.get(key)) {
+                        let v = by_surname.entry(last_token(keys.get(key)).to_string()).or_insert((e, 0));
+                        v.1 += 1;
+                    }
+                    e
+                }
+            };
+            entity_of[c as usize] = e;
+            let ent = &mut entities[e as usize];
+            match votes[e as usize].iter_mut().find(|(k, _)| *k == s.kind) {
+                Some(v) => v.1 += s.mentions as usize,
+                None => votes[e as usize].push((s.kind, s.mentions as usize)),
+            }
+            for &a in &alias_ids[s.aliases.0 as usize..s.aliases.1 as usize] {
+                let a = strings.get(a);
+                if !ent.aliases.contains(a) {
+                    ent.aliases.insert(a.to_string());
+                }
+            }
+            if s.mentions > 0 {
+                doc_pairs.push((e, s.doc));
+            }
+            ent.mentions += s.mentions as usize;
+            if better_name(canonical, &ent.name) && group(s.kind) == group(first_kind[e as usize]) {
+                ent.name = canonical.to_string();
+            }
+        }
+        doc_pairs.sort_unstable();
+        doc_pairs.dedup();
+        for (e, _) in doc_pairs {
+            entities[e as usize].documents += 1;
+        }
+        // the majority type of merged ORG/MISC clusters (ties: ORG)
+        for (e, v) in entities.iter_mut().zip(&votes) {
+            if let Some((k, _)) = v.iter().max_by_key(|(k, n)| (*n, Some(*k as usize) == org, rank[*k as usize])) {
+                e.kind = strings.get(*k).to_string();
+            }
+        }
+        // ids from final names; aliases exclude the name itself
+        for e in &mut entities {
+            e.id = entity_id(&e.kind, &e.name);
+            let name = e.name.clone();
+            e.aliases.remove(&name);
+        }
+        Merged { entities, entity_of, doc_start }
+    }
+}
+
+/// Normalize the mentions of a set of documents (`acronyms[doc]` from [`acronym_definitions`]):
+/// [`document_entities`] per document, then a [`Merger`] across them.
+pub fn normalize(res: &Resources, mentions: &[MentionIn<'_>], acronyms: &[HashMap<String, String>]) -> Normalized {
     let n_docs = mentions.iter().map(|m| m.doc + 1).max().unwrap_or(0);
     let mut by_doc: Vec<Vec<usize>> = vec![Vec::new(); n_docs];
     for (i, m) in mentions.iter().enumerate() {
         by_doc[m.doc].push(i);
     }
-
-    // ---- within each document
+    let mut merger = Merger::default();
+    let mut local: Vec<DocEntities> = Vec::with_capacity(n_docs);
     for (doc, idxs) in by_doc.iter().enumerate() {
-        let acr = acronyms.get(doc);
-        let mut local: HashMap<(String, String), usize> = HashMap::new(); // (kind, key) → cluster
-        let mut persons: Vec<usize> = Vec::new(); // person clusters of this doc
-        let mut demonym_refs: Vec<(usize, String)> = Vec::new();
-        let mut pending: Vec<(usize, String, String)> = Vec::new(); // (mention, kind, cleaned)
-        for &i in idxs {
-            let m = &mentions[i];
-            let mut cleaned = clean(m.text);
-            let mut kind = m.label.to_string();
-            if kind == "MISC" || kind == "LOC" {
-                if let Some(place) = res.demonym(&cleaned) {
-                    demonym_refs.push((i, place.to_string()));
-                    continue;
-                }
+        let ms: Vec<MentionIn<'_>> = idxs.iter().map(|&i| mentions[i].clone()).collect();
+        let de = document_entities(res, &ms, acronyms.get(doc));
+        merger.add(&de);
+        local.push(de);
+    }
+    let merged = merger.finish();
+    let mut resolution = vec![Resolution::PlaceRef(usize::MAX); mentions.len()];
+    for (doc, idxs) in by_doc.iter().enumerate() {
+        for (k, &i) in idxs.iter().enumerate() {
+            if let Some(r) = merged.resolve(doc, local[doc].resolution[k]) {
+                resolution[i] = r;
             }
-            if let Some(long) = acr.and_then(|a| a.get(&match_key(&cleaned))) {
-                cleaned = long.clone();
-            }
-            if let Some((canon, k)) = res.alias(&cleaned) {
-                if kind != "PER" {
-                    kind = k.to_string();
-                    cleaned = canon.to_string();
-                }
-            }
-            if kind == "PER" {
-                cleaned = res.strip_titles(&cleaned);
-            }
-            if cleaned.is_empty() {
-                continue;
-            }
-            pending.push((i, kind, cleaned));
-        }
-        // persons: full names first, so that single names can join them
-        let mut order: Vec<usize> = (0..pending.len()).collect();
-        order.sort_by_key(|&k| {
-            let (i, kind, c) = &pending[k];
-            (kind != "PER", !is_person_full(c), mentions[*i].start)
-        });
-        for k in order {
-            let (i, kind, cleaned) = pending[k].clone();
-            let key = (kind.clone(), match_key(&cleaned));
-            let target = if let Some(&c) = local.get(&key) {
-                Some(c)
-            } else if !is_person_full(&cleaned) {
-                // a single word: the person whose last (or first) name it is; with several, the
-                // one whose full name was mentioned last before it
-                let word = match_key(&cleaned);
-                let cands: Vec<usize> = persons
-                    .iter()
-                    .copied()
-                    .filter(|&c| {
-                        clusters[c].forms.iter().any(|f| {
-                            let fk = match_key(f);
-                            fk.split_whitespace().last() == Some(word.as_str())
-                                || (kind == "PER" && fk.split_whitespace().next() == Some(word.as_str()))
-                        })
-                    })
-                    .collect();
-                let pick = match cands.len() {
-                    0 => None,
-                    1 => Some(cands[0]),
-                    _ => {
-                        let start = mentions[i].start;
-                        cands
-                            .iter()
-                            .copied()
-                            .filter(|&c| clusters[c].first_start <= start)
-                            .max_by_key(|&c| clusters[c].first_start)
-                            .or(Some(cands[0]))
-                    }
-                };
-                // other types join a person only when the NER type is unreliable (MISC/ORG single word)
-                pick.filter(|_| kind == "PER" || kind == "MISC" || kind == "ORG")
-            } else {
-                None
-            };
-            let c = match target {
-                Some(c) => c,
-                None => {
-                    let c = push_cluster(&mut clusters, &kind, &cleaned, doc, mentions[i].start);
-                    if kind == "PER" {
-                        persons.push(c);
-                    }
-                    c
-                }
-            };
-            local.insert(key, c);
-            let cl = &mut clusters[c];
-            if better_name(&cleaned, &cl.canonical) && cl.kind == kind {
-                cl.canonical = cleaned.clone();
-            }
-            if !cl.forms.contains(&cleaned) {
-                cl.forms.push(cleaned);
-            }
-            cl.mentions.push(i);
-            cl.first_start = cl.first_start.min(mentions[i].start);
-            resolution[i] = Some((c, false));
-        }
-        // demonyms: reference their place (creating it if the document never names it)
-        for (i, place) in demonym_refs {
-            let key = ("LOC".to_string(), match_key(&place));
-            let c = match local.get(&key) {
-                Some(&c) => c,
-                None => {
-                    let c = push_cluster(&mut clusters, "LOC", &place, doc, mentions[i].start);
-                    local.insert(key, c);
-                    c
-                }
-            };
-            resolution[i] = Some((c, true));
         }
     }
-
-    // ---- across documents: same (type, canonical); single-word persons join a unique full name.
-    // ORG and MISC form one group: the NER often types one product or event name ORG in one
-    // place and MISC in another ("iPod"); the entity takes the type most of its mentions have.
-    let group = |kind: &str| -> String { if kind == "MISC" { "ORG".to_string() } else { kind.to_string() } };
-    // sort keys computed once per cluster, not once per comparison
-    let mut votes: Vec<BTreeMap<String, usize>> = Vec::new();
-    let mut global: BTreeMap<(String, String), usize> = BTreeMap::new(); // → entity index
-    let mut entities: Vec<Entity> = Vec::new();
-    let mut cluster_entity = vec![usize::MAX; clusters.len()];
-    let mut order: Vec<usize> = (0..clusters.len()).collect();
-    order.sort_by_cached_key(|&c| {
-        let cl = &clusters[c];
-        (!is_person_full(&cl.canonical), group(&cl.kind), match_key(&cl.canonical), cl.doc, cl.kind.clone())
-    });
-    for c in order {
-        let cl = &clusters[c];
-        let key = (group(&cl.kind), match_key(&cl.canonical));
-        let e = if let Some(&e) = global.get(&key) {
-            e
-        } else if cl.kind == "PER" && !is_person_full(&cl.canonical) {
-            let word = match_key(&cl.canonical);
-            let cands: Vec<usize> = global
-                .iter()
-                .filter(|((k, name), _)| k == "PER" && is_person_full(name) && last_token(name) == word)
-                .map(|(_, &e)| e)
-                .collect();
-            if cands.len() == 1 {
-                cands[0]
-            } else {
-                new_entity(&mut entities, &mut global, key, &cl.canonical, &cl.kind)
-            }
-        } else {
-            new_entity(&mut entities, &mut global, key, &cl.canonical, &cl.kind)
-        };
-        cluster_entity[c] = e;
-        votes.resize_with(entities.len(), BTreeMap::new);
-        *votes[e].entry(cl.kind.clone()).or_default() += cl.mentions.len();
-        let ent = &mut entities[e];
-        for f in &cl.forms {
-            ent.aliases.insert(f.clone());
-        }
-        for &i in &cl.mentions {
-            ent.aliases.insert(clean(mentions[i].text));
-        }
-        if !cl.mentions.is_empty() {
-            ent.documents.insert(cl.doc);
-        }
-        ent.mentions += cl.mentions.len();
-        if better_name(&cl.canonical, &ent.name) && group(&cl.kind) == group(&ent.kind) {
-            ent.name = cl.canonical.clone();
-        }
-    }
-    // the majority type of merged ORG/MISC clusters (ties: ORG)
-    for (e, v) in entities.iter_mut().zip(&votes) {
-        if let Some((k, _)) = v.iter().max_by_key(|(k, n)| (**n, k.as_str() == "ORG")) {
-            e.kind = k.clone();
-        }
-    }
-    // ids from final names; aliases exclude the name itself
-    for e in &mut entities {
-        e.id = entity_id(&e.kind, &e.name);
-        let name = e.name.clone();
-        e.aliases.remove(&name);
-    }
-    let resolution = resolution
-        .into_iter()
-        .map(|r| match r {
-            Some((c, false)) => Resolution::Entity(cluster_entity[c]),
-            Some((c, true)) => Resolution::PlaceRef(cluster_entity[c]),
-            None => Resolution::PlaceRef(usize::MAX),
-        })
-        .collect();
-    Normalized { entities, resolution }
-}
-
-fn new_entity(
-    entities: &mut Vec<Entity>,
-    global: &mut BTreeMap<(String, String), usize>,
-    key: (String, String),
-    name: &str,
-    kind: &str,
-) -> usize {
-    entities.push(Entity {
-        id: String::new(),
-        name: name.to_string(),
-        kind: kind.to_string(),
-        aliases: BTreeSet::new(),
-        mentions: 0,
-        documents: BTreeSet::new(),
-    });
-    global.insert(key, entities.len() - 1);
-    entities.len() - 1
+    Normalized { entities: merged.entities, resolution }
 }
 
 #[cfg(test)]
@@ -532,7 +722,7 @@ mod tests {
         assert!(flat.iter().filter(|f| f.1.contains("Trump")).all(|f| f.2 == "Donald Trump"), "{flat:?}");
         let trump = n.entities.iter().find(|e| e.name == "Donald Trump").unwrap();
         assert_eq!(trump.mentions, 5);
-        assert_eq!(trump.documents.len(), 2);
+        assert_eq!(trump.documents, 2);
         assert!(trump.aliases.contains("Trump"));
         assert_eq!(trump.id, "per:donald-trump");
         assert_eq!(n.entities.iter().filter(|e| e.kind == "PER").count(), 2);

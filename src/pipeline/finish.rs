@@ -9,31 +9,20 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
-use super::record::{self, Entry, OutputSettings};
+use super::record::{self, DocRecord, Entry, OutputSettings};
 use super::{DocumentRow, EntityRow, Format, MentionRow, Summary, TimexRow, EVENT_HEADER};
-use crate::entities::{self, MentionIn, Resolution, Resources};
+use crate::entities::{self, DocEntities, MentionIn, Resolution, Resources};
 use crate::error::{Error, Result};
 use crate::export::{self, Sink};
 use crate::report::{ReportEntity, ReportWriter};
 use crate::timeline::{DocInfo, Event, Involved};
 
-/// Strings of the mention list, stored once each.
-#[derive(Default)]
-struct Interner {
-    ids: HashMap<String, u32>,
-    strings: Vec<String>,
-}
-
-impl Interner {
-    fn id(&mut self, s: &str) -> u32 {
-        if let Some(&i) = self.ids.get(s) {
-            return i;
-        }
-        let i = self.strings.len() as u32;
-        self.strings.push(s.to_string());
-        self.ids.insert(s.to_string(), i);
-        i
-    }
+/// The entities of one document's record.
+fn record_entities(res: &Resources, rec: &DocRecord) -> DocEntities {
+    let ms: Vec<MentionIn<'_>> =
+        rec.mentions.iter().map(|m| MentionIn { doc: 0, start: m.at.start, text: &m.at.text, label: &m.label }).collect();
+    let acronyms: HashMap<String, String> = rec.acronyms.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    entities::document_entities(res, &ms, Some(&acronyms))
 }
 
 /// One table in each asked-for format.
@@ -119,31 +108,15 @@ pub fn finalize(sources: &[(Entry, PathBuf)], settings: &OutputSettings, out: &P
     std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
     let res = Resources::builtin()?;
 
-    // ---- pass 1: the compact mention list, and acronyms, for normalization
-    let mut strings = Interner::default();
-    let mut compact: Vec<(u32, usize, u32, u32)> = Vec::new(); // (doc, start, text, label)
-    let mut acronyms: Vec<HashMap<String, String>> = vec![HashMap::new(); sources.len()];
-    for (d, (entry, dir)) in sources.iter().enumerate() {
-        let Some(key) = &entry.key else { continue };
-        let rec = record::load_record(dir, key)?;
-        for m in &rec.mentions {
-            compact.push((d as u32, m.at.start, strings.id(&m.at.text), strings.id(&m.label)));
+    // ---- pass 1: each document's entities, kept as a few numbers each, merged across documents
+    let mut merger = entities::Merger::default();
+    for (entry, dir) in sources {
+        match &entry.key {
+            Some(key) => merger.add(&record_entities(&res, &record::load_record(dir, key)?)),
+            None => merger.add(&DocEntities::default()),
         }
-        acronyms[d] = rec.acronyms.into_iter().collect();
     }
-    let ins: Vec<MentionIn> = compact
-        .iter()
-        .map(|&(doc, start, text, label)| MentionIn {
-            doc: doc as usize,
-            start,
-            text: &strings.strings[text as usize],
-            label: &strings.strings[label as usize],
-        })
-        .collect();
-    drop(compact);
-    let norm = entities::normalize(&res, &ins, &acronyms);
-    drop(ins);
-    drop(acronyms);
+    let norm = merger.finish();
 
     // ---- pass 2: stream the rows
     let cache = record::cache_dir(out);
@@ -161,7 +134,6 @@ pub fn finalize(sources: &[(Entry, PathBuf)], settings: &OutputSettings, out: &P
     let mut entity_mentions = vec![0usize; norm.entities.len()];
     // first/last event dates per entity type+name
     let mut span: BTreeMap<(String, String), (String, String)> = BTreeMap::new();
-    let mut k = 0;
     let mut summary = Summary::default();
     for (d, (entry, dir)) in sources.iter().enumerate() {
         let Some(key) = &entry.key else {
@@ -178,18 +150,20 @@ pub fn finalize(sources: &[(Entry, PathBuf)], settings: &OutputSettings, out: &P
         let mut rec = record::load_record(dir, key)?;
         summary.documents += 1;
         let mut involved: Vec<Involved> = Vec::new();
-        for m in &mut rec.mentions {
-            let Some(r) = norm.resolution.get(k) else {
-                return Err(Error::Other(format!("{}: mention list changed while the tables were written", entry.doc)));
+        let local = record_entities(&res, &rec);
+        if local.resolution.len() != rec.mentions.len() {
+            return Err(Error::Other(format!("{}: mention list changed while the tables were written", entry.doc)));
+        }
+        for (m, r) in rec.mentions.iter_mut().zip(&local.resolution) {
+            let (eid, reference) = match norm.resolve(d, *r) {
+                Some(Resolution::Entity(e)) => (Some(e), "mention"),
+                Some(Resolution::PlaceRef(e)) => (Some(e), "demonym"),
+                None => (None, "none"),
             };
-            k += 1;
-            let (eid, reference) = match r {
-                Resolution::Entity(e) => (*e, "mention"),
-                Resolution::PlaceRef(e) => (*e, "demonym"),
-            };
-            if let Some(ent) = norm.entities.get(eid) {
+            if let Some(ent) = eid.and_then(|e| norm.entities.get(e).map(|ent| (e, ent))) {
+                let (e, ent) = ent;
                 if reference == "mention" || settings.count_demonyms {
-                    entity_mentions[eid] += 1;
+                    entity_mentions[e] += 1;
                 }
                 involved.push(Involved { sentence: m.at.sentence_index, name: ent.name.clone(), kind: ent.kind.clone() });
                 m.entity_id = ent.id.clone();
@@ -250,7 +224,7 @@ pub fn finalize(sources: &[(Entry, PathBuf)], settings: &OutputSettings, out: &P
                 kind: e.kind.clone(),
                 aliases: e.aliases.iter().cloned().collect::<Vec<_>>().join("; "),
                 mentions: entity_mentions[i],
-                documents: e.documents.len(),
+                documents: e.documents,
                 first_date: first,
                 last_date: last,
             }
