@@ -57,7 +57,8 @@ fn timeml_output_is_wellformed_and_keeps_text() {
         (">January<", "2025-01"),
         (">next week<", "2025-W20"),
         (">the 1990s<", "199"),
-        (">third-quarter<", "2025-Q"),
+        // reported in May: the latest third quarter is last year's
+        (">third-quarter<", "2024-Q3"),
         (">two days<", "P2D"),
         (">March 6, 2008<", "2008-03-06"),
     ] {

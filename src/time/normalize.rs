@@ -89,8 +89,21 @@ fn year_value(s: &str, dct: Option<NaiveDate>) -> Option<i32> {
     }
 }
 
-fn day_value(s: &str) -> Option<u32> {
-    s.trim_end_matches(|c: char| c.is_alphabetic()).parse().ok()
+/// "12", "12th", "twelfth", "twenty-first" → day of the month.
+/// A year in digits ("1994", "'94") or words ("nineteen ninety-four").
+fn any_year(ctx: &Ctx<'_>, s: &str) -> Option<i32> {
+    if s.chars().any(|ch| ch.is_ascii_digit()) {
+        year_value(s, ctx.dct)
+    } else {
+        spelled_year(ctx.vocab, s)
+    }
+}
+
+fn day_value(vocab: &Vocab, s: &str) -> Option<u32> {
+    if let Ok(d) = s.trim_end_matches(|c: char| c.is_alphabetic()).parse() {
+        return Some(d);
+    }
+    vocab.list("day_ordinals").int(&words_key(s)).map(|d| d as u32)
 }
 
 fn unresolved(kind: TimexType, value: String) -> Option<Norm> {
@@ -98,7 +111,13 @@ fn unresolved(kind: TimexType, value: String) -> Option<Norm> {
 }
 
 fn resolved(kind: TimexType, d: NaiveDate, gran: Gran) -> Option<Norm> {
-    Some(Norm { kind, value: calendar::format(d, gran), modifier: None, sets_reference: Some((d, gran)), unresolved: false })
+    Some(Norm {
+        kind,
+        value: calendar::format(d, gran),
+        modifier: None,
+        sets_reference: Some((d, gran)),
+        unresolved: false,
+    })
 }
 
 fn plain(kind: TimexType, value: impl Into<String>) -> Option<Norm> {
@@ -151,13 +170,12 @@ fn date(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
         Some(m) => Some(m.parse::<u32>().ok().or_else(|| months.int(m).map(|v| v as u32))?),
         None => None,
     };
-    let day = match g(c, "day") {
-        Some(d) => Some(day_value(d)?),
+    let day = match g(c, "day").or(g(c, "dayw")).or(g(c, "dayw2")) {
+        Some(d) => Some(day_value(ctx.vocab, d)?),
         None => None,
     };
     let year = match g(c, "year") {
-        Some(y) if y.chars().any(|ch| ch.is_ascii_digit()) => Some(year_value(y, ctx.dct)?),
-        Some(y) => Some(spelled_year(ctx.vocab, y)?),
+        Some(y) => Some(any_year(ctx, y)?),
         None => None,
     };
     match (year, month, day) {
@@ -177,29 +195,35 @@ fn date(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
         (None, Some(m), Some(d)) => {
             // validity check against a leap year so that "Feb. 29" is accepted
             NaiveDate::from_ymd_opt(2000, m, d)?;
-            let Some(anchor) = ctx.dct.or(ctx.reference.map(|r| r.0)) else {
+            let Some(date) = month_day(ctx, m, d) else {
                 return unresolved(rule.kind, format!("XXXX-{m:02}-{d:02}"));
-            };
-            // News mention dates near their creation time: the nearest such date, whatever the tense
-            // (tense cues are too weak against "must be returned by Jan. 14").
-            let past = NaiveDate::from_ymd_opt(calendar::year_for(anchor, m, Some(d), -1), m, d);
-            let future = NaiveDate::from_ymd_opt(calendar::year_for(anchor, m, Some(d), 1), m, d);
-            let date = match (past, future) {
-                (Some(p), Some(f)) => {
-                    if prefer_past(ctx.tense, (anchor - p).num_days(), (f - anchor).num_days()) {
-                        p
-                    } else {
-                        f
-                    }
-                }
-                (Some(p), None) => p,
-                (None, Some(f)) => f,
-                (None, None) => NaiveDate::from_ymd_opt(nearest_year(anchor, m, d), m, d)?,
             };
             resolved(rule.kind, date, if rule.unit.as_deref() == Some("W") { Gran::Week } else { Gran::Day })
         }
         _ => None,
     }
+}
+
+/// The year of a month and day without one: the occurrence nearest the DCT (or the narrative's
+/// reference time), the clause's tense breaking near-ties. None without an anchor.
+fn month_day(ctx: &Ctx<'_>, m: u32, d: u32) -> Option<NaiveDate> {
+    let anchor = ctx.dct.or(ctx.reference.map(|r| r.0))?;
+    // News mention dates near their creation time: the nearest such date, whatever the tense
+    // (tense cues are too weak against "must be returned by Jan. 14").
+    let past = NaiveDate::from_ymd_opt(calendar::year_for(anchor, m, Some(d), -1), m, d);
+    let future = NaiveDate::from_ymd_opt(calendar::year_for(anchor, m, Some(d), 1), m, d);
+    Some(match (past, future) {
+        (Some(p), Some(f)) => {
+            if prefer_past(ctx.tense, (anchor - p).num_days(), (f - anchor).num_days()) {
+                p
+            } else {
+                f
+            }
+        }
+        (Some(p), None) => p,
+        (None, Some(f)) => f,
+        (None, None) => NaiveDate::from_ymd_opt(nearest_year(anchor, m, d), m, d)?,
+    })
 }
 
 /// Choose between the previous and the next occurrence of a date (distances from the anchor).
@@ -244,7 +268,10 @@ fn nearest_year(anchor: NaiveDate, m: u32, d: u32) -> i32 {
 
 fn part_code(ctx: &Ctx<'_>, part: &str) -> Option<String> {
     let p = words_key(part);
-    ctx.vocab.list("dayparts").str(&p).or_else(|| ctx.vocab.list("dayparts").str(p.trim_start_matches("late ").trim_start_matches("early ")))
+    ctx.vocab
+        .list("dayparts")
+        .str(&p)
+        .or_else(|| ctx.vocab.list("dayparts").str(p.trim_start_matches("late ").trim_start_matches("early ")))
 }
 
 fn with_part(date_value: &str, code: &str) -> String {
@@ -269,8 +296,12 @@ fn weekday(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
         return unresolved(kind, format!("XXXX-WXX-{wd_n}"));
     };
     let d = match g(c, "dir").map(words_key) {
-        Some(ref w) if w == "last" || w == "past" || w == "this past" => calendar::nearest_weekday(anchor, wd, -1, true),
-        Some(ref w) if w == "next" || w == "coming" || w == "this coming" => calendar::nearest_weekday(anchor, wd, 1, true),
+        Some(ref w) if w == "last" || w == "past" || w == "this past" => {
+            calendar::nearest_weekday(anchor, wd, -1, true)
+        }
+        Some(ref w) if w == "next" || w == "coming" || w == "this coming" => {
+            calendar::nearest_weekday(anchor, wd, 1, true)
+        }
         Some(ref w) if w == "this" => {
             if ctx.tense == Tense::Past {
                 calendar::nearest_weekday(anchor, wd, -1, false)
@@ -290,7 +321,8 @@ fn holiday_date(code: &str, y: i32) -> Option<NaiveDate> {
         return easter(y).and_then(|d| calendar::shift(d, "D", off));
     }
     if code == "election" {
-        let first_monday = calendar::nearest_weekday(NaiveDate::from_ymd_opt(y, 11, 1)?, chrono::Weekday::Mon, 1, false);
+        let first_monday =
+            calendar::nearest_weekday(NaiveDate::from_ymd_opt(y, 11, 1)?, chrono::Weekday::Mon, 1, false);
         return calendar::shift(first_monday, "D", 1);
     }
     if let Some((m, rest)) = code.split_once('/') {
@@ -435,7 +467,16 @@ fn offset(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
     };
     if steps.is_nan() {
         // "several years ago"
-        return plain(rule.kind, if dir < 0 { "PAST_REF" } else if dir > 0 { "FUTURE_REF" } else { "PRESENT_REF" });
+        return plain(
+            rule.kind,
+            if dir < 0 {
+                "PAST_REF"
+            } else if dir > 0 {
+                "FUTURE_REF"
+            } else {
+                "PRESENT_REF"
+            },
+        );
     }
     let k = (dir as f64 * if g(c, "num").is_some() || rule.n.is_some() { steps } else { 1.0 }) as i64;
     let k = if g(c, "num").is_none() && rule.n.is_none() { dir } else { k };
@@ -533,7 +574,9 @@ fn duration_value(n: Option<f64>, unit: &str) -> String {
         // halves become whole numbers of a smaller unit
         ("H", Some(v)) if v < 1.0 => format!("PT{}M", fmt_num(v * 60.0)),
         ("D", Some(v)) if v < 1.0 => format!("PT{}H", fmt_num(v * 24.0)),
-        ("Y", Some(v)) if v < 1.0 && (v * 12.0).fract() == 0.0 => format!("P{}M", fmt_num(v * 12.0)),
+        ("Y", Some(v)) if v < 1.0 && (v * 12.0).fract() == 0.0 => {
+            format!("P{}M", fmt_num(v * 12.0))
+        }
         ("DE", Some(v)) => format!("P{}Y", fmt_num(v * 10.0)),
         ("CE", Some(v)) => format!("P{}Y", fmt_num(v * 100.0)),
         ("ML", Some(v)) => format!("P{}Y", fmt_num(v * 1000.0)),
@@ -550,13 +593,12 @@ fn duration_value(n: Option<f64>, unit: &str) -> String {
 
 fn duration(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
     let (n, unit) = quantity(rule, c, ctx)?;
-    // "the last few months", "the next several days": fuzzy references, not durations
+    // "the last few months": a fuzzy reference to the past; "the next several days" stays a
+    // duration of unknown length (PXD), as TimeML annotates it
     if n.is_none() && g(c, "num").is_some() {
         if let Some(dir) = g(c, "dir").map(str::to_lowercase) {
-            match dir.as_str() {
-                "past" | "last" | "previous" => return plain(TimexType::Date, "PAST_REF"),
-                "next" | "coming" | "following" => return plain(TimexType::Date, "FUTURE_REF"),
-                _ => {}
+            if matches!(dir.as_str(), "past" | "last" | "previous") {
+                return plain(TimexType::Date, "PAST_REF");
             }
         }
     }
@@ -652,8 +694,18 @@ fn time(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
         format!("{h:02}:{m:02}")
     };
     // the day: an explicit date in the match, a weekday or deictic word, else the DCT
-    let day = if let (Some(y), Some(mo), Some(d)) = (g(c, "year"), g(c, "month"), g(c, "day")) {
-        NaiveDate::from_ymd_opt(y.parse().ok()?, mo.parse().ok()?, d.parse().ok()?)
+    let month = g(c, "month")
+        .and_then(|mo| mo.parse::<u32>().ok().or_else(|| ctx.vocab.list("months").int(mo).map(|v| v as u32)));
+    let day = if let (Some(mo), Some(d)) = (month, g(c, "day")) {
+        // "5 p.m. EST Nov. 9": the explicit date, its year from the DCT when missing
+        let d = day_value(ctx.vocab, d)?;
+        match g(c, "year") {
+            Some(y) => Some(NaiveDate::from_ymd_opt(year_value(y, ctx.dct)?, mo, d)?),
+            None => {
+                NaiveDate::from_ymd_opt(2000, mo, d)?;
+                month_day(ctx, mo, d)
+            }
+        }
     } else if let Some(w) = g(c, "weekday") {
         let anchor = ctx.dct;
         match w.to_lowercase().as_str() {
@@ -783,9 +835,19 @@ fn quarter(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
         if !(1..=max).contains(&q) {
             return None;
         }
-        let Some(y) = year else {
+        let Some(mut y) = year else {
             return unresolved(TimexType::Date, format!("XXXX-{letter}{q}"));
         };
+        // "profits for the fourth quarter" written in January: the latest such quarter, unless
+        // the clause looks ahead
+        if let Some(dct) = ctx.dct {
+            let named_year =
+                g(c, "year").is_some() || ["last year", "next year", "this year"].iter().any(|p| whole.starts_with(p));
+            let start_month = (q as u32 - 1) * if halves { 6 } else { 3 } + 1;
+            if !named_year && ctx.tense != Tense::Future && y == dct.year() && start_month > dct.month() {
+                y -= 1;
+            }
+        }
         let d = NaiveDate::from_ymd_opt(y, (q as u32 - 1) * if halves { 6 } else { 3 } + 1, 1)?;
         return resolved(TimexType::Date, d, if halves { Gran::Half } else { Gran::Quarter });
     }
@@ -800,7 +862,9 @@ fn quarter(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
         Some("this") | Some("the current") | Some("current") => dct,
         Some("the latest") | Some("latest") => latest_reported_quarter(dct),
         // "the quarter": the quarter under discussion, else the one being reported on
-        _ => ctx.reference.filter(|r| r.1 == Gran::Quarter).map(|r| r.0).unwrap_or_else(|| latest_reported_quarter(dct)),
+        _ => {
+            ctx.reference.filter(|r| r.1 == Gran::Quarter).map(|r| r.0).unwrap_or_else(|| latest_reported_quarter(dct))
+        }
     };
     resolved(TimexType::Date, d, Gran::Quarter)
 }
@@ -809,7 +873,7 @@ fn season(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
     let s = ctx.vocab.list("seasons").str(&g(c, "season")?.to_lowercase())?;
     let _ = rule;
     if let Some(y) = g(c, "year") {
-        return plain(TimexType::Date, format!("{:04}-{s}", year_value(y, ctx.dct)?));
+        return plain(TimexType::Date, format!("{:04}-{s}", any_year(ctx, y)?));
     }
     let Some(dct) = ctx.dct else {
         return unresolved(TimexType::Date, format!("XXXX-{s}"));

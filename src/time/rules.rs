@@ -85,17 +85,12 @@ pub struct Vocab {
 
 impl Vocab {
     pub fn parse(src: &str, origin: &str) -> Result<Self> {
-        let raw: HashMap<String, RawList> =
-            toml::from_str(src).map_err(|e| Error::Other(format!("{origin}: {e}")))?;
+        let raw: HashMap<String, RawList> = toml::from_str(src).map_err(|e| Error::Other(format!("{origin}: {e}")))?;
         let lists = raw
             .into_iter()
             .map(|(name, l)| {
                 let cs = l.case_sensitive;
-                let map = l
-                    .map
-                    .into_iter()
-                    .map(|(k, v)| (if cs { k } else { k.to_lowercase() }, v))
-                    .collect();
+                let map = l.map.into_iter().map(|(k, v)| (if cs { k } else { k.to_lowercase() }, v)).collect();
                 (name, WordList { case_sensitive: cs, map })
             })
             .collect();
@@ -125,12 +120,17 @@ impl Vocab {
     }
 
     fn macros(&self) -> Vec<(&'static str, String)> {
+        /// "nineteen ninety-four", "eighteen hundred and twelve", "two thousand and five"
+        const SPELLED_YEAR: &str = r"(?:(?:nineteen|eighteen)(?:\s+hundred(?:\s+and)?)?[\s-]+(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?|(?:nineteen|eighteen)[\s-]+(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)|two\s+thousand(?:(?:\s+and)?[\s-]+(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?))?)";
         let num_words = self.list("numbers").alternation();
         let tens = "(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[\\s-](?:one|two|three|four|five|six|seven|eight|nine)";
         let units = self.list("units");
         let mut singular: Vec<&String> = units.map.keys().filter(|k| !k.ends_with('s') || k.ends_with("ss")).collect();
         singular.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
-        let unit1 = format!("(?:{})", singular.iter().map(|f| regex::escape(f).replace(' ', r"\s+")).collect::<Vec<_>>().join("|"));
+        let unit1 = format!(
+            "(?:{})",
+            singular.iter().map(|f| regex::escape(f).replace(' ', r"\s+")).collect::<Vec<_>>().join("|")
+        );
         let mut day_up: Vec<&String> = units
             .map
             .iter()
@@ -138,7 +138,10 @@ impl Vocab {
             .map(|(k, _)| k)
             .collect();
         day_up.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
-        let unit_d = format!("(?:{})", day_up.iter().map(|f| regex::escape(f).replace(' ', r"\s+")).collect::<Vec<_>>().join("|"));
+        let unit_d = format!(
+            "(?:{})",
+            day_up.iter().map(|f| regex::escape(f).replace(' ', r"\s+")).collect::<Vec<_>>().join("|")
+        );
         vec![
             ("%MONTH", self.list("months").alternation()),
             ("%WEEKDAY", self.list("weekdays").alternation()),
@@ -153,6 +156,8 @@ impl Vocab {
             ("%DIR", self.list("directions").alternation()),
             ("%YEAR", "(?:1[0-9]\\d\\d|20\\d\\d)".to_string()),
             ("%DAY", "(?:3[01]|[12]\\d|0?[1-9])(?:st|nd|rd|th)?".to_string()),
+            ("%DAYW", self.list("day_ordinals").alternation()),
+            ("%SPELLEDYEAR", SPELLED_YEAR.to_string()),
             ("%DECADEW", self.list("decades").alternation()),
             ("%HOLIDAY", self.list("holidays").alternation()),
         ]
@@ -233,22 +238,46 @@ pub struct Rule {
 }
 
 pub const NORM_FUNCTIONS: &[&str] = &[
-    "date", "weekday", "month", "offset", "literal_dct", "duration", "set", "literal", "time", "decade", "century", "quarter",
-    "season", "daypart", "anaphoric", "holiday",
+    "date",
+    "weekday",
+    "month",
+    "offset",
+    "literal_dct",
+    "duration",
+    "set",
+    "literal",
+    "time",
+    "decade",
+    "century",
+    "quarter",
+    "season",
+    "daypart",
+    "anaphoric",
+    "holiday",
 ];
+
+/// A rule's regex. The lazy DFA cache of each regex (one per thread that runs it) is capped well
+/// below the regex crate's default: a hundred rules with default caches keep growing as more text
+/// explores their states, and a long batch run's memory grew with the corpus.
+fn rule_regex(pattern: &str) -> std::result::Result<Regex, regex::Error> {
+    regex::RegexBuilder::new(pattern).case_insensitive(true).dfa_size_limit(RULE_DFA_CACHE).build()
+}
+
+const RULE_DFA_CACHE: usize = 256 * 1024;
 
 pub fn compile(src: &str, origin: &str, vocab: &Vocab, first_priority: usize) -> Result<Vec<Rule>> {
     let raw: RawRules = toml::from_str(src).map_err(|e| Error::Other(format!("{origin}: {e}")))?;
-    let err = |name: &str, what: &str, e: &dyn std::fmt::Display| Error::Other(format!("{origin}: rule {name}: {what}: {e}"));
+    let err =
+        |name: &str, what: &str, e: &dyn std::fmt::Display| Error::Other(format!("{origin}: rule {name}: {what}: {e}"));
     let mut out = Vec::with_capacity(raw.rule.len());
     for (i, r) in raw.rule.into_iter().enumerate() {
         if !NORM_FUNCTIONS.contains(&r.norm.as_str()) {
             return Err(err(&r.name, "unknown norm", &r.norm));
         }
-        let re = Regex::new(&format!("(?i){}", vocab.expand(&r.pattern))).map_err(|e| err(&r.name, "pattern", &e))?;
+        let re = rule_regex(&vocab.expand(&r.pattern)).map_err(|e| err(&r.name, "pattern", &e))?;
         let ctx = |p: &Option<String>| -> Result<Option<Regex>> {
             p.as_ref()
-                .map(|p| Regex::new(&format!("(?i){}", vocab.expand(p))).map_err(|e| err(&r.name, "context pattern", &e)))
+                .map(|p| rule_regex(&vocab.expand(p)).map_err(|e| err(&r.name, "context pattern", &e)))
                 .transpose()
         };
         out.push(Rule {

@@ -16,6 +16,9 @@ const FUTURE: &[&str] = &[
     "until", "till", "effective", "expected", "expects", "pending", "soon",
 ];
 
+/// Future cues that describe a plan; after "had (been)" they speak of the past.
+const PLAN: &[&str] = &["due", "scheduled", "expected", "planned", "set", "going"];
+
 const PRESENT: &[&str] = &["is", "are", "am", "says", "say", "has", "have", "does", "do", "remains", "continues"];
 
 const PAST: &[&str] = &[
@@ -72,9 +75,15 @@ fn distance(sentence: &str, start: usize, end: usize, skip: &std::ops::Range<usi
 /// Tense of `sentence` as seen from the temporal expression at byte range `skip` inside it.
 pub fn tense_at(sentence: &str, skip: std::ops::Range<usize>) -> Tense {
     let mut best: Option<(usize, Tense)> = None;
-    for (start, end, w) in words(sentence) {
-        let w = w.as_str();
-        let t = if w.ends_with("'ll") || FUTURE.contains(&w) {
+    let ws: Vec<(usize, usize, String)> = words(sentence).collect();
+    for (k, (start, end, w)) in ws.iter().enumerate() {
+        let (start, end, w) = (*start, *end, w.as_str());
+        let before = |n: usize| if k >= n { ws[k - n].2.as_str() } else { "" };
+        // "had been due to expire Friday", "had been scheduled": a plan seen from the past
+        let pluperfect = PLAN.contains(&w) && (before(1) == "had" || (before(2) == "had" && before(1) == "been"));
+        let t = if pluperfect {
+            Tense::Past
+        } else if w.ends_with("'ll") || FUTURE.contains(&w) {
             Tense::Future
         } else if is_past_word(w) {
             Tense::Past
@@ -138,5 +147,8 @@ mod tests {
         assert_eq!(at("Prices rose in January.", "January"), Tense::Past);
         assert_eq!(at("The meeting is on Friday.", "Friday"), Tense::Present);
         assert_eq!(at("Friday.", "Friday"), Tense::Unknown);
+        assert_eq!(at("The offer had been due to expire Friday evening.", "Friday"), Tense::Past);
+        assert_eq!(at("It had been scheduled to expire at midnight Friday.", "Friday"), Tense::Past);
+        assert_eq!(at("The offer is due to expire Friday.", "Friday"), Tense::Future);
     }
 }

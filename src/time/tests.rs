@@ -76,7 +76,8 @@ const CASES: &[(&str, &str, &str, &str, &str)] = &[
     ("It lasted nearly two years.", "2025-05-05", "nearly two years", "DURATION", "P2Y"),
     ("It lasted 2.5 years.", "2025-05-05", "2.5 years", "DURATION", "P2.5Y"),
     ("Prices fell over the last few months.", "2025-05-05", "the last few months", "DATE", "PAST_REF"),
-    ("Prices will rise over the next few weeks.", "2025-05-05", "the next few weeks", "DATE", "FUTURE_REF"),
+    ("Prices will rise over the next few weeks.", "2025-05-05", "the next few weeks", "DURATION", "PXW"),
+    ("Losses mounted in the last few months.", "2025-05-05", "the last few months", "DATE", "PAST_REF"),
     ("Prices are high now.", "2025-05-05", "now", "DATE", "PRESENT_REF"),
     ("Prices are currently high.", "2025-05-05", "currently", "DATE", "PRESENT_REF"),
     ("Prices rose recently.", "2025-05-05", "recently", "DATE", "PAST_REF"),
@@ -164,11 +165,12 @@ const CASES: &[(&str, &str, &str, &str, &str)] = &[
     ("It meets Tuesday nights.", "2025-05-05", "Tuesday nights", "SET", "XXXX-WXX-2TNI"),
     ("It meets each July.", "2025-05-05", "each July", "SET", "XXXX-07"),
     ("It meets twice a year.", "2025-05-05", "twice a year", "SET", "P1Y"),
-    ("Profit rose in the third quarter.", "2025-05-05", "the third quarter", "DATE", "2025-Q3"),
+    // the DCT is in Q2: a third quarter reported in the past tense is last year's
+    ("Profit rose in the third quarter.", "2025-05-05", "the third quarter", "DATE", "2024-Q3"),
     ("Profit rose in the first quarter of 2024.", "2025-05-05", "the first quarter of 2024", "DATE", "2024-Q1"),
     ("Profit rose in the fourth quarter of fiscal 2024.", "2025-05-05", "the fourth quarter of fiscal 2024", "DATE", "2024-Q4"),
-    ("Third-quarter profit rose.", "2025-05-05", "Third-quarter", "DATE", "2025-Q3"),
-    ("Profit rose in Q3.", "2025-05-05", "Q3", "DATE", "2025-Q3"),
+    ("Third-quarter profit rose.", "2025-05-05", "Third-quarter", "DATE", "2024-Q3"),
+    ("Profit rose in Q3.", "2025-05-05", "Q3", "DATE", "2024-Q3"),
     ("Profit rose in Q3 2024.", "2025-05-05", "Q3 2024", "DATE", "2024-Q3"),
     ("Profit rose last quarter.", "2025-05-05", "last quarter", "DATE", "2025-Q1"),
     ("Profit will rise next quarter.", "2025-05-05", "next quarter", "DATE", "2025-Q3"),
@@ -233,7 +235,45 @@ const CASES: &[(&str, &str, &str, &str, &str)] = &[
     ("It is the best in a decade.", "2025-05-05", "a decade", "DURATION", "P10Y"),
     ("It was the worst in decades.", "2025-05-05", "decades", "DURATION", "PXDE"),
     ("It was the worst in years.", "2025-05-05", "years", "DURATION", "PXY"),
+    // a clock time with its date; spelled-out years; days of the month in words
+    ("The offer expires at 5 p.m. EST Nov. 9.", "1989-11-02", "5 p.m. EST Nov. 9", "TIME", "1989-11-09T17:00-05"),
+    ("The offer runs until 5 p.m. EST, Nov. 6.", "1989-10-30", "5 p.m. EST, Nov. 6", "TIME", "1989-11-06T17:00-05"),
+    ("It closes at 9 a.m. on Jan. 3, 2026.", "2025-12-20", "9 a.m. on Jan. 3, 2026", "TIME", "2026-01-03T09:00"),
+    ("A bomb went off in January nineteen ninety-seven.", "1998-02-27", "January nineteen ninety-seven", "DATE", "1997-01"),
+    ("Prices fell in the winter of nineteen ninety-four.", "1998-02-23", "the winter of nineteen ninety-four", "DATE", "1994-WI"),
+    ("They met on March the twenty-first.", "2025-05-05", "March the twenty-first", "DATE", "2025-03-21"),
+    ("Women's Day is on March eighth.", "1998-03-05", "March eighth", "DATE", "1998-03-08"),
+    ("Then, a week or so ago, he picked the date.", "1991-02-25", "a week or so ago", "DATE", "1991-W08"),
+    // an ordinal quarter without a year: the latest one unless the clause looks ahead
+    ("Profits fell 18 percent for the fourth quarter.", "1998-01-26", "the fourth quarter", "DATE", "1997-Q4"),
+    ("Profits will rise in the fourth quarter.", "1998-01-26", "the fourth quarter", "DATE", "1998-Q4"),
+    ("Profits rose in the first quarter.", "1998-05-26", "the first quarter", "DATE", "1998-Q1"),
+    // "the following year" follows the narrative, "next year" the DCT
+    ("On May 22, 1995, he was made a general, and the following year he became attache.", "1998-04-18", "the following year", "DATE", "1996"),
+    ("In March, it got an offer. The following month, it put itself up for sale.", "1989-11-01", "The following month", "DATE", "1989-04"),
+    ("He will retire next year.", "1998-04-18", "next year", "DATE", "1999"),
+    // a plan seen from the past
+    ("The offer had been due to expire Friday evening.", "1989-10-30", "Friday evening", "DATE", "1989-10-27"),
+    ("The offer is due to expire Friday.", "1989-10-30", "Friday", "DATE", "1989-11-03"),
 ];
+
+#[test]
+fn rates_are_not_durations() {
+    for (text, rate) in [
+        ("The deal saves $500 million a year in costs.", "a year"),
+        ("The route adds 700 seats a week.", "a week"),
+        ("Jobs grew at a rate of 358,000 a month.", "a month"),
+        ("Rooms cost between $35 and $55 a night.", "a night"),
+        ("Guards watch the clinic 24 hours a day.", "a day"),
+        ("Average daily volume was 133 million shares.", "daily"),
+    ] {
+        let got = tagger().tag(text, Some(d("2025-05-05")));
+        assert!(!got.iter().any(|t| t.text == rate), "{text:?}: {:?}", got.iter().map(|t| (&t.text, &t.value)).collect::<Vec<_>>());
+    }
+    // a year before a duration does not make it a rate
+    let got = tagger().tag("In 2003 three years of drought ended.", Some(d("2025-05-05")));
+    assert!(got.iter().any(|t| t.text == "three years" && t.value == "P3Y"), "{got:?}");
+}
 
 #[test]
 fn table() {
