@@ -442,6 +442,17 @@ impl Strings {
         self.set.len()
     }
 
+    /// The rank of each string (by id) in lexicographic order: numbers that sort like the strings.
+    pub fn ranks(&self) -> Vec<u32> {
+        let mut order: Vec<u32> = (0..self.len() as u32).collect();
+        order.sort_unstable_by(|&a, &b| self.get(a).cmp(self.get(b)));
+        let mut rank = vec![0u32; self.len()];
+        for (r, &id) in order.iter().enumerate() {
+            rank[id as usize] = r as u32;
+        }
+        rank
+    }
+
     pub fn is_empty(&self) -> bool {
         self.set.is_empty()
     }
@@ -523,13 +534,7 @@ impl Merger {
     pub fn finish(self) -> Merged {
         let Merger { strings, alias_ids, summaries, doc_start } = self;
         // ranks of the strings, so sort keys are numbers
-        let mut by_text: Vec<u32> = (0..strings.len() as u32).collect();
-        by_text.sort_unstable_by(|&a, &b| strings.get(a).cmp(strings.get(b)));
-        let mut rank = vec![0u32; strings.len()];
-        for (r, &id) in by_text.iter().enumerate() {
-            rank[id as usize] = r as u32;
-        }
-        drop(by_text);
+        let rank = strings.ranks();
         // per distinct canonical: match key (interned apart), and whether it is a full name
         let mut keys = Strings::default();
         let mut key_of: HashMap<u32, (u32, bool)> = HashMap::new();
@@ -539,13 +544,7 @@ impl Merger {
                 (keys.id(&match_key(name)), is_person_full(name))
             });
         }
-        let mut key_rank_order: Vec<u32> = (0..keys.len() as u32).collect();
-        key_rank_order.sort_unstable_by(|&a, &b| keys.get(a).cmp(keys.get(b)));
-        let mut key_rank = vec![0u32; keys.len()];
-        for (r, &id) in key_rank_order.iter().enumerate() {
-            key_rank[id as usize] = r as u32;
-        }
-        drop(key_rank_order);
+        let key_rank = keys.ranks();
         let (misc, org, per) = (strings.set.get_index_of("MISC"), strings.set.get_index_of("ORG"), strings.set.get_index_of("PER"));
         let group = |kind: u32| -> u32 {
             if Some(kind as usize) == misc {

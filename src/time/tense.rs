@@ -13,7 +13,7 @@ pub enum Tense {
 /// Strong future cues only: modal "would", "could", "may" are as common in past narration.
 const FUTURE: &[&str] = &[
     "will", "'ll", "shall", "won't", "wo", "going", "gonna", "plans", "plan", "scheduled", "due", "upcoming", "next",
-    "until", "till", "effective", "expected", "expects", "pending", "soon",
+    "until", "till", "effective", "expected", "expects", "pending", "soon", "planning", "intends", "intend", "aims",
 ];
 
 /// Future cues that describe a plan; after "had (been)" they speak of the past.
