@@ -484,7 +484,8 @@ pub struct Merger {
 #[derive(Debug, Clone)]
 pub struct Merged {
     pub entities: Vec<Entity>,
-    /// `of[d][local]`: the entity of local entity `local` of the `d`-th added document.
+    /// The entity of every document entity, documents in the order they were added
+    /// (`doc_start[d] + local` indexes it).
     entity_of: Vec<u32>,
     doc_start: Vec<u32>,
 }
@@ -757,6 +758,33 @@ mod tests {
         assert_eq!(defs.get("ftos").map(String::as_str), Some("Foreign Terrorist Organizations"));
         assert!(acronym_definitions("the Wall Street Journal (WSJ)", &[(4, 23)]).contains_key("wsj"));
         assert!(acronym_definitions("the Foo Bar (XYZ)", &[(4, 11)]).is_empty());
+    }
+
+    #[test]
+    fn string_ranks_sort_like_the_strings() {
+        let mut st = Strings::default();
+        let ids: Vec<u32> = ["pear", "apple", "Zebra", "apple", "mango"].iter().map(|s| st.id(s)).collect();
+        assert_eq!(ids, [0, 1, 2, 1, 3]);
+        let r = st.ranks();
+        let mut by_rank: Vec<&str> = (0..st.len() as u32).map(|i| st.get(i)).collect();
+        by_rank.sort_by_key(|s| r[st.set.get_index_of(*s).unwrap()]);
+        assert_eq!(by_rank, ["Zebra", "apple", "mango", "pear"]);
+    }
+
+    #[test]
+    fn merged_lookups_stay_inside_their_document() {
+        let res = Resources::builtin().unwrap();
+        let mut m = Merger::default();
+        let a = document_entities(&res, &[MentionIn { doc: 0, start: 0, text: "Mexico", label: "LOC" }], None);
+        m.add(&a);
+        m.add(&DocEntities::default());
+        let merged = m.finish();
+        assert_eq!(merged.entity(0, 0), Some(0));
+        assert_eq!(merged.entity(0, 1), None);
+        assert_eq!(merged.entity(1, 0), None);
+        assert_eq!(merged.entity(2, 0), None);
+        assert_eq!(merged.resolve(0, a.resolution[0]), Some(Resolution::Entity(0)));
+        assert_eq!(merged.resolve(0, None), None);
     }
 
     #[test]

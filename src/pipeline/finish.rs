@@ -160,8 +160,7 @@ pub fn finalize(sources: &[(Entry, PathBuf)], settings: &OutputSettings, out: &P
                 Some(Resolution::PlaceRef(e)) => (Some(e), "demonym"),
                 None => (None, "none"),
             };
-            if let Some(ent) = eid.and_then(|e| norm.entities.get(e).map(|ent| (e, ent))) {
-                let (e, ent) = ent;
+            if let Some((e, ent)) = eid.and_then(|e| norm.entities.get(e).map(|ent| (e, ent))) {
                 if reference == "mention" || settings.count_demonyms {
                     entity_mentions[e] += 1;
                 }
