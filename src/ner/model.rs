@@ -53,6 +53,11 @@ impl Classifier {
         self.num_labels
     }
 
+    /// Whether the weights were loaded for bfloat16 computation.
+    pub fn bf16(&self) -> bool {
+        self.bf16
+    }
+
     /// Label probabilities at the requested positions of every sequence, in input order:
     /// `num_labels` values per position, flattened. Sequences are sorted by length and run in
     /// batches of `batch_size`. In f32 a batch is as long as its longest sequence. In bf16 every

@@ -133,7 +133,7 @@ impl Ner {
             h.update([0x1f]);
         }
         h.update(
-            format!("max_len={} overlap={} propagate={} bf16={}", self.max_len(), self.opts.overlap, self.opts.propagate, self.opts.precision.use_bf16())
+            format!("max_len={} overlap={} propagate={} bf16={}", self.max_len(), self.opts.overlap, self.opts.propagate, self.classifier.bf16())
                 .as_bytes(),
         );
         Ok(hex::encode(&h.finalize()[..16]))

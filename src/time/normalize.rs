@@ -99,6 +99,11 @@ fn any_year(ctx: &Ctx<'_>, s: &str) -> Option<i32> {
     }
 }
 
+/// "11" or a month name ("Nov.", "November") → month number.
+fn month_value(ctx: &Ctx<'_>, s: &str) -> Option<u32> {
+    s.parse::<u32>().ok().or_else(|| ctx.vocab.list("months").int(s).map(|v| v as u32))
+}
+
 fn day_value(vocab: &Vocab, s: &str) -> Option<u32> {
     if let Ok(d) = s.trim_end_matches(|c: char| c.is_alphabetic()).parse() {
         return Some(d);
@@ -165,9 +170,8 @@ pub fn normalize(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
 }
 
 fn date(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
-    let months = ctx.vocab.list("months");
     let month = match g(c, "month") {
-        Some(m) => Some(m.parse::<u32>().ok().or_else(|| months.int(m).map(|v| v as u32))?),
+        Some(m) => Some(month_value(ctx, m)?),
         None => None,
     };
     let day = match g(c, "day").or(g(c, "dayw")).or(g(c, "dayw2")) {
@@ -694,8 +698,7 @@ fn time(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
         format!("{h:02}:{m:02}")
     };
     // the day: an explicit date in the match, a weekday or deictic word, else the DCT
-    let month = g(c, "month")
-        .and_then(|mo| mo.parse::<u32>().ok().or_else(|| ctx.vocab.list("months").int(mo).map(|v| v as u32)));
+    let month = g(c, "month").and_then(|mo| month_value(ctx, mo));
     let day = if let (Some(mo), Some(d)) = (month, g(c, "day")) {
         // "5 p.m. EST Nov. 9": the explicit date, its year from the DCT when missing
         let d = day_value(ctx.vocab, d)?;
