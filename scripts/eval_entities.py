@@ -3,13 +3,15 @@
 against the gold entity instances, for the named mentions (NAM, PRE.NAM) matched by exact span.
 
     python3 scripts/eval_entities.py prepare MEANTIME_DIR TEXT_DIR GOLD_JSON
-    python3 scripts/eval_entities.py score GOLD_JSON ENTLINE_OUT_DIR
+    python3 scripts/eval_entities.py score GOLD_JSON ENTLINE_OUT_DIR [--names]
 
 `prepare` rebuilds each article's text from its tokens (one sentence per line) and records the
 gold named mentions with their character spans and instance ids. `score` reads entline's
-mentions.csv: a gold mention whose exact span entline found takes entline's entity_id; one it
-missed is a singleton. B³ and MUC are computed over the gold named mentions; mention detection
-precision/recall are printed alongside.
+mentions.csv: a gold mention whose exact span is the extent of an entline mention (the noun phrase
+the name heads, `extent_char_start..extent_char_end`: MEANTIME, like ACE, marks whole noun phrases
+such as "the iPhone" or "Apple 's iTunes") takes that mention's entity_id; one it missed is a
+singleton. `--names` matches on the name spans (`char_start..char_end`) instead. B³ and MUC are
+computed over the gold named mentions; mention detection precision/recall are printed alongside.
 """
 import csv
 import json
@@ -96,13 +98,14 @@ def muc_side(key, response):
     return num / den if den else 0.0
 
 
-def score(gold_json, out_dir):
+def score(gold_json, out_dir, *flags):
     gold_docs = json.load(open(gold_json))
     found = {}
+    cols = ("char_start", "char_end") if "--names" in flags else ("extent_char_start", "extent_char_end")
     with open(os.path.join(out_dir, "mentions.csv"), newline="", encoding="utf-8-sig") as f:
         for row in csv.DictReader(f):
             doc = os.path.basename(row["doc"])
-            found[(doc, int(row["char_start"]), int(row["char_end"]))] = row["entity_id"]
+            found[(doc, int(row[cols[0]]), int(row[cols[1]]))] = row["entity_id"]
     gold, sys_ = {}, {}
     for doc, ms in gold_docs.items():
         for s, e, inst, _ in ms:
@@ -118,7 +121,7 @@ def score(gold_json, out_dir):
     mf = 2 * mp * mr / (mp + mr) if mp + mr else 0.0
     print(f"MEANTIME Apple corpus: {len(gold_docs)} documents, {len(gold)} gold named mentions, "
           f"{len({v for v in gold.values()})} gold entities")
-    print(f"mention detection (exact span): P {100*det_p:.2f}  R {100*det_r:.2f}  ({matched} matched of {len(found)} system mentions)")
+    print(f"mention detection (exact {'name' if '--names' in flags else 'extent'} span): P {100*det_p:.2f}  R {100*det_r:.2f}  ({matched} matched of {len(found)} system mentions)")
     print(f"B3   P {100*bp:.2f}  R {100*br:.2f}  F1 {100*bf:.2f}")
     print(f"MUC  P {100*mp:.2f}  R {100*mr:.2f}  F1 {100*mf:.2f}")
 

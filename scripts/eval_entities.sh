@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Cross-document entity clustering on MEANTIME (Apple corpus): B³ and MUC F1 of entline's
-# entity ids on the gold named mentions (exact span). See scripts/eval_entities.py.
+# entity ids on the gold named mentions, matched by exact span against the noun-phrase extents of
+# entline's mentions (`eval_entities.py score ... --names` scores the name spans instead).
 #   scripts/eval_entities.sh [MEANTIME_CROSS_DOC_DIR] [extra `entline extract` options]
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

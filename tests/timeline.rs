@@ -54,6 +54,7 @@ fn seed_events_and_entities() {
 
     let mentions = rows(&tmp.path().join("mentions.csv"));
     assert!(mentions.iter().filter(|m| m["text"] == "Sheinbaum").all(|m| m["entity_id"] == "per:claudia-sheinbaum"));
+    assert!(mentions.iter().any(|m| m["text"] == "U.S." && m["extent_text"] == "the U.S."), "{mentions:#?}");
     let docs = rows(&tmp.path().join("documents.csv"));
     assert_eq!(docs.len(), 1);
     assert_eq!(docs[0]["status"], "ok");
@@ -100,4 +101,37 @@ fn formats_excel_and_formula_guard() {
     let v: serde_json::Value = serde_json::from_str(jl.lines().next().unwrap()).unwrap();
     assert_eq!(v["timex_value"], "2025-05-05");
     assert!(v["sentence"].as_str().unwrap().starts_with("=HYPERLINK"), "JSON keeps raw text");
+}
+
+#[test]
+fn mention_extents_are_the_noun_phrases_names_head() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = root().join("tests/fixtures/extents.txt");
+    let o = Command::new(env!("CARGO_BIN_EXE_entline"))
+        .args(["extract", input.to_str().unwrap(), "--doc-date", "2025-05-05", "--out", tmp.path().to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(&input).unwrap();
+    let mentions = rows(&tmp.path().join("mentions.csv"));
+    let extent = |name: &str| -> String {
+        let m = mentions.iter().find(|m| m["text"] == name).unwrap_or_else(|| panic!("no mention {name}: {mentions:#?}"));
+        m["extent_text"].clone()
+    };
+    for m in &mentions {
+        // the extent ends with the name, and its offsets are right in bytes and in code points
+        let (s, e): (usize, usize) = (m["extent_start"].parse().unwrap(), m["extent_end"].parse().unwrap());
+        assert_eq!(&text[s..e], m["extent_text"]);
+        assert_eq!(m["extent_end"], m["end"]);
+        assert!(m["extent_text"].ends_with(m["text"].as_str()));
+        let cs: usize = m["extent_char_start"].parse().unwrap();
+        assert_eq!(text.chars().skip(cs).take(m["extent_text"].chars().count()).collect::<String>(), m["extent_text"]);
+    }
+    assert_eq!(extent("iPhone"), "the much-anticipated iPhone");
+    assert_eq!(extent("iTunes"), "Apple’s iTunes");
+    // a possessor is a mention of its own; a person keeps the name; a modifier is not a head
+    assert_eq!(extent("Apple"), "Apple");
+    assert_eq!(extent("Satya Nadella"), "Satya Nadella");
+    assert_eq!(extent("Google"), "Google");
+    assert_eq!(extent("New York"), "New York");
 }

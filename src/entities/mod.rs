@@ -10,6 +10,8 @@
 //!   different full names with one surname stay two people, and an ambiguous surname joins the
 //!   nearest preceding full name.
 
+pub mod extent;
+
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use once_cell::sync::Lazy;

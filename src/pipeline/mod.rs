@@ -109,6 +109,19 @@ pub struct MentionRow {
     pub entity_id: String,
     /// `mention`, or `demonym` for an adjective referring to a place ("Mexican").
     pub reference: String,
+    #[serde(flatten)]
+    pub extent: Extent,
+}
+
+/// The noun phrase a mention heads ("the much-anticipated iPhone" for "iPhone"); see
+/// [`entities::extent`]. It ends where the name ends; for persons it is the name.
+#[derive(Debug, Serialize, Deserialize, Default)]
+pub struct Extent {
+    pub extent_start: usize,
+    pub extent_end: usize,
+    pub extent_char_start: usize,
+    pub extent_char_end: usize,
+    pub extent_text: String,
 }
 
 #[derive(Debug, Serialize, Deserialize, Default)]
@@ -321,6 +334,7 @@ fn process(ner: &Ner, tagger: &TimeTagger, docs: &[(usize, String, String, Loade
     for m in &mut mentions {
         m.retain(|x| x.score >= opts.min_score);
     }
+    let extents: Vec<Vec<usize>> = wdocs.par_iter().zip(&mentions).map(|(wd, ms)| extent_starts(wd, ms)).collect();
     // sentence spans (byte offsets); NER sentence indices refer to this list
     let spans: Vec<Vec<(usize, usize)>> = wdocs
         .iter()
@@ -330,18 +344,31 @@ fn process(ner: &Ner, tagger: &TimeTagger, docs: &[(usize, String, String, Loade
     Ok(docs
         .par_iter()
         .zip(spans)
-        .zip(mentions)
-        .map(|(((_, doc, _, l), sentences), ms)| {
+        .zip(mentions.into_par_iter().zip(extents))
+        .map(|(((_, doc, _, l), sentences), (ms, ext))| {
             let timexes = tagger.tag(&l.text, l.dct);
             let mut co = CharOffsets::new(&l.text);
+            let mut co_ext = CharOffsets::new(&l.text);
             let mention_rows: Vec<MentionRow> = ms
                 .iter()
-                .map(|m| MentionRow {
-                    at: Located::new(doc, &sentences, &mut co, m.start, m.end, &m.text),
-                    label: m.label.clone(),
-                    score: (m.score as f64 * 10000.0).round() / 10000.0,
-                    entity_id: String::new(),
-                    reference: String::new(),
+                .zip(ext)
+                .map(|(m, es)| {
+                    let at = Located::new(doc, &sentences, &mut co, m.start, m.end, &m.text);
+                    let extent = Extent {
+                        extent_start: es,
+                        extent_end: m.end,
+                        extent_char_start: co_ext.at(es),
+                        extent_char_end: at.char_end,
+                        extent_text: l.text[es..m.end].to_string(),
+                    };
+                    MentionRow {
+                        at,
+                        label: m.label.clone(),
+                        score: (m.score as f64 * 10000.0).round() / 10000.0,
+                        entity_id: String::new(),
+                        reference: String::new(),
+                        extent,
+                    }
                 })
                 .collect();
             let mut co = CharOffsets::new(&l.text);
@@ -380,6 +407,37 @@ fn process(ner: &Ner, tagger: &TimeTagger, docs: &[(usize, String, String, Loade
             }
         })
         .collect())
+}
+
+/// Byte offset where the noun-phrase extent of each mention starts (`mentions`: one document's,
+/// in text order). Only sentences holding a mention are chunked.
+fn extent_starts(wd: &WordDoc<'_>, mentions: &[crate::ner::Mention]) -> Vec<usize> {
+    use crate::entities::extent::{self, Name};
+    let mut out: Vec<usize> = mentions.iter().map(|m| m.start).collect();
+    let mut i = 0;
+    while i < mentions.len() {
+        let w = mentions[i].words.start;
+        let Some(sent) = wd.sentences.get(wd.sentences.partition_point(|s| s.end <= w)).filter(|s| s.contains(&w)).cloned() else {
+            i += 1;
+            continue;
+        };
+        let mut j = i;
+        while j < mentions.len() && sent.contains(&mentions[j].words.start) {
+            j += 1;
+        }
+        let forms: Vec<std::borrow::Cow<'_, str>> = wd.words[sent.clone()].iter().map(|t| crate::text::model_form(t.text(wd.text))).collect();
+        let words: Vec<&str> = forms.iter().map(|f| f.as_ref()).collect();
+        let chunks = crate::text::NpChunker::builtin().chunks(&words);
+        let names: Vec<Name> = mentions[i..j]
+            .iter()
+            .map(|m| Name { words: m.words.start - sent.start..m.words.end.min(sent.end) - sent.start, person: m.label == "PER" })
+            .collect();
+        for (k, s) in extent::extent_starts(&words, &chunks, &names).into_iter().enumerate() {
+            out[i + k] = wd.words[sent.start + s].start.min(mentions[i + k].start);
+        }
+        i = j;
+    }
+    out
 }
 
 /// The `doc` column of a path: as given, `<stdin>` for `-`.

@@ -19,7 +19,7 @@ use crate::timeline::EventDraft;
 /// Folder of the cache inside the output folder.
 pub const CACHE_DIR: &str = ".entline";
 /// Bumped whenever the record layout or the meaning of its fields changes.
-pub const RECORD_VERSION: u32 = 1;
+pub const RECORD_VERSION: u32 = 2;
 
 /// What the final tables need of one processed document.
 #[derive(Debug, Serialize, Deserialize)]

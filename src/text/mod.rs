@@ -6,9 +6,11 @@
 //! the original string: `&text[t.start..t.end] == t.text(text)` always holds, whatever the script,
 //! quote style, emoji or line endings.
 
+mod chunk;
 mod sentences;
 mod words;
 
+pub use chunk::NpChunker;
 pub use sentences::{split_sentences, Sentence};
 pub use words::{tokenize, Token};
 
