@@ -10,7 +10,8 @@
 //!   store"), not the head;
 //! - the part before the name may hold another name only as a possessor ("Apple's iTunes"), so
 //!   that a chunker error on a headline ("Apple unveils iPod nano") or a coordination ("Apple and
-//!   AT&T") cannot swallow another entity's mention; a conjunction or comma there also stops it;
+//!   AT&T") cannot swallow another entity's mention; a conjunction, preposition or comma there also
+//!   stops it, and a leading "that" before a capitalized word is taken for the conjunction;
 //! - a person's extent is the name: titles and appositions ("Apple CEO Steve Jobs") are already
 //!   part of the name span when they belong to it, and are not folded in otherwise.
 
@@ -71,6 +72,10 @@ fn extent_start(words: &[&str], chunks: &[Range<usize>], chunk_of: &[Option<usiz
             Some(p) => start = chunks[p].start,
             None => break,
         }
+    }
+    // "claims that Apple Computer ...": "that" before a capitalized word is a conjunction here
+    while start < own && words[start].eq_ignore_ascii_case("that") && words[start + 1].starts_with(char::is_uppercase) {
+        start += 1;
     }
     if words[start..own].iter().any(|w| stops_extension(w)) {
         return own;
@@ -137,6 +142,8 @@ mod tests {
         assert_eq!(extents("He met [Apple] CEO [[Steve Jobs]] on Monday ."), ["Apple", "Steve Jobs"]);
         // a headline verb is no modifier even when the chunker runs over it
         assert_eq!(extents("[Apple] unveils [iPod nano]"), ["Apple", "iPod nano"]);
+        // "that" before a name is a conjunction, not a determiner
+        assert_eq!(extents("[Apple Corps] claims that [Apple Computer] violated the deal ."), ["Apple Corps", "Apple Computer"]);
         // nor is a preposition
         assert_eq!(extents("He spoke on Sunday aboard [Air Force One] ."), ["Air Force One"]);
     }
