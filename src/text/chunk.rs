@@ -83,6 +83,15 @@ fn suffix(s: &str, n: usize) -> &str {
     &s[start..]
 }
 
+/// Item `j` of a sentence's features, `<s>` / `</s>` beyond its ends.
+fn padded(v: &[String], j: isize) -> &str {
+    if j < 0 {
+        "<s>"
+    } else {
+        v.get(j as usize).map_or("</s>", String::as_str)
+    }
+}
+
 impl NpChunker {
     /// The chunker shipped with entline.
     pub fn builtin() -> &'static NpChunker {
@@ -117,24 +126,8 @@ impl NpChunker {
         let normed: Vec<String> = words.iter().map(|w| norm(w)).collect();
         let shapes: Vec<String> = words.iter().map(|w| shape(w)).collect();
         let n = words.len() as isize;
-        let w = |j: isize| -> &str {
-            if j < 0 {
-                "<s>"
-            } else if j >= n {
-                "</s>"
-            } else {
-                &normed[j as usize]
-            }
-        };
-        let s = |j: isize| -> &str {
-            if j < 0 {
-                "<s>"
-            } else if j >= n {
-                "</s>"
-            } else {
-                &shapes[j as usize]
-            }
-        };
+        let w = |j: isize| padded(&normed, j);
+        let s = |j: isize| padded(&shapes, j);
         let mut tags: Vec<Tag> = Vec::with_capacity(words.len());
         for i in 0..n {
             let mut sc = [0i32; 3];
