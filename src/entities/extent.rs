@@ -24,8 +24,14 @@ pub struct Name {
     pub person: bool,
 }
 
-fn is_possessive(w: &str) -> bool {
-    matches!(w, "'s" | "'" | "\u{2019}s" | "\u{2019}" | "'S" | "\u{2019}S")
+/// Word `i` is a possessive marker: 's, or a bare apostrophe after a plural ("the Beatles' label";
+/// not an opening quote).
+fn is_possessive(words: &[&str], i: usize) -> bool {
+    match words.get(i).copied() {
+        Some("'s" | "'S" | "\u{2019}s" | "\u{2019}S") => true,
+        Some("'" | "\u{2019}") => i > 0 && words[i - 1].ends_with(['s', 'S']),
+        _ => false,
+    }
 }
 
 /// Words that never come between a determiner and the head of an English noun phrase: conjunctions,
@@ -67,7 +73,7 @@ fn extent_start(words: &[&str], chunks: &[Range<usize>], chunk_of: &[Option<usiz
     }
     let mut start = chunks[k].start.min(own);
     // "Apple 's iTunes": the possessor's chunk joins
-    while start > 0 && is_possessive(words[start]) {
+    while start > 0 && is_possessive(words, start) {
         match chunk_of[start - 1] {
             Some(p) => start = chunks[p].start,
             None => break,
@@ -85,7 +91,7 @@ fn extent_start(words: &[&str], chunks: &[Range<usize>], chunk_of: &[Option<usiz
             continue;
         }
         let inside = other.words.start >= start && other.words.end <= own;
-        let possessor = inside && other.words.end < words.len() && is_possessive(words[other.words.end]);
+        let possessor = inside && is_possessive(words, other.words.end);
         if !possessor {
             return own;
         }
@@ -130,6 +136,7 @@ mod tests {
         assert_eq!(extents("Fans queued for the much-anticipated [iPhone] on Friday ."), ["the much-anticipated iPhone"]);
         assert_eq!(extents("The company showed its new [iPhone 4] to reporters ."), ["its new iPhone 4"]);
         assert_eq!(extents("Sales at [Apple] 's [iTunes] rose ."), ["Apple", "Apple 's iTunes"]);
+        assert!(is_possessive(&["Beatles", "'"], 1) && !is_possessive(&["the", "'"], 1) && !is_possessive(&["x"], 1));
     }
 
     #[test]

@@ -111,8 +111,21 @@ fn split_chunk(text: &str, start: usize, end: usize, out: &mut Vec<Token>) {
     }
 }
 
+/// A clitic standing alone, as in pre-tokenized text ("Apple 's iTunes"): one token, not a quote
+/// and a letter.
+fn is_detached_clitic(piece: &str) -> bool {
+    piece.starts_with(is_apostrophe) && {
+        let folded: String = piece.to_lowercase().chars().map(|c| if is_apostrophe(c) { '\'' } else { c }).collect();
+        CLITICS.contains(&folded.as_str())
+    }
+}
+
 /// Peel leading/trailing punctuation and clitics off one piece.
 fn peel(text: &str, mut start: usize, mut end: usize, out: &mut Vec<Token>) {
+    if is_detached_clitic(&text[start..end]) {
+        out.push(Token { start, end });
+        return;
+    }
     // leading punctuation, one char per token; keep "'90s"
     while start < end {
         let c = text[start..end].chars().next().unwrap_or(' ');
@@ -229,6 +242,9 @@ mod tests {
         assert_eq!(words("wait... what"), ["wait", "...", "what"]);
         assert_eq!(words("1996-08-22"), ["1996-08-22"]);
         assert_eq!(words("2019–2020"), ["2019–2020"]);
+        // pre-tokenized text keeps its clitics whole
+        assert_eq!(words("Apple 's iTunes , they ’re here"), ["Apple", "'s", "iTunes", ",", "they", "’re", "here"]);
+        assert_eq!(words("'sup 's-Hertogenbosch"), ["'", "sup", "'", "s-Hertogenbosch"]);
     }
 
     #[test]
