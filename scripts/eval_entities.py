@@ -98,10 +98,9 @@ def muc_side(key, response):
     return num / den if den else 0.0
 
 
-def score(gold_json, out_dir, *flags):
-    gold_docs = json.load(open(gold_json))
+def clusters(gold_docs, out_dir, cols):
+    """Gold and system cluster of every gold mention, the number matched and of system mentions."""
     found = {}
-    cols = ("char_start", "char_end") if "--names" in flags else ("extent_char_start", "extent_char_end")
     with open(os.path.join(out_dir, "mentions.csv"), newline="", encoding="utf-8-sig") as f:
         for row in csv.DictReader(f):
             doc = os.path.basename(row["doc"])
@@ -112,18 +111,33 @@ def score(gold_json, out_dir, *flags):
             key = (doc, s, e)
             gold[key] = inst
             sys_[key] = found.get(key) or f"missed:{doc}:{s}:{e}"
-    matched = sum(1 for k in gold if k in found)
-    det_p = matched / len(found) if found else 0.0
+    return gold, sys_, sum(1 for k in gold if k in found), len(found)
+
+
+def f1(p, r):
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def score(gold_json, out_dir, *flags):
+    gold_docs = json.load(open(gold_json))
+    names = ("char_start", "char_end")
+    cols = names if "--names" in flags else ("extent_char_start", "extent_char_end")
+    gold, sys_, matched, n_found = clusters(gold_docs, out_dir, cols)
+    det_p = matched / n_found if n_found else 0.0
     det_r = matched / len(gold) if gold else 0.0
     bp, br, bf = b3(gold, sys_)
     mr = muc_side(gold, sys_)
     mp = muc_side(sys_, gold)
-    mf = 2 * mp * mr / (mp + mr) if mp + mr else 0.0
     print(f"MEANTIME Apple corpus: {len(gold_docs)} documents, {len(gold)} gold named mentions, "
           f"{len({v for v in gold.values()})} gold entities")
-    print(f"mention detection (exact {'name' if '--names' in flags else 'extent'} span): P {100*det_p:.2f}  R {100*det_r:.2f}  ({matched} matched of {len(found)} system mentions)")
+    print(f"mention detection (exact {'name' if cols == names else 'extent'} span): P {100*det_p:.2f}  R {100*det_r:.2f}  ({matched} matched of {n_found} system mentions)")
     print(f"B3   P {100*bp:.2f}  R {100*br:.2f}  F1 {100*bf:.2f}")
-    print(f"MUC  P {100*mp:.2f}  R {100*mr:.2f}  F1 {100*mf:.2f}")
+    print(f"MUC  P {100*mp:.2f}  R {100*mr:.2f}  F1 {100*f1(mp, mr):.2f}")
+    if cols != names:
+        g, s, m, _ = clusters(gold_docs, out_dir, names)
+        nb = b3(g, s)[2]
+        print(f"(for reference, matching the name spans instead: {m} matched, B3 F1 {100*nb:.2f}, "
+              f"MUC F1 {100*f1(muc_side(s, g), muc_side(g, s)):.2f})")
 
 
 if __name__ == "__main__":
