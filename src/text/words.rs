@@ -114,10 +114,12 @@ fn split_chunk(text: &str, start: usize, end: usize, out: &mut Vec<Token>) {
 /// A clitic standing alone, as in pre-tokenized text ("Apple 's iTunes"): one token, not a quote
 /// and a letter.
 fn is_detached_clitic(piece: &str) -> bool {
-    piece.starts_with(is_apostrophe) && {
-        let folded: String = piece.to_lowercase().chars().map(|c| if is_apostrophe(c) { '\'' } else { c }).collect();
-        CLITICS.contains(&folded.as_str())
-    }
+    piece.starts_with(is_apostrophe) && CLITICS.contains(&fold_apostrophes(&piece.to_lowercase()).as_str())
+}
+
+/// Every apostrophe form as the ASCII one.
+fn fold_apostrophes(s: &str) -> String {
+    s.chars().map(|c| if is_apostrophe(c) { '\'' } else { c }).collect()
 }
 
 /// Peel leading/trailing punctuation and clitics off one piece.
@@ -186,7 +188,7 @@ fn clitic_position(word: &str, cl: &str) -> Option<usize> {
     if lower.len() != word.len() {
         return None;
     }
-    let folded: String = lower.chars().map(|c| if is_apostrophe(c) { '\'' } else { c }).collect();
+    let folded = fold_apostrophes(&lower);
     // typographic apostrophes are 3 bytes; compare in chars
     let fc: Vec<char> = folded.chars().collect();
     let cc: Vec<char> = cl.chars().collect();
