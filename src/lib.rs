@@ -1,7 +1,7 @@
 //! entline: folders of documents → an entity-centric event timeline.
 //!
 //! Stages, one module each: [`input`] (files → text) → [`text`] (words, sentences) → [`ner`]
-//! (transformer NER) → [`time`] (temporal expressions) → [`entities`] → [`timeline`] (events) →
+//! (transformer NER; its event head feeds [`events`], TimeML event mentions) → [`time`] (temporal expressions) → [`entities`] → [`timeline`] (events) →
 //! [`export`] (CSV, JSON lines, TimelineJS) and [`report`] (HTML timeline); [`pipeline`] runs them. [`conll`] reads and writes CoNLL-2003 for evaluation.
 
 pub mod conll;
@@ -14,6 +14,7 @@ pub mod text;
 pub use error::{Error, Result};
 pub mod time;
 pub mod entities;
+pub mod events;
 pub mod timeline;
 pub mod pipeline;
 pub mod report;

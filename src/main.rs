@@ -61,7 +61,8 @@ enum Cmd {
         out: Option<PathBuf>,
     },
     /// Annotate TimeML / TempEval-3 files (.tml, .TE3input): writes each input to DIR under the same
-    /// name with <TIMEX3 tid type value> elements inserted in <TEXT>, every other character unchanged.
+    /// name with <TIMEX3 tid type value> and <EVENT eid class> elements inserted in <TEXT> and a
+    /// <MAKEINSTANCE> per event before </TimeML>, every other character unchanged.
     #[command(after_help = "Example:\n  entline timeml ../shared/data/tempeval3/TBAQ-cleaned/TimeBank --out /tmp/tml")]
     Timeml {
         /// TimeML files or folders (walked for .tml, .TE3input, .xml).
@@ -75,6 +76,20 @@ enum Cmd {
         /// Extra pattern files (format of src/time/rules/patterns.toml), tried before the built-in ones.
         #[arg(long, value_name = "FILE")]
         rules: Vec<PathBuf>,
+        /// Time expressions only: no event mentions (and no model is loaded).
+        #[arg(long)]
+        no_events: bool,
+        #[command(flatten)]
+        model: ModelArgs,
+    },
+    /// Print how `extract` cuts documents into sentences and words, as the model sees them: one JSON
+    /// line per input, `{"doc", "sentences": [[[char_start, char_end, "word"], ...], ...]}` with
+    /// code-point offsets into the decoded text and each word in the form given to the model.
+    #[command(after_help = "Example:\n  entline tokens seeds/ | head -c 600")]
+    Tokens {
+        /// Files or folders (walked like `extract`).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
     },
     /// Tag a CoNLL-2003 file: print every line with the predicted IOB2 tag appended.
     #[command(name = "tag-conll", after_help = "Example:\n  entline tag-conll ../shared/data/conll2003/eng.testa > /tmp/out.txt")]
@@ -311,8 +326,13 @@ fn extract(a: &ExtractArgs) -> entline::Result<ExitCode> {
     Ok(exit_code(s.documents, s.failed))
 }
 
-fn timeml(inputs: &[PathBuf], out: &PathBuf, date: &DateArgs, rules: &[PathBuf]) -> entline::Result<ExitCode> {
+fn timeml(inputs: &[PathBuf], out: &PathBuf, date: &DateArgs, rules: &[PathBuf], model: Option<&ModelArgs>) -> entline::Result<ExitCode> {
     let tagger = entline::time::TimeTagger::with_rule_files(rules)?;
+    let ner = model.map(ModelArgs::load).transpose()?;
+    if ner.as_ref().is_some_and(|n| n.event_head().is_none()) {
+        eprintln!("entline: warning: the model has no event head; writing time expressions only");
+    }
+    let ner = ner.filter(|n| n.event_head().is_some());
     let mut files = Vec::new();
     let mut failed = 0usize;
     for f in input::collect(inputs, &input::Select::extensions(input::TIMEML_EXTENSIONS)) {
@@ -325,25 +345,92 @@ fn timeml(inputs: &[PathBuf], out: &PathBuf, date: &DateArgs, rules: &[PathBuf])
         }
     }
     std::fs::create_dir_all(out).map_err(|e| entline::Error::io(out, e))?;
-    let results: Vec<Result<(), String>> = files
-        .par_iter()
-        .map(|f| {
-            let raw = std::fs::read_to_string(f).map_err(|e| format!("{}: {e}", f.display()))?;
-            let doc = entline::time::timeml::TimeMl::parse(&raw).map_err(|e| format!("{}: {e}", f.display()))?;
-            if doc.dct.is_none() && date.doc_date.is_none() {
-                eprintln!("entline: warning: {}: no DCT; relative expressions left unresolved", f.display());
+    let mut ok = 0;
+    // groups of documents: the model's batches span the documents of a group
+    for group in files.chunks(DOCS_PER_GROUP) {
+        let raws: Vec<Result<String, String>> =
+            group.par_iter().map(|f| std::fs::read_to_string(f).map_err(|e| format!("{}: {e}", f.display()))).collect();
+        let parsed: Vec<Result<(entline::time::timeml::TimeMl, String), String>> = raws
+            .iter()
+            .zip(group)
+            .map(|(r, f)| {
+                let raw = r.as_ref().map_err(Clone::clone)?;
+                let doc = entline::time::timeml::TimeMl::parse(raw).map_err(|e| format!("{}: {e}", f.display()))?;
+                let visible = doc.visible_text();
+                Ok((doc, visible))
+            })
+            .collect();
+        let events: Vec<Vec<entline::events::EventMention>> = match &ner {
+            Some(ner) => {
+                let ok_docs: Vec<&String> = parsed.iter().filter_map(|p| p.as_ref().ok().map(|(_, v)| v)).collect();
+                let wdocs: Vec<entline::ner::WordDoc> = ok_docs.par_iter().map(|v| entline::ner::WordDoc::from_text(v)).collect();
+                let mut tagged = ner.analyze(&wdocs)?.into_iter().map(|t| t.events);
+                parsed.iter().map(|p| if p.is_ok() { tagged.next().unwrap_or_default() } else { Vec::new() }).collect()
             }
-            let (annotated, _) = doc.annotate(&tagger, date.doc_date);
-            let name = f.file_name().ok_or_else(|| format!("{}: not a file name", f.display()))?;
-            let dest = out.join(name);
-            std::fs::write(&dest, annotated).map_err(|e| format!("{}: {e}", dest.display()))
-        })
-        .collect();
-    let ok = results.iter().filter(|r| r.is_ok()).count();
-    for r in results.into_iter().filter_map(Result::err) {
-        eprintln!("entline: {r}");
-        failed += 1;
+            None => vec![Vec::new(); parsed.len()],
+        };
+        let results: Vec<Result<(), String>> = parsed
+            .par_iter()
+            .zip(events.par_iter())
+            .zip(group.par_iter())
+            .map(|((p, evs), f)| {
+                let (doc, _) = p.as_ref().map_err(Clone::clone)?;
+                if doc.dct.is_none() && date.doc_date.is_none() {
+                    eprintln!("entline: warning: {}: no DCT; relative expressions left unresolved", f.display());
+                }
+                let (annotated, _, _) = entline::events::timeml::annotate(doc, &tagger, date.doc_date, evs);
+                let name = f.file_name().ok_or_else(|| format!("{}: not a file name", f.display()))?;
+                let dest = out.join(name);
+                std::fs::write(&dest, annotated).map_err(|e| format!("{}: {e}", dest.display()))
+            })
+            .collect();
+        ok += results.iter().filter(|r| r.is_ok()).count();
+        for r in results.into_iter().filter_map(Result::err) {
+            eprintln!("entline: {r}");
+            failed += 1;
+        }
     }
+    Ok(exit_code(ok, failed))
+}
+
+fn tokens(paths: &[PathBuf]) -> entline::Result<ExitCode> {
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let (mut ok, mut failed) = (0, 0);
+    for f in input::collect(paths, &input::Select::extensions(input::TEXT_EXTENSIONS)) {
+        let path = match f {
+            Found::File(p) => p,
+            Found::Problem(p, msg) => {
+                eprintln!("entline: {}: {msg}", p.display());
+                failed += 1;
+                continue;
+            }
+        };
+        let text = match entline::pipeline::read_text(&path, input::DEFAULT_MAX_BYTES) {
+            Ok((text, _, _)) => text,
+            Err(e) => {
+                eprintln!("entline: {e}");
+                failed += 1;
+                continue;
+            }
+        };
+        let wd = entline::ner::WordDoc::from_text(&text);
+        let mut co = entline::text::CharOffsets::new(&text);
+        let sentences: Vec<Vec<(usize, usize, String)>> = wd
+            .sentences
+            .iter()
+            .map(|s| {
+                wd.words[s.clone()]
+                    .iter()
+                    .map(|w| (co.at(w.start), co.at(w.end), entline::text::model_form(w.text(&text)).into_owned()))
+                    .collect()
+            })
+            .collect();
+        let line = serde_json::json!({ "doc": entline::pipeline::doc_name(&path), "sentences": sentences });
+        writeln!(out, "{line}").map_err(|e| entline::Error::Other(format!("writing standard output: {e}")))?;
+        ok += 1;
+    }
+    out.flush().map_err(|e| entline::Error::Other(format!("writing standard output: {e}")))?;
     Ok(exit_code(ok, failed))
 }
 
@@ -364,7 +451,8 @@ fn run(cli: Cli) -> entline::Result<ExitCode> {
             eprintln!("entline: {n} events → {}", dest.display());
             Ok(ExitCode::SUCCESS)
         }
-        Cmd::Timeml { inputs, out, date, rules } => timeml(&inputs, &out, &date, &rules),
+        Cmd::Timeml { inputs, out, date, rules, no_events, model } => timeml(&inputs, &out, &date, &rules, (!no_events).then_some(&model)),
+        Cmd::Tokens { paths } => tokens(&paths),
         Cmd::TagConll { file, model } => {
             let ner = model.load()?;
             let stdout = std::io::stdout();

@@ -114,6 +114,31 @@ pub struct EntlineConfig {
     pub lowercase: Option<bool>,
     #[serde(default)]
     pub label_scheme: Option<String>,
+    #[serde(default)]
+    pub event_head: Option<EventHeadConfig>,
+}
+
+/// The event-mention head of a joint model: one linear layer over the encoder's output whose
+/// outputs are cut into consecutive segments, one per head (`class`, `polarity`, ...), each a
+/// distribution over its labels (see scripts/train_ner.py).
+#[derive(Debug, Clone, Deserialize)]
+pub struct EventHeadConfig {
+    /// Name of the layer in the weights file (`<weights>.weight`, `<weights>.bias`).
+    pub weights: String,
+    pub heads: Vec<EventHeadLabels>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct EventHeadLabels {
+    pub name: String,
+    pub labels: Vec<String>,
+}
+
+impl EventHeadConfig {
+    /// Outputs of the layer: all heads' labels.
+    pub fn width(&self) -> usize {
+        self.heads.iter().map(|h| h.labels.len()).sum()
+    }
 }
 
 /// Marker tokens inserted before capitalized / all-caps words (see scripts/train_ner.py).
@@ -146,6 +171,8 @@ pub struct NerConfig {
     pub max_len: usize,
     pub max_positions: usize,
     pub label_scheme: Option<String>,
+    /// The event-mention head, for models trained jointly on NER and TimeML events.
+    pub event_head: Option<EventHeadConfig>,
 }
 
 fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T> {
@@ -186,6 +213,14 @@ impl NerConfig {
         let strip_accents = tok.as_ref().and_then(|t| t.strip_accents).unwrap_or(lowercase);
         let max_positions = hf.max_position_embeddings.unwrap_or(512);
         let max_len = ent.max_len.unwrap_or(128).clamp(8, max_positions);
+        if let Some(h) = &ent.event_head {
+            if h.heads.is_empty() || h.heads.iter().any(|x| x.labels.is_empty()) || h.heads[0].name != "class" {
+                return Err(Error::Model {
+                    model: files.name.clone(),
+                    msg: "entline.json event_head: the first head must be `class`, and every head needs labels".into(),
+                });
+            }
+        }
         Ok(NerConfig {
             labels,
             lowercase,
@@ -194,6 +229,7 @@ impl NerConfig {
             max_len,
             max_positions,
             label_scheme: ent.label_scheme,
+            event_head: ent.event_head,
         })
     }
 }

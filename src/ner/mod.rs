@@ -11,7 +11,7 @@ pub mod model;
 pub mod pipeline;
 pub mod window;
 
-pub use pipeline::{Mention, Ner, NerOptions, Precision, WordDoc};
+pub use pipeline::{Mention, Ner, NerOptions, Precision, Tagged, WordDoc, WordScores};
 
 /// Folder name of the model shipped in `models/`.
 pub const DEFAULT_MODEL_NAME: &str = "entline-ner-minilm";

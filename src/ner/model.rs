@@ -2,15 +2,21 @@
 //! length-sorted, padded batches under `no_grad` — several times faster than going through
 //! rust-bert's `NERModel` pipeline, and free of its single-item-last-batch panic.
 
-use rust_bert::bert::{BertConfig, BertForTokenClassification};
-use tch::{nn, Device, Kind, Tensor};
+use rust_bert::bert::{BertConfig, BertEmbeddings, BertModel};
+use tch::{nn, nn::Module, Device, Kind, Tensor};
 
 use super::config::{ModelFiles, NerConfig};
 use crate::error::{Error, Result};
 
+/// A BERT encoder with an entity-label head (`classifier`, as transformers names the layer of a
+/// token classifier) and, in joint models, an event-mention head (several label sets cut from one
+/// layer, see [`super::config::EventHeadConfig`]): one forward pass gives both.
 pub struct Classifier {
     _vs: nn::VarStore,
-    net: BertForTokenClassification,
+    bert: BertModel<BertEmbeddings>,
+    classifier: nn::Linear,
+    /// The event layer and the label-set widths of its output segments.
+    events: Option<(nn::Linear, Vec<usize>)>,
     num_labels: usize,
     max_positions: usize,
     /// bfloat16 computation: its kernels' results depend on the batch's shape, so every batch is
@@ -36,8 +42,13 @@ impl Classifier {
             return Err(model_err("config.json id2label does not match its labels".into()));
         }
         let mut vs = nn::VarStore::new(Device::Cpu);
-        let net = BertForTokenClassification::new(vs.root(), &bert_cfg)
-            .map_err(|e| model_err(format!("building the network: {e}")))?;
+        let root = vs.root();
+        let bert = BertModel::new_with_optional_pooler(&root / "bert", &bert_cfg, false);
+        let classifier = nn::linear(&root / "classifier", bert_cfg.hidden_size, cfg.labels.len() as i64, Default::default());
+        let events = cfg.event_head.as_ref().map(|h| {
+            let layer = nn::linear(&root / h.weights.as_str(), bert_cfg.hidden_size, h.width() as i64, Default::default());
+            (layer, h.heads.iter().map(|x| x.labels.len()).collect::<Vec<_>>())
+        });
         vs.load(&files.weights).map_err(|e| model_err(format!("loading {}: {e}", files.weights.display())))?;
         // Weights may be stored in half precision; compute in f32, or in bfloat16 where the CPU
         // has native bf16 dot products (see `Precision`).
@@ -46,11 +57,17 @@ impl Classifier {
         } else {
             vs.float();
         }
-        Ok(Classifier { _vs: vs, net, num_labels: cfg.labels.len(), max_positions: cfg.max_positions, bf16 })
+        Ok(Classifier { _vs: vs, bert, classifier, events, num_labels: cfg.labels.len(), max_positions: cfg.max_positions, bf16 })
     }
 
     pub fn num_labels(&self) -> usize {
         self.num_labels
+    }
+
+    /// Values per position in the output of [`Classifier::predict`]: the entity labels' and the
+    /// event heads' probabilities.
+    pub fn stride(&self) -> usize {
+        self.num_labels + self.events.as_ref().map_or(0, |(_, w)| w.iter().sum())
     }
 
     /// Whether the weights were loaded for bfloat16 computation.
@@ -59,7 +76,8 @@ impl Classifier {
     }
 
     /// Label probabilities at the requested positions of every sequence, in input order:
-    /// `num_labels` values per position, flattened. Sequences are sorted by length and run in
+    /// [`Classifier::stride`] values per position, flattened — the entity labels' distribution,
+    /// then each event head's. Sequences are sorted by length and run in
     /// batches of `batch_size`. In f32 a batch is as long as its longest sequence. In bf16 every
     /// batch has the shape `batch_size` × `window` (padding rows and positions are masked), so
     /// that a sequence's result never depends on which other sequences share its batch — the
@@ -88,10 +106,23 @@ impl Classifier {
             let shape = [rows as i64, max_len as i64];
             let ids_t = Tensor::from_slice(&ids).view(shape);
             let mask_t = Tensor::from_slice(&mask).view(shape);
-            let logits = self.net.forward_t(Some(&ids_t), Some(&mask_t), None, None, None, false).logits;
-            let probs = logits.softmax(-1, Kind::Float).contiguous();
+            let hidden = self
+                .bert
+                .forward_t(Some(&ids_t), Some(&mask_t), None, None, None, None, None, false)
+                .map_err(|e| Error::Other(format!("model forward pass: {e}")))?
+                .hidden_state;
+            let mut parts = vec![self.classifier.forward(&hidden).softmax(-1, Kind::Float)];
+            if let Some((layer, widths)) = &self.events {
+                let logits = layer.forward(&hidden);
+                let mut at = 0i64;
+                for &w in widths {
+                    parts.push(logits.narrow(-1, at, w as i64).softmax(-1, Kind::Float));
+                    at += w as i64;
+                }
+            }
+            let probs = Tensor::cat(&parts, -1).contiguous();
             let flat: Vec<f32> = Vec::<f32>::try_from(probs.view(-1)).map_err(Error::Torch)?;
-            let k = self.num_labels;
+            let k = self.stride();
             for (r, &i) in chunk.iter().enumerate() {
                 let mut v = Vec::with_capacity(seqs[i].positions.len() * k);
                 for &p in &seqs[i].positions {

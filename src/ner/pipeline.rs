@@ -5,7 +5,8 @@ use std::ops::Range;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::config::{ModelFiles, NerConfig};
+use super::config::{EventHeadConfig, ModelFiles, NerConfig};
+use crate::events::{self, EventMention};
 use super::decode::{self, LabelSet, Span};
 use super::encode::{EncodedWord, WordEncoder};
 use super::model::{Classifier, Sequence};
@@ -101,6 +102,21 @@ pub struct Mention {
     pub words: Range<usize>,
 }
 
+/// Word-level output of the model for one document (see [`Ner::word_probs`]).
+#[derive(Debug, Clone, Default)]
+pub struct WordScores {
+    pub ner: Vec<f32>,
+    pub events: Vec<f32>,
+}
+
+/// What one forward pass finds in a document.
+#[derive(Debug, Clone, Default)]
+pub struct Tagged {
+    pub mentions: Vec<Mention>,
+    /// Empty for models without an event head.
+    pub events: Vec<EventMention>,
+}
+
 pub struct Ner {
     pub files: ModelFiles,
     pub config: NerConfig,
@@ -143,8 +159,14 @@ impl Ner {
         self.opts.max_len.unwrap_or(self.config.max_len).clamp(8, self.config.max_positions)
     }
 
-    /// Word-level label probabilities for each document (`num_labels` values per word).
-    pub fn word_probs(&self, docs: &[WordDoc<'_>]) -> Result<Vec<Vec<f32>>> {
+    /// The event-mention head of a joint model, if this model has one.
+    pub fn event_head(&self) -> Option<&EventHeadConfig> {
+        self.config.event_head.as_ref()
+    }
+
+    /// Word-level probabilities for each document: the entity labels' (`labels.len()` values per
+    /// word) and, for joint models, the event heads' ([`EventHeadConfig::width`] per word).
+    pub fn word_probs(&self, docs: &[WordDoc<'_>]) -> Result<Vec<WordScores>> {
         let budget = self.max_len() - 2;
         let overlap = ((budget as f32) * self.opts.overlap.clamp(0.0, 0.5)) as usize;
         // CPU work (subword encoding, window planning) in parallel; model calls batched across docs.
@@ -178,15 +200,21 @@ impl Ner {
         let all: Vec<Sequence> = prepared.iter().flat_map(|(s, _)| s.iter().cloned()).collect();
         let probs = self.classifier.predict(&all, self.opts.batch_size, self.max_len())?;
         let k = self.classifier.num_labels();
+        let stride = self.classifier.stride();
         let mut out = Vec::with_capacity(docs.len());
         let mut base = 0;
         for (seqs, src) in &prepared {
-            let mut v = Vec::with_capacity(src.len() * k);
+            let mut scores = WordScores {
+                ner: Vec::with_capacity(src.len() * k),
+                events: Vec::with_capacity(src.len() * (stride - k)),
+            };
             for &(win, idx) in src {
-                v.extend_from_slice(&probs[base + win][idx * k..(idx + 1) * k]);
+                let p = &probs[base + win][idx * stride..(idx + 1) * stride];
+                scores.ner.extend_from_slice(&p[..k]);
+                scores.events.extend_from_slice(&p[k..]);
             }
             base += seqs.len();
-            out.push(v);
+            out.push(scores);
         }
         Ok(out)
     }
@@ -219,17 +247,24 @@ impl Ner {
 
     /// Entity mentions of each document.
     pub fn extract(&self, docs: &[WordDoc<'_>]) -> Result<Vec<Vec<Mention>>> {
+        Ok(self.analyze(docs)?.into_iter().map(|t| t.mentions).collect())
+    }
+
+    /// Entity mentions and (with a joint model) event mentions of each document, from one
+    /// forward pass.
+    pub fn analyze(&self, docs: &[WordDoc<'_>]) -> Result<Vec<Tagged>> {
         let probs = self.word_probs(docs)?;
         Ok(docs
             .iter()
             .zip(&probs)
             .map(|(d, p)| {
-                let mut m = self.decode(d, p);
+                let mut m = self.decode(d, &p.ner);
                 merge_country_prefix(d, &mut m);
                 if self.opts.propagate {
                     propagate(d, &mut m);
                 }
-                m
+                let events = self.event_head().map(|h| events::decode(d, &p.events, h)).unwrap_or_default();
+                Tagged { mentions: m, events }
             })
             .collect())
     }

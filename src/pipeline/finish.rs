@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 
 use super::record::{self, DocRecord, Entry, OutputSettings};
-use super::{DocumentRow, EntityRow, Format, MentionRow, Summary, TimexRow, EVENT_HEADER};
+use super::{DocumentRow, EntityRow, EventMentionRow, Format, MentionRow, Summary, TimexRow, EVENT_HEADER};
 use crate::entities::{self, DocEntities, MentionIn, Resolution, Resources};
 use crate::error::{Error, Result};
 use crate::export::{self, Sink};
@@ -130,6 +130,7 @@ pub fn finalize(sources: &[(Entry, PathBuf)], settings: &OutputSettings, out: &P
     let mut documents = Table::of::<DocumentRow>(out, "documents", settings)?;
     let mut mentions = Table::of::<MentionRow>(out, "mentions", settings)?;
     let mut timexes = Table::of::<TimexRow>(out, "timexes", settings)?;
+    let mut event_mentions = Table::of::<EventMentionRow>(out, "event_mentions", settings)?;
     let mut spill = Spill::new(cache.join(format!("events.spill{}", std::process::id())))?;
     let mut entity_mentions = vec![0usize; norm.entities.len()];
     // first/last event dates per entity type+name
@@ -173,6 +174,9 @@ pub fn finalize(sources: &[(Entry, PathBuf)], settings: &OutputSettings, out: &P
         for t in &rec.timexes {
             timexes.push(t)?;
         }
+        for e in &rec.event_mentions {
+            event_mentions.push(e)?;
+        }
         let info = DocInfo { doc: &rec.doc, index: d, dct: &rec.dct, dct_source: &rec.dct_source };
         let mut n_events = 0;
         for draft in &rec.events {
@@ -204,11 +208,13 @@ pub fn finalize(sources: &[(Entry, PathBuf)], settings: &OutputSettings, out: &P
             mentions: rec.mentions.len(),
             timexes: rec.timexes.len(),
             events: n_events,
+            event_mentions: rec.event_mentions.len(),
         })?;
     }
     documents.finish()?;
     mentions.finish()?;
     timexes.finish()?;
+    event_mentions.finish()?;
 
     let mut entity_rows: Vec<EntityRow> = norm
         .entities

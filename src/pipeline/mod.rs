@@ -70,6 +70,7 @@ pub struct DocumentRow {
     pub mentions: usize,
     pub timexes: usize,
     pub events: usize,
+    pub event_mentions: usize,
 }
 
 /// Where a span of text is: the leading columns of mentions.csv and timexes.csv.
@@ -137,6 +138,21 @@ pub struct TimexRow {
     pub rule: String,
 }
 
+/// One row of event_mentions.csv: a TimeML event trigger found by the model's event head.
+#[derive(Debug, Serialize, Deserialize, Default)]
+pub struct EventMentionRow {
+    #[serde(flatten)]
+    pub at: Located,
+    pub lemma: String,
+    pub class: String,
+    pub polarity: String,
+    pub modality: String,
+    pub tense: String,
+    pub aspect: String,
+    pub pos: String,
+    pub score: f64,
+}
+
 #[derive(Debug, Serialize, Default)]
 pub struct EntityRow {
     pub entity_id: String,
@@ -184,9 +200,11 @@ struct Loaded {
     warning: Option<String>,
 }
 
-/// Text and DCT of a file, by format.
-fn load(path: &Path, opts: &Options) -> std::result::Result<Loaded, String> {
-    let raw = input::read(path, opts.max_bytes).map_err(|e| e.to_string())?;
+/// The text of a file as `extract` reads it, by format (TimeML: the content of `<TEXT>`; HTML:
+/// the rendered text; anything else: the decoded file), with the date its markup gives, if any,
+/// and the decoding warning, if any.
+pub fn read_text(path: &Path, max_bytes: u64) -> std::result::Result<(String, Option<(NaiveDate, DctSource)>, Option<String>), String> {
+    let raw = input::read(path, max_bytes).map_err(|e| e.to_string())?;
     let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();
     let mut found: Option<(NaiveDate, DctSource)> = None;
     let text = match ext.as_str() {
@@ -201,6 +219,12 @@ fn load(path: &Path, opts: &Options) -> std::result::Result<Loaded, String> {
         }
         _ => raw.text,
     };
+    Ok((text, found, raw.warning))
+}
+
+/// Text and DCT of a file, by format.
+fn load(path: &Path, opts: &Options) -> std::result::Result<Loaded, String> {
+    let (text, found, warning) = read_text(path, opts.max_bytes)?;
     let (dct, source) = if let Some(d) = opts.doc_date {
         (Some(d), DctSource::Cli)
     } else if let Some(d) = opts.doc_dates.as_ref().and_then(|t| t.get(path)) {
@@ -216,7 +240,7 @@ fn load(path: &Path, opts: &Options) -> std::result::Result<Loaded, String> {
     } else {
         (None, DctSource::None)
     };
-    Ok(Loaded { text, dct, source, warning: raw.warning })
+    Ok(Loaded { text, dct, source, warning })
 }
 
 /// Fingerprint of everything that shapes a document's record: entline's version and source (a
@@ -330,7 +354,7 @@ fn process(ner: &Ner, tagger: &TimeTagger, docs: &[(usize, String, String, Loade
         return Ok(Vec::new());
     }
     let wdocs: Vec<WordDoc> = docs.par_iter().map(|(_, _, _, l)| WordDoc::from_text(&l.text)).collect();
-    let mut mentions = ner.extract(&wdocs)?;
+    let (mut mentions, event_mentions): (Vec<_>, Vec<_>) = ner.analyze(&wdocs)?.into_iter().map(|t| (t.mentions, t.events)).unzip();
     for m in &mut mentions {
         m.retain(|x| x.score >= opts.min_score);
     }
@@ -345,7 +369,8 @@ fn process(ner: &Ner, tagger: &TimeTagger, docs: &[(usize, String, String, Loade
         .par_iter()
         .zip(spans)
         .zip(mentions.into_par_iter().zip(extents))
-        .map(|(((_, doc, _, l), sentences), (ms, ext))| {
+        .zip(event_mentions)
+        .map(|((((_, doc, _, l), sentences), (ms, ext)), evs)| {
             let timexes = tagger.tag(&l.text, l.dct);
             let mut co = CharOffsets::new(&l.text);
             let mut co_ext = CharOffsets::new(&l.text);
@@ -383,6 +408,21 @@ fn process(ner: &Ner, tagger: &TimeTagger, docs: &[(usize, String, String, Loade
                     rule: t.rule.clone(),
                 })
                 .collect();
+            let mut co = CharOffsets::new(&l.text);
+            let event_rows: Vec<EventMentionRow> = evs
+                .into_iter()
+                .map(|e| EventMentionRow {
+                    at: Located::new(doc, &sentences, &mut co, e.start, e.end, &e.text),
+                    lemma: e.lemma,
+                    class: e.class,
+                    polarity: e.polarity,
+                    modality: e.modality,
+                    tense: e.tense,
+                    aspect: e.aspect,
+                    pos: e.pos,
+                    score: (e.score as f64 * 10000.0).round() / 10000.0,
+                })
+                .collect();
             let mut with_mentions: Vec<usize> = mention_rows.iter().map(|m| m.at.sentence_index).collect();
             with_mentions.dedup();
             let events = timeline::drafts(&DocEvents {
@@ -402,6 +442,7 @@ fn process(ner: &Ner, tagger: &TimeTagger, docs: &[(usize, String, String, Loade
                 sentences: sentences.len(),
                 mentions: mention_rows,
                 timexes: timex_rows,
+                event_mentions: event_rows,
                 acronyms,
                 events,
             }

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::{Format, MentionRow, TimexRow};
+use super::{EventMentionRow, Format, MentionRow, TimexRow};
 use crate::error::{Error, Result};
 use crate::export::{self, CsvStyle};
 use crate::timeline::EventDraft;
@@ -19,7 +19,7 @@ use crate::timeline::EventDraft;
 /// Folder of the cache inside the output folder.
 pub const CACHE_DIR: &str = ".entline";
 /// Bumped whenever the record layout or the meaning of its fields changes.
-pub const RECORD_VERSION: u32 = 2;
+pub const RECORD_VERSION: u32 = 3;
 
 /// What the final tables need of one processed document.
 #[derive(Debug, Serialize, Deserialize)]
@@ -31,6 +31,8 @@ pub struct DocRecord {
     /// Mention rows without `entity_id` / `reference` (known after normalization).
     pub mentions: Vec<MentionRow>,
     pub timexes: Vec<TimexRow>,
+    /// Event triggers found by the model's event head (empty for NER-only models).
+    pub event_mentions: Vec<EventMentionRow>,
     /// Acronyms defined in the text: match key → long form.
     pub acronyms: BTreeMap<String, String>,
     pub events: Vec<EventDraft>,

@@ -47,6 +47,28 @@ impl<'a> TimeMl<'a> {
 
     /// Tag the TEXT and return the document with `<TIMEX3>` elements inserted, and the timexes.
     pub fn annotate(&self, tagger: &TimeTagger, dct_override: Option<NaiveDate>) -> (String, Vec<Timex>) {
+        self.annotate_with(tagger, dct_override, Vec::new(), |_| String::new())
+    }
+
+    /// Whether the byte range `start..end` of the TEXT content can be wrapped in an element: it
+    /// crosses no markup and splits no character entity reference.
+    pub fn can_wrap(&self, start: usize, end: usize) -> bool {
+        let inner = &self.raw[self.text.clone()];
+        end <= inner.len() && inner.is_char_boundary(start) && inner.is_char_boundary(end) && !inner[start..end].contains(['<', '>']) && !splits_entity(inner, start, end)
+    }
+
+    /// [`TimeMl::annotate`], also inserting `extra` elements into the TEXT (sorted by start; those
+    /// that would overlap a time expression or an earlier element, cross markup or split an
+    /// entity reference are left out). `finish` gets the elements kept, may still set their tags
+    /// (ids numbered after filtering), and returns a tail (e.g. `MAKEINSTANCE` elements) inserted
+    /// right before the closing `</TimeML>` tag.
+    pub fn annotate_with(
+        &self,
+        tagger: &TimeTagger,
+        dct_override: Option<NaiveDate>,
+        mut extra: Vec<Element>,
+        finish: impl FnOnce(&mut [Element]) -> String,
+    ) -> (String, Vec<Timex>) {
         let visible = self.visible_text();
         let inner = &self.raw[self.text.clone()];
         let dct = dct_override.or(self.dct);
@@ -54,8 +76,18 @@ impl<'a> TimeMl<'a> {
             .tag(&visible, dct)
             .into_iter()
             // never cross existing markup or split an entity reference
-            .filter(|t| !inner[t.start..t.end].contains(['<', '>']) && !splits_entity(inner, t.start, t.end))
+            .filter(|t| self.can_wrap(t.start, t.end))
             .collect();
+        let mut last_end = 0;
+        extra.retain(|e| {
+            let keep = e.start >= last_end && self.can_wrap(e.start, e.end) && !timexes.iter().any(|t| t.start < e.end && e.start < t.end);
+            if keep {
+                last_end = e.end;
+            }
+            keep
+        });
+        let tail = finish(&mut extra);
+        let mut extra_iter = extra.iter().peekable();
         let mut next_tid = TID_RE
             .captures_iter(self.raw)
             .filter_map(|c| c[1].parse::<u64>().ok())
@@ -66,6 +98,13 @@ impl<'a> TimeMl<'a> {
         out.push_str(&self.raw[..self.text.start]);
         let mut pos = 0;
         for t in &timexes {
+            while let Some(e) = extra_iter.next_if(|e| e.start < t.start) {
+                out.push_str(&inner[pos..e.start]);
+                out.push_str(&e.open);
+                out.push_str(&inner[e.start..e.end]);
+                out.push_str(&e.close);
+                pos = e.end;
+            }
             out.push_str(&inner[pos..t.start]);
             out.push_str(&format!(
                 "<TIMEX3 tid=\"t{next_tid}\" type=\"{}\" value=\"{}\"{}>",
@@ -78,10 +117,52 @@ impl<'a> TimeMl<'a> {
             next_tid += 1;
             pos = t.end;
         }
+        for e in extra_iter {
+            out.push_str(&inner[pos..e.start]);
+            out.push_str(&e.open);
+            out.push_str(&inner[e.start..e.end]);
+            out.push_str(&e.close);
+            pos = e.end;
+        }
         out.push_str(&inner[pos..]);
-        out.push_str(&self.raw[self.text.end..]);
+        let rest = &self.raw[self.text.end..];
+        match rest.rfind("</TimeML>") {
+            Some(k) if !tail.is_empty() => {
+                out.push_str(&rest[..k]);
+                out.push_str(&tail);
+                out.push_str(&rest[k..]);
+            }
+            _ => out.push_str(rest),
+        }
         (out, timexes)
     }
+
+    /// The next free number after the largest `<prefix><number>` value of attribute `attr` in the
+    /// document (e.g. `eid="e12"` → 13), so that inserted ids never collide with existing ones.
+    pub fn next_id(&self, attr: &str, prefix: &str) -> u64 {
+        let pat = format!("{attr}=\"{prefix}");
+        let mut best = 0;
+        let mut rest = self.raw;
+        while let Some(k) = rest.find(&pat) {
+            rest = &rest[k + pat.len()..];
+            let digits: &str = &rest[..rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len())];
+            if let Ok(n) = digits.parse::<u64>() {
+                best = best.max(n);
+            }
+        }
+        best + 1
+    }
+}
+
+/// An element to insert into a TimeML TEXT around the byte range `start..end` of its content.
+#[derive(Debug, Clone)]
+pub struct Element {
+    pub start: usize,
+    pub end: usize,
+    /// The caller's own reference (e.g. an index into its list).
+    pub key: usize,
+    pub open: String,
+    pub close: String,
 }
 
 fn splits_entity(s: &str, start: usize, end: usize) -> bool {
@@ -96,6 +177,7 @@ fn splits_entity(s: &str, start: usize, end: usize) -> bool {
     inside(start) || inside(end)
 }
 
-fn xml_escape(s: &str) -> String {
+/// `s` with the characters XML attributes cannot hold escaped.
+pub fn xml_escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
 }

@@ -1,0 +1,44 @@
+//! Event mentions as TimeML: `<EVENT eid class>` elements around the triggers in `<TEXT>` and one
+//! `<MAKEINSTANCE>` per event (tense, aspect, polarity, pos, modality) before `</TimeML>`, as the
+//! TempEval-3 scorer reads them.
+
+use chrono::NaiveDate;
+
+use super::EventMention;
+use crate::time::timeml::{xml_escape, Element, TimeMl};
+use crate::time::{TimeTagger, Timex};
+
+/// Annotate a TimeML document with time expressions and the given event mentions (byte offsets
+/// into the TEXT content, as found on [`TimeMl::visible_text`]). Events that would cross markup
+/// or a time expression are left out. Returns the document, the time expressions and the number
+/// of events written. Event ids continue after the largest `eid`/`eiid` already in the document.
+pub fn annotate(doc: &TimeMl<'_>, tagger: &TimeTagger, dct: Option<NaiveDate>, events: &[EventMention]) -> (String, Vec<Timex>, usize) {
+    let (first_eid, first_eiid) = (doc.next_id("eid", "e"), doc.next_id("eiid", "ei"));
+    let mut sorted: Vec<&EventMention> = events.iter().collect();
+    sorted.sort_by_key(|e| (e.start, e.end));
+    let elements: Vec<Element> = sorted
+        .iter()
+        .enumerate()
+        .map(|(i, e)| Element { start: e.start, end: e.end, key: i, open: String::new(), close: "</EVENT>".into() })
+        .collect();
+    let mut count = 0;
+    let (out, timexes) = doc.annotate_with(tagger, dct, elements, |kept| {
+        let mut tail = String::new();
+        for (n, el) in kept.iter_mut().enumerate() {
+            let ev = sorted[el.key];
+            let (eid, eiid) = (first_eid + n as u64, first_eiid + n as u64);
+            el.open = format!("<EVENT eid=\"e{eid}\" class=\"{}\">", xml_escape(&ev.class));
+            tail.push_str(&format!(
+                "<MAKEINSTANCE eiid=\"ei{eiid}\" eventID=\"e{eid}\" tense=\"{}\" aspect=\"{}\" polarity=\"{}\" pos=\"{}\"{}/>",
+                xml_escape(&ev.tense),
+                xml_escape(&ev.aspect),
+                xml_escape(&ev.polarity),
+                xml_escape(&ev.pos),
+                if ev.modality.is_empty() { String::new() } else { format!(" modality=\"{}\"", xml_escape(&ev.modality)) }
+            ));
+        }
+        count = kept.len();
+        tail
+    });
+    (out, timexes, count)
+}
