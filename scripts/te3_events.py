@@ -77,6 +77,10 @@ def prepare(tbaq, listing, out):
         sys.exit(f"te3_events: {len(missing)} file(s) of {listing} not in {tbaq}, e.g. {missing[0]}")
     for n in names:
         raw = read(os.path.join(tbaq, n))
+        a, b = te3_scorer.text_bounds(raw)
+        if re.search(r"<EVENT\b", raw[:a] + raw[b:]):
+            print(f"te3_events: warning: {n} has EVENTs outside TEXT (scored as gold, left in the input)",
+                  file=sys.stderr)
         write(os.path.join(out, "gold", n), raw)
         write(os.path.join(out, "input", n), strip_input(raw))
     print(len(names))

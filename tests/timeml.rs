@@ -36,7 +36,7 @@ fn timeml_output_is_wellformed_and_keeps_text() {
     let input = root.join("tests/fixtures/sample.tml");
     let tmp = tempfile::tempdir().unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_entline"))
-        .args(["timeml", input.to_str().unwrap(), "--out", tmp.path().to_str().unwrap()])
+        .args(["timeml", input.to_str().unwrap(), "--no-events", "--out", tmp.path().to_str().unwrap()])
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
