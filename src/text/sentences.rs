@@ -4,8 +4,19 @@
 //! next token starts a new sentence (capital letter, digit, opening quote) or a line break follows;
 //! at every blank line; and at a single line break after a short line (headline, dateline, byline)
 //! or before a bullet. Hard-wrapped paragraphs stay together.
+//!
+//! A line that starts a sentence also ends it at a single line break, whatever its length, when
+//! * it is a dateline, or the next line is one ("May 24, 2008", "January 09 , 2008", "WASHINGTON,
+//!   May 5 (Reuters) -": [`crate::time::dct::is_date_line`]), or
+//! * it is a headline: it ends in a word, a number or a closing bracket/quote, the next line starts
+//!   like a sentence, and the break is not a wrap: the next line's first word would have fitted on
+//!   the line with room to spare ([`fits_before_wrap`]). Line length is what tells a headline from
+//!   the first line of a wrapped paragraph, which always fills the text's line width.
+//!
+//! Block elements of markup (`<s>`, `<p>` in TimeML) reach the splitter as blank lines.
 
 use super::Token;
+use crate::time::dct::is_date_line;
 
 /// A sentence: a range of token indices and its byte span.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,6 +59,31 @@ fn newlines(gap: &str) -> usize {
     n + gap.matches('\u{2029}').count()
 }
 
+/// Length in characters of the longest line of `text` (trailing whitespace left out).
+fn longest_line(text: &str) -> usize {
+    text.split(['\n', '\r', '\u{2029}']).map(|l| l.trim_end().chars().count()).max().unwrap_or(0)
+}
+
+/// Whether a line of `line_chars` characters, followed at a line break by a word of `word_chars`,
+/// was broken on purpose rather than wrapped: with the word added it stays within three quarters of
+/// the longest line of the text (the wrap width, if the text is wrapped; the margin covers ragged
+/// and justified layouts, whose lines are not filled to the last character).
+fn fits_before_wrap(line_chars: usize, word_chars: usize, longest: usize) -> bool {
+    4 * (line_chars + 1 + word_chars) <= 3 * longest
+}
+
+/// Whether a line ending in `last` can be a headline: it ends in a word, a number or a closing
+/// bracket/quote, not in a comma, a dash or another mark that continues the sentence.
+fn ends_like_headline(last: &str) -> bool {
+    last.chars().next().is_some_and(char::is_alphanumeric) || is_closer(last)
+}
+
+/// The rest of the line from byte `from` (up to its line break).
+fn line_from(text: &str, from: usize) -> &str {
+    let rest = &text[from..];
+    &rest[..rest.find(['\n', '\r', '\u{2029}']).unwrap_or(rest.len())]
+}
+
 /// Split the token sequence of `text` into sentences.
 pub fn split_sentences(text: &str, tokens: &[Token]) -> Vec<Sentence> {
     let mut out = Vec::new();
@@ -56,6 +92,7 @@ pub fn split_sentences(text: &str, tokens: &[Token]) -> Vec<Sentence> {
     }
     let mut sent_start = 0;
     let mut line_start_tok = 0;
+    let mut longest: Option<usize> = None; // computed when first needed
     let mut i = 0;
     while i < tokens.len() {
         let t = tokens[i].text(text);
@@ -88,6 +125,17 @@ pub fn split_sentences(text: &str, tokens: &[Token]) -> Vec<Sentence> {
                 let prev = tokens[k].text(text);
                 if line_len < SHORT_LINE_TOKENS || is_bullet(next) || prev == ":" {
                     cut_after = Some(k);
+                } else if line_start_tok == sent_start {
+                    let line = &text[tokens[line_start_tok].start..tokens[k].end];
+                    let next_line = line_from(text, tokens[k + 1].start);
+                    let headline = ends_like_headline(prev) && starts_sentence(next) && {
+                        let longest = *longest.get_or_insert_with(|| longest_line(text));
+                        let word = next_line.split_whitespace().next().unwrap_or(next);
+                        fits_before_wrap(line.chars().count(), word.chars().count(), longest)
+                    };
+                    if headline || is_date_line(line) || is_date_line(next_line) {
+                        cut_after = Some(k);
+                    }
                 }
             }
         }
@@ -146,5 +194,66 @@ mod tests {
         assert_eq!(sents("First para\r\n\r\nsecond para"), ["First para", "second para"]);
         assert_eq!(sents("no punctuation at all"), ["no punctuation at all"]);
         assert!(sents("").is_empty());
+    }
+
+    const BODY: &str = "The European Commission has forced Apple Inc. to lower its prices for media in its United Kingdom \
+                        iTunes store, Apple's online media shop. The change will occur within six months.";
+
+    #[test]
+    fn headline_and_dateline_are_sentences() {
+        // a long headline, a dateline, the body, one line break each
+        let t = format!("Apple to lower UK iTunes prices after an EU inquiry into its store\nMay 24, 2008\n{BODY}");
+        assert_eq!(
+            sents(&t),
+            [
+                "Apple to lower UK iTunes prices after an EU inquiry into its store",
+                "May 24, 2008",
+                "The European Commission has forced Apple Inc. to lower its prices for media in its United Kingdom \
+                 iTunes store, Apple's online media shop.",
+                "The change will occur within six months."
+            ]
+        );
+        // the same, tokenized before it reached entline
+        let t = "Apple 's iTunes store to lower UK prices after an EU inquiry\nJanuary 09 , 2008\nThe European Commission \
+                 has forced Apple Inc. to lower its prices for media in its United Kingdom iTunes store , Apple 's online shop .";
+        let s = sents(t);
+        assert_eq!(s.len(), 3, "{s:?}");
+        assert_eq!(s[..2], ["Apple 's iTunes store to lower UK prices after an EU inquiry", "January 09 , 2008"]);
+        // a dateline with a place, and a long dateline
+        let t = format!("Apple to lower UK iTunes prices after an EU inquiry into its store\nLONDON , Tuesday , May 24 , 2008 10:32 AM BST\n{BODY}");
+        assert_eq!(sents(&t)[1], "LONDON , Tuesday , May 24 , 2008 10:32 AM BST");
+    }
+
+    #[test]
+    fn headline_without_dateline() {
+        let t = format!("Apple to lower UK iTunes prices after an EU inquiry into its store\n{BODY}");
+        assert_eq!(sents(&t)[0], "Apple to lower UK iTunes prices after an EU inquiry into its store");
+        // a sub-heading after a paragraph
+        let t = format!("{BODY}\nPrices in the rest of the European Union stay where they are\n{BODY}");
+        assert_eq!(sents(&t)[2], "Prices in the rest of the European Union stay where they are");
+    }
+
+    #[test]
+    fn wrapped_paragraphs_stay_together() {
+        // wrapped at 72 columns; lines starting a sentence, the next line capitalized
+        let t = "The European Commission has forced Apple Inc. to lower its prices for\n\
+                 United Kingdom customers of the iTunes store, the company said on Friday.\n\
+                 Apple said the change in its pricing policy would take effect within six\n\
+                 Months of the ruling, and that prices elsewhere would stay where they are.";
+        assert_eq!(sents(t).len(), 2, "{:?}", sents(t));
+        // a line ending in a comma or a dash continues, however short the text's lines are
+        let t = "Prices for media in its United Kingdom iTunes store will fall by 2009,\n\
+                 Apple said in a statement published on its website on Friday morning and in a long press release.";
+        assert_eq!(sents(t).len(), 1, "{:?}", sents(t));
+    }
+
+    #[test]
+    fn markup_blocks_as_blank_lines() {
+        // TimeML `<s>` elements reach the splitter as blank lines (see `TimeMl::plain_text`)
+        let t = "January 09 , 2008\n\nThe European Commission has forced Apple Inc. to lower its prices\n\nApple CEO Steve Jobs said so";
+        assert_eq!(
+            sents(t),
+            ["January 09 , 2008", "The European Commission has forced Apple Inc. to lower its prices", "Apple CEO Steve Jobs said so"]
+        );
     }
 }

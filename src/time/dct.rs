@@ -95,8 +95,8 @@ const MONTHS: &str = "January|February|March|April|May|June|July|August|Septembe
 static HEADER_FULL: Lazy<Regex> = Lazy::new(|| {
     Regex::new(&format!(
         r"(?x)
-        \b(?P<month>{MONTHS})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d\d)\b
-      | \b(?P<day2>\d{{1,2}})\s+(?P<month2>{MONTHS})\s+(?P<year2>(?:19|20)\d\d)\b
+        \b(?P<month>{MONTHS})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:\s*,\s*|\s+)(?P<year>(?:19|20)\d\d)\b
+      | \b(?P<day2>\d{{1,2}})\s+(?P<month2>{MONTHS})(?:\s*,\s*|\s+)(?P<year2>(?:19|20)\d\d)\b
       | \b(?P<iso>(?:19|20)\d\d-\d\d-\d\d)\b"
     ))
     .expect("static regex")
@@ -109,6 +109,34 @@ static DATELINE: Lazy<Regex> = Lazy::new(|| {
     ))
     .expect("static regex")
 });
+
+/// A line that is only a date, as under a headline: "May 24, 2008", "January 09 , 2008" (text
+/// tokenized before entline), "Tuesday, 24 May 2008", "2008-05-24", "WASHINGTON, May 24, 2008",
+/// "LONDON 1996-08-22", "May 24, 2008 10:32 AM EDT", "NEW YORK, May 5 (Reuters) -". Before the date:
+/// capitalized words (a place, a weekday), each group ended by a comma or a space; after it: a time,
+/// a news agency in brackets, a dash.
+static DATE_LINE: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(&format!(
+        r"(?x)
+        ^\s*
+        (?:[A-Z][\w.'&-]*(?:\s*,\s*|\s+))*
+        (?:
+            (?:{MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?(?:(?:\s*,\s*|\s+)(?:19|20)\d\d)?
+          | \d{{1,2}}\s+(?:{MONTHS})(?:(?:\s*,\s*|\s+)(?:19|20)\d\d)?
+          | (?:19|20)\d\d-\d\d-\d\d
+        )
+        (?:(?:\s*,\s*|\s+)(?:at\s+)?\d{{1,2}}[:.]\d\d(?:\s*[AaPp]\.?\s*[Mm]\.?)?(?:\s+[A-Z]{{2,4}})?)?
+        (?:\s*\(\s*[^()]*\))?
+        \s*[-–—]?\s*$"
+    ))
+    .expect("static regex")
+});
+
+/// Whether `line` is a dateline alone on its line ([`DATE_LINE`]); the sentence splitter keeps such
+/// a line, and a headline above it, as sentences of their own.
+pub fn is_date_line(line: &str) -> bool {
+    line.len() <= 120 && DATE_LINE.is_match(line)
+}
 
 static HTML_DATE: Lazy<Regex> = Lazy::new(|| {
     Regex::new(
@@ -175,6 +203,43 @@ mod tests {
         assert_eq!(from_header("Title of story\nBy Jane Doe | 5 May 2025\n\nBody."), Some(d("2025-05-05")));
         assert_eq!(from_header("Posted 2024-11-02 by admin\ntext"), Some(d("2024-11-02")));
         assert_eq!(from_header("Nothing here.\nStill nothing."), None);
+        // text tokenized before it reached entline
+        assert_eq!(from_header("Apple to lower UK iTunes prices\nJanuary 09 , 2008\nThe European Commission ..."), Some(d("2008-01-09")));
+        assert_eq!(from_header("Headline\nMay 24 , 2008\nBody ."), Some(d("2008-05-24")));
+        assert_eq!(from_header("Headline\nTuesday , 24 May , 2008\nBody ."), Some(d("2008-05-24")));
+        // a day glued to a year is no date
+        assert_eq!(from_header("May 242008\nBody ."), None);
+    }
+
+    #[test]
+    fn date_lines() {
+        for line in [
+            "May 24, 2008",
+            "January 09 , 2008",
+            "  Tuesday, 24 May 2008 ",
+            "2008-05-24",
+            "WASHINGTON, May 24, 2008",
+            "WASHINGTON , D.C. , May 24 , 2008",
+            "LONDON 1996-08-22",
+            "May 24, 2008 10:32 AM EDT",
+            "Sept. 7, 2005 at 9:30 a.m.",
+            "NEW YORK, May 5 (Reuters) -",
+            "NEW YORK , May 5 ( Reuters ) -",
+            "May 24",
+        ] {
+            assert!(is_date_line(line), "{line:?}");
+        }
+        for line in [
+            "Apple to lower UK iTunes prices",
+            "The meeting was moved to May 24, 2008",
+            "May 24, 2008.",
+            "May 24, 2008, was a Tuesday",
+            "In 2008",
+            "mid-May 2008",
+            "",
+        ] {
+            assert!(!is_date_line(line), "{line:?}");
+        }
     }
 
     #[test]

@@ -38,9 +38,17 @@ impl<'a> TimeMl<'a> {
         TAG_RE.replace_all(inner, |c: &regex::Captures| " ".repeat(c[0].len())).into_owned()
     }
 
-    /// The TEXT content as plain text: markup removed, character entities decoded.
+    /// The TEXT content as plain text: markup removed, character entities decoded, and every block
+    /// element ([`BLOCK_ELEMENTS`]: `<s>`, `<p>`, a headline, …) set off from the text around it by
+    /// a blank line, so that no word and no sentence runs across two of them.
+    ///
+    /// Corpora such as the SemEval-2015 TimeLine data write `<s>` elements with nothing between them
+    /// (`…2008</s><s id="2">The…`); removing the markup alone glued the last word of one sentence
+    /// to the first of the next. Line breaks are only added where the whitespace around a block
+    /// boundary holds fewer than two, at the position of the boundary's first block tag; text
+    /// before the first and after the last content is left as it is.
     pub fn plain_text(&self) -> String {
-        let inner = TAG_RE.replace_all(&self.raw[self.text.clone()], "");
+        let inner = with_block_breaks(&self.raw[self.text.clone()]);
         // "&amp;" last, so that "&amp;lt;" stays "&lt;"
         inner.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&apos;", "'").replace("&amp;", "&")
     }
@@ -165,6 +173,68 @@ pub struct Element {
     pub close: String,
 }
 
+/// Elements that hold a sentence or more (compared case-insensitively): TimeML's `<s>`, the
+/// paragraph and heading elements of TimeBank/TIPSTER-style and HTML-like markup. Any other element
+/// (`<EVENT>`, `<TIMEX3>`, `<SIGNAL>`, …) is inline: its tags are removed and nothing is added.
+/// A short list of markup names, kept with the parser rather than in a data file.
+pub const BLOCK_ELEMENTS: &[&str] = &[
+    "s", "p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "title", "headline", "hl", "dateline", "byline", "turn",
+];
+
+static TAG_NAME_RE: Lazy<Regex> = Lazy::new(|| Regex::new(r"^</?\s*([A-Za-z][\w.:-]*)").expect("static regex"));
+
+/// Whether a tag (`<s id="1">`, `</s>`, `<br/>`) opens, closes or is a block element.
+fn is_block_tag(tag: &str) -> bool {
+    TAG_NAME_RE
+        .captures(tag)
+        .and_then(|c| c.get(1))
+        .is_some_and(|n| BLOCK_ELEMENTS.iter().any(|b| b.eq_ignore_ascii_case(n.as_str())))
+}
+
+/// Line breaks in `ws` ("\r\n" once, a lone "\r" too).
+fn line_breaks(ws: &str) -> usize {
+    let b = ws.as_bytes();
+    (0..b.len()).filter(|&i| b[i] == b'\n' || (b[i] == b'\r' && b.get(i + 1) != Some(&b'\n'))).count()
+}
+
+/// `s` with its tags removed and a blank line at every block boundary between two pieces of text
+/// (see [`TimeMl::plain_text`]). Character entities are left as they are.
+fn with_block_breaks(s: &str) -> String {
+    /// Where the last text ends in `out` (None before any), and where the first block tag since then was.
+    #[derive(Default)]
+    struct State {
+        content_end: Option<usize>,
+        block_at: Option<usize>,
+    }
+    fn push_text(out: &mut String, piece: &str, st: &mut State) {
+        let lead = piece.len() - piece.trim_start().len();
+        if lead == piece.len() {
+            out.push_str(piece);
+            return;
+        }
+        if let (Some(end), Some(at)) = (st.content_end, st.block_at) {
+            // only whitespace follows `at` in `out`, so the insertion is cheap
+            let have = line_breaks(&out[end..]) + line_breaks(&piece[..lead]);
+            out.insert_str(at, &"\n".repeat(2usize.saturating_sub(have)));
+        }
+        st.block_at = None;
+        out.push_str(piece);
+        st.content_end = Some(out.len() - (piece.len() - piece.trim_end().len()));
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut st = State::default();
+    let mut pos = 0;
+    for m in TAG_RE.find_iter(s) {
+        push_text(&mut out, &s[pos..m.start()], &mut st);
+        if st.block_at.is_none() && is_block_tag(m.as_str()) {
+            st.block_at = Some(out.len());
+        }
+        pos = m.end();
+    }
+    push_text(&mut out, &s[pos..], &mut st);
+    out
+}
+
 fn splits_entity(s: &str, start: usize, end: usize) -> bool {
     let inside = |i: usize| {
         let before = &s[..i];
@@ -180,4 +250,38 @@ fn splits_entity(s: &str, start: usize, end: usize) -> bool {
 /// `s` with the characters XML attributes cannot hold escaped.
 pub fn xml_escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plain(text: &str) -> String {
+        let raw = format!("<TimeML><TEXT>{text}</TEXT></TimeML>");
+        TimeMl::parse(&raw).map(|t| t.plain_text()).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn glued_sentences_are_set_off_by_a_blank_line() {
+        assert_eq!(
+            plain(r#"<s id="1">January 09 , 2008</s><s id="2">Apple <EVENT eid="e1">said</EVENT> so .</s><s id="3">Then &amp; now</s>"#),
+            "January 09 , 2008\n\nApple said so .\n\nThen & now"
+        );
+        // an empty element and upper-case names are blocks too
+        assert_eq!(plain("<P>one</P><BR/>two<HEADLINE>three</HEADLINE>"), "one\n\ntwo\n\nthree");
+    }
+
+    #[test]
+    fn existing_line_breaks_are_counted() {
+        assert_eq!(plain("<s>a .</s>\n<s>b .</s>"), "a .\n\nb .");
+        assert_eq!(plain("<s>a .</s>\n\n<s>b .</s>"), "a .\n\nb .");
+        assert_eq!(plain("<s>a .</s> <s>b .</s>"), "a .\n\n b .");
+        assert_eq!(plain("\n<s>a</s>\n"), "\na\n");
+    }
+
+    #[test]
+    fn inline_markup_adds_nothing() {
+        assert_eq!(plain(r#"in <TIMEX3 tid="t1">May</TIMEX3><SIGNAL sid="s1">,</SIGNAL> x"#), "in May, x");
+        assert_eq!(plain("Shares rose &lt;3%&gt;.\nThen"), "Shares rose <3%>.\nThen");
+    }
 }
