@@ -245,6 +245,38 @@ def event_loss(logits, lab):
     return total
 
 
+def trigger_lemma_fn(lemmas_tsv):
+    """The lemma of a trigger word as entline computes it for the class prior
+    (`events::lemma(word, "VERB")`: verb, then noun, then adjective reading of the form)."""
+    table = {}
+    for line in open(lemmas_tsv, encoding="utf-8"):
+        if not line.startswith("#"):
+            form, pos, lemma = line.rstrip("\n").split("\t")
+            table[(form, pos)] = lemma
+    def lemma(word):
+        w = word.lower()
+        return next((table[(w, p)] for p in "vna" if (w, p) in table), w)
+    return lemma
+
+
+def write_class_prior(path, docs, lemmas_tsv):
+    """How often each trigger lemma of the training split has each event class: entline combines
+    these counts with the event head's class probabilities (src/events/mod.rs)."""
+    lemma = trigger_lemma_fn(lemmas_tsv)
+    classes = EVENT_HEADS[0][1][1:]
+    counts = {}
+    for d in docs:
+        for words, labels in d:
+            for w, lab in zip(words, labels):
+                if lab[0] > 0:
+                    counts.setdefault(lemma(w), [0] * len(classes))[lab[0] - 1] += 1
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        f.write("# event class counts per trigger lemma in the TBAQ training split (scripts/train_ner.py)\n")
+        f.write("lemma\t" + "\t".join(classes) + "\n")
+        for k in sorted(counts):
+            f.write(k + "\t" + "\t".join(str(c) for c in counts[k]) + "\n")
+
+
 def read_tbaq(root):
     """TBAQ documents: (name, text, events). `text` is the content of <TEXT> with every tag
     removed (entity references kept, as `entline timeml` sees input without annotations);
@@ -471,6 +503,10 @@ def main():
     ap.add_argument("--fp16-export", action="store_true", default=True)
     ap.add_argument("--pack-lengths", default="", help="comma-separated packing lengths sampled per document after epoch 1 (default 64,96,MAX,MAX)")
     ap.add_argument("--limit-docs", type=int, default=0, help="debug: train on the first N documents")
+    ap.add_argument("--event-repeat", type=int, default=2,
+                    help="TBAQ documents are packed this many times per epoch (it is a third of CoNLL's size)")
+    ap.add_argument("--average", type=int, default=3,
+                    help="also evaluate the average of the last N epochs' weights as a candidate (0: off)")
     ap.add_argument("--resume", action="store_true",
                     help="continue from OUT/checkpoint.pt (written after every epoch) with the same arguments")
     args = ap.parse_args()
@@ -520,7 +556,7 @@ def main():
         # vary the packing length per document and epoch (data augmentation: different context
         # cuts, so the model is robust to the window lengths met at inference)
         ex = []
-        for task, docs, label_of in (("ner", train_docs, label2id.__getitem__), ("event", ev_train, lambda l: l)):
+        for task, docs, label_of in (("ner", train_docs, label2id.__getitem__), ("event", ev_train * args.event_repeat, lambda l: l)):
             for d in docs:
                 L = args.max_len if ep == 0 else rng.choice(lengths)
                 ex.extend((task,) + chunk_to_example(tok, ch, label_of) for ch in pack_doc(enc, d, L))
@@ -545,8 +581,27 @@ def main():
         opt, lambda s: min(1.0, (s + 1) / max(1, warm)) * max(0.0, (total - s) / max(1, total - warm)))
     ce = torch.nn.functional.cross_entropy
 
+    def evaluate(label, te):
+        """Dev figures of the current weights: (history row, NER scores, event scores, selection key)."""
+        pred = predict(model, tok, enc, dev_docs, args.max_len, id2label)
+        res = score(dev_docs, [[[t for t, _ in s] for s in d] for d in pred])
+        p, r, f = res["ALL"]
+        row = {"epoch": label, "precision": p, "recall": r, "f1": f}
+        print(f"== epoch {label}: testa P {p:.2f} R {r:.2f} F1 {f:.2f} ({time.time()-te:.0f}s)", flush=True)
+        for typ in ("PER", "ORG", "LOC", "MISC"):
+            print(f"   {typ:5s} P {res[typ][0]:.2f} R {res[typ][1]:.2f} F1 {res[typ][2]:.2f}", flush=True)
+        ev_res = None
+        if n_event:
+            ev_res = score_events(ev_dev, predict(model, tok, enc, ev_dev, args.max_len, id2label))
+            row["events"] = ev_res
+            print("   events " + "  ".join(f"{k} {v:.2f}" for k, v in ev_res.items()), flush=True)
+        row["seconds"] = round(time.time() - te)
+        # model selection: NER F1 plus event class F1 (span and class right) on the dev splits
+        return row, res, ev_res, f + (ev_res["class_f1"] if ev_res else 0.0)
+
     best_key, best_state, history = None, None, []
     best_res = best_ev = best_epoch = None
+    avg_sum, avg_n = None, 0  # running sum of the last --average epochs' weights
     first_epoch = 0
     ckpt = Path(args.out) / "checkpoint.pt"
     if args.resume and ckpt.exists():
@@ -557,6 +612,7 @@ def main():
         rng.setstate(c["rng"])
         torch.set_rng_state(c["torch_rng"])
         best_key, best_state, best_res, best_ev, best_epoch = c["best"]
+        avg_sum, avg_n = c["average"]
         history, first_epoch = c["history"], c["epoch"]
         print(f"resumed after epoch {first_epoch}", flush=True)
     for ep in range(first_epoch, args.epochs):
@@ -583,33 +639,33 @@ def main():
                 avg = "  ".join(f"{t} {v[0] / max(1, v[1]):.4f}" for t, v in run_loss.items())
                 print(f"epoch {ep+1} step {bi}/{n_batches} loss {avg} lr {sched.get_last_lr()[0]:.2e} "
                       f"{time.time()-te:.0f}s", flush=True)
-        pred = predict(model, tok, enc, dev_docs, args.max_len, id2label)
-        res = score(dev_docs, [[[t for t, _ in s] for s in d] for d in pred])
-        p, r, f = res["ALL"]
-        row = {"epoch": ep + 1, "precision": p, "recall": r, "f1": f}
-        print(f"== epoch {ep+1}: testa P {p:.2f} R {r:.2f} F1 {f:.2f} "
-              f"({time.time()-te:.0f}s)", flush=True)
-        for typ in ("PER", "ORG", "LOC", "MISC"):
-            print(f"   {typ:5s} P {res[typ][0]:.2f} R {res[typ][1]:.2f} F1 {res[typ][2]:.2f}", flush=True)
-        ev_res = None
-        if n_event:
-            ev_res = score_events(ev_dev, predict(model, tok, enc, ev_dev, args.max_len, id2label))
-            row["events"] = ev_res
-            print("   events " + "  ".join(f"{k} {v:.2f}" for k, v in ev_res.items()), flush=True)
-        row["seconds"] = round(time.time() - te)
+        row, res, ev_res, key = evaluate(ep + 1, te)
         history.append(row)
-        # model selection: NER F1 plus event class F1 (span and class right) on the dev splits
-        key = f + (ev_res["class_f1"] if ev_res else 0.0)
         if best_key is None or key > best_key:
             best_key, best_res, best_ev = key, res, ev_res
             best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
             best_epoch = ep + 1
+        if args.average and ep >= args.epochs - args.average:
+            sd = model.state_dict()
+            avg_sum = {k: v.detach().clone().float() for k, v in sd.items()} if avg_sum is None else \
+                {k: avg_sum[k] + sd[k].float() for k in avg_sum}
+            avg_n += 1
         ckpt.parent.mkdir(parents=True, exist_ok=True)
         torch.save({"epoch": ep + 1, "history": history, "model": model.state_dict(), "opt": opt.state_dict(),
                     "sched": sched.state_dict(), "rng": rng.getstate(), "torch_rng": torch.get_rng_state(),
-                    "best": (best_key, best_state, best_res, best_ev, best_epoch)}, str(ckpt) + ".tmp")
+                    "best": (best_key, best_state, best_res, best_ev, best_epoch),
+                    "average": (avg_sum, avg_n)}, str(ckpt) + ".tmp")
         os.replace(str(ckpt) + ".tmp", ckpt)
 
+    if avg_n > 1:
+        # checkpoint averaging: the mean of the last epochs' weights is one more candidate
+        sd = model.state_dict()
+        model.load_state_dict({k: (avg_sum[k] / avg_n).to(sd[k].dtype) for k in sd})
+        row, res, ev_res, key = evaluate(f"average of the last {avg_n}", time.time())
+        history.append(row)
+        if key > best_key:
+            best_key, best_res, best_ev, best_epoch = key, res, ev_res, row["epoch"]
+            best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
     model.load_state_dict(best_state)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -634,12 +690,15 @@ def main():
     }
     if n_event:
         entline_cfg["event_head"] = {"weights": "event_head",
-                                     "heads": [{"name": n, "labels": l} for n, l in EVENT_HEADS]}
+                                     "heads": [{"name": n, "labels": l} for n, l in EVENT_HEADS],
+                                     "class_prior": "event_classes.tsv"}
+        write_class_prior(out / "event_classes.tsv", ev_train, root / "src" / "events" / "lemmas.tsv")
     (out / "entline.json").write_text(json.dumps(entline_cfg, indent=2) + "\n")
     report = {
         "base": str(base.name), "epochs": args.epochs, "best_epoch": best_epoch, "lr": args.lr,
         "batch": args.batch, "max_len": args.max_len, "warmup": args.warmup, "seed": args.seed,
         "threads": args.threads, "bf16": args.bf16, "optimizer_steps": total,
+        "event_repeat": args.event_repeat, "average": args.average,
         "train_seconds": round(time.time() - t0), "history": history,
         "pack_lengths": ", ".join(str(x) for x in lengths),
         "testa": {k: {"precision": round(v[0], 2), "recall": round(v[1], 2), "f1": round(v[2], 2)}

@@ -16,17 +16,10 @@ use serde::{Deserialize, Serialize};
 use crate::ner::config::EventHeadConfig;
 use crate::ner::WordDoc;
 
-/// One event mention.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct EventMention {
-    /// Sentence index within the document (as for entity mentions).
-    pub sentence: usize,
-    /// Word index within the document.
-    pub word: usize,
-    /// Byte offsets of the trigger into the document text.
-    pub start: usize,
-    pub end: usize,
-    pub text: String,
+/// What the event head says of a trigger besides its class score (the columns of
+/// event_mentions.csv after the location).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct EventAttributes {
     pub lemma: String,
     /// TimeML class: OCCURRENCE, REPORTING, STATE, I_ACTION, I_STATE, ASPECTUAL, PERCEPTION.
     pub class: String,
@@ -41,6 +34,21 @@ pub struct EventMention {
     pub aspect: String,
     /// TimeML part of speech: VERB, NOUN, ADJECTIVE, PREPOSITION, OTHER, UNKNOWN.
     pub pos: String,
+}
+
+/// One event mention.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventMention {
+    /// Sentence index within the document (as for entity mentions).
+    pub sentence: usize,
+    /// Word index within the document.
+    pub word: usize,
+    /// Byte offsets of the trigger into the document text.
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+    #[serde(flatten)]
+    pub attrs: EventAttributes,
     /// Probability of the predicted class.
     pub score: f32,
 }
@@ -91,13 +99,15 @@ pub fn decode(doc: &WordDoc<'_>, probs: &[f32], head: &EventHeadConfig) -> Vec<E
                 start: token.start,
                 end: token.end,
                 text: text.to_string(),
-                lemma: lemma(&crate::text::model_form(text), &pos),
-                class: class.to_string(),
-                polarity: get("polarity", "POS"),
-                modality: get("modality", ""),
-                tense: get("tense", "NONE"),
-                aspect: get("aspect", "NONE"),
-                pos,
+                attrs: EventAttributes {
+                    lemma: lemma(&crate::text::model_form(text), &pos),
+                    class: class.to_string(),
+                    polarity: get("polarity", "POS"),
+                    modality: get("modality", ""),
+                    tense: get("tense", "NONE"),
+                    aspect: get("aspect", "NONE"),
+                    pos,
+                },
                 score,
             });
         }
@@ -135,10 +145,10 @@ mod tests {
         }
         let ev = decode(&doc, &probs, &head());
         assert_eq!(ev.len(), 2);
-        assert_eq!((ev[0].text.as_str(), ev[0].class.as_str(), ev[0].lemma.as_str()), ("said", "REPORTING", "say"));
-        assert_eq!((ev[1].text.as_str(), ev[1].class.as_str(), ev[1].polarity.as_str()), ("attack", "OCCURRENCE", "NEG"));
+        assert_eq!((ev[0].text.as_str(), ev[0].attrs.class.as_str(), ev[0].attrs.lemma.as_str()), ("said", "REPORTING", "say"));
+        assert_eq!((ev[1].text.as_str(), ev[1].attrs.class.as_str(), ev[1].attrs.polarity.as_str()), ("attack", "OCCURRENCE", "NEG"));
         assert_eq!(&doc.text[ev[1].start..ev[1].end], "attack");
-        assert_eq!(ev[1].modality, "");
+        assert_eq!(ev[1].attrs.modality, "");
         assert!((ev[0].score - 0.8).abs() < 1e-6);
     }
 

@@ -27,14 +27,14 @@ pub fn annotate(doc: &TimeMl<'_>, tagger: &TimeTagger, dct: Option<NaiveDate>, e
         for (n, el) in kept.iter_mut().enumerate() {
             let ev = sorted[el.key];
             let (eid, eiid) = (first_eid + n as u64, first_eiid + n as u64);
-            el.open = format!("<EVENT eid=\"e{eid}\" class=\"{}\">", xml_escape(&ev.class));
+            el.open = format!("<EVENT eid=\"e{eid}\" class=\"{}\">", xml_escape(&ev.attrs.class));
             tail.push_str(&format!(
                 "<MAKEINSTANCE eiid=\"ei{eiid}\" eventID=\"e{eid}\" tense=\"{}\" aspect=\"{}\" polarity=\"{}\" pos=\"{}\"{}/>",
-                xml_escape(&ev.tense),
-                xml_escape(&ev.aspect),
-                xml_escape(&ev.polarity),
-                xml_escape(&ev.pos),
-                if ev.modality.is_empty() { String::new() } else { format!(" modality=\"{}\"", xml_escape(&ev.modality)) }
+                xml_escape(&ev.attrs.tense),
+                xml_escape(&ev.attrs.aspect),
+                xml_escape(&ev.attrs.polarity),
+                xml_escape(&ev.attrs.pos),
+                if ev.attrs.modality.is_empty() { String::new() } else { format!(" modality=\"{}\"", xml_escape(&ev.attrs.modality)) }
             ));
         }
         count = kept.len();

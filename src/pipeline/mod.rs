@@ -143,13 +143,8 @@ pub struct TimexRow {
 pub struct EventMentionRow {
     #[serde(flatten)]
     pub at: Located,
-    pub lemma: String,
-    pub class: String,
-    pub polarity: String,
-    pub modality: String,
-    pub tense: String,
-    pub aspect: String,
-    pub pos: String,
+    #[serde(flatten)]
+    pub attrs: crate::events::EventAttributes,
     pub score: f64,
 }
 
@@ -413,13 +408,7 @@ fn process(ner: &Ner, tagger: &TimeTagger, docs: &[(usize, String, String, Loade
                 .into_iter()
                 .map(|e| EventMentionRow {
                     at: Located::new(doc, &sentences, &mut co, e.start, e.end, &e.text),
-                    lemma: e.lemma,
-                    class: e.class,
-                    polarity: e.polarity,
-                    modality: e.modality,
-                    tense: e.tense,
-                    aspect: e.aspect,
-                    pos: e.pos,
+                    attrs: e.attrs,
                     score: (e.score as f64 * 10000.0).round() / 10000.0,
                 })
                 .collect();
