@@ -24,6 +24,8 @@ pub struct ModelFiles {
     pub weights: PathBuf,
     pub tokenizer_config: Option<PathBuf>,
     pub entline_config: Option<PathBuf>,
+    /// The event class prior named by `entline.json` (`event_head.class_prior`), if any.
+    pub class_prior: Option<PathBuf>,
 }
 
 impl ModelFiles {
@@ -68,7 +70,31 @@ impl ModelFiles {
             weights,
             tokenizer_config: opt("tokenizer_config.json"),
             entline_config: opt("entline.json"),
-        })
+            class_prior: None,
+        }
+        .with_class_prior(dir))
+    }
+
+    /// Find the class prior file `entline.json` names (missing or unreadable names are reported
+    /// when the configuration is loaded).
+    fn with_class_prior(mut self, dir: &Path) -> Self {
+        #[derive(Deserialize)]
+        struct Head {
+            class_prior: Option<String>,
+        }
+        #[derive(Deserialize)]
+        struct Ent {
+            event_head: Option<Head>,
+        }
+        let name = self
+            .entline_config
+            .as_ref()
+            .and_then(|p| std::fs::read_to_string(p).ok())
+            .and_then(|s| serde_json::from_str::<Ent>(&s).ok())
+            .and_then(|e| e.event_head)
+            .and_then(|h| h.class_prior);
+        self.class_prior = name.map(|n| dir.join(n));
+        self
     }
 
     #[cfg(feature = "remote")]
@@ -91,6 +117,7 @@ impl ModelFiles {
             weights: fetch("rust_model.ot")?,
             tokenizer_config: fetch("tokenizer_config.json").ok(),
             entline_config: None,
+            class_prior: None,
         })
     }
 
@@ -126,6 +153,13 @@ pub struct EventHeadConfig {
     /// Name of the layer in the weights file (`<weights>.weight`, `<weights>.bias`).
     pub weights: String,
     pub heads: Vec<EventHeadLabels>,
+    /// File (in the model folder) of event class counts per trigger lemma in the training data,
+    /// combined with the head's class probabilities ([`crate::events::ClassPrior`]).
+    #[serde(default)]
+    pub class_prior: Option<String>,
+    /// The loaded `class_prior` table.
+    #[serde(skip)]
+    pub prior: Option<std::sync::Arc<crate::events::ClassPrior>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -213,12 +247,18 @@ impl NerConfig {
         let strip_accents = tok.as_ref().and_then(|t| t.strip_accents).unwrap_or(lowercase);
         let max_positions = hf.max_position_embeddings.unwrap_or(512);
         let max_len = ent.max_len.unwrap_or(128).clamp(8, max_positions);
-        if let Some(h) = &ent.event_head {
+        let mut ent = ent;
+        if let Some(h) = &mut ent.event_head {
             if h.heads.is_empty() || h.heads.iter().any(|x| x.labels.is_empty()) || h.heads[0].name != "class" {
                 return Err(Error::Model {
                     model: files.name.clone(),
                     msg: "entline.json event_head: the first head must be `class`, and every head needs labels".into(),
                 });
+            }
+            if let Some(path) = files.class_prior.as_ref() {
+                let prior = crate::events::ClassPrior::load(path, &h.heads[0].labels)
+                    .map_err(|msg| Error::Model { model: files.name.clone(), msg: format!("{}: {msg}", path.display()) })?;
+                h.prior = Some(std::sync::Arc::new(prior));
             }
         }
         Ok(NerConfig {

@@ -142,7 +142,13 @@ impl Ner {
     pub fn fingerprint(&self) -> Result<String> {
         use sha2::Digest;
         let mut h = sha2::Sha256::new();
-        let files = [Some(&self.files.config), Some(&self.files.vocab), Some(&self.files.weights), self.files.entline_config.as_ref()];
+        let files = [
+            Some(&self.files.config),
+            Some(&self.files.vocab),
+            Some(&self.files.weights),
+            self.files.entline_config.as_ref(),
+            self.files.class_prior.as_ref(),
+        ];
         for p in files.into_iter().flatten() {
             let mut f = std::fs::File::open(p).map_err(|e| Error::io(p, e))?;
             std::io::copy(&mut f, &mut h).map_err(|e| Error::io(p, e))?;

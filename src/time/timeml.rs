@@ -19,6 +19,38 @@ pub struct TimeMl<'a> {
     pub dct: Option<NaiveDate>,
     /// Byte range of the content of `<TEXT>`.
     pub text: std::ops::Range<usize>,
+    /// Byte ranges (within the TEXT content) of the annotation elements the input already has
+    /// (`EVENT`, `TIMEX3`, `SIGNAL`, from their start tag to their end tag): nothing is inserted
+    /// into them.
+    annotated: Vec<std::ops::Range<usize>>,
+}
+
+/// Elements whose content entline never annotates again.
+const ANNOTATION_ELEMENTS: &[&str] = &["EVENT", "TIMEX3", "SIGNAL"];
+
+/// Ranges of the annotation elements in a TEXT content, from start tag to end tag.
+fn annotated_ranges(inner: &str) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut open: Vec<(&str, usize)> = Vec::new();
+    for m in TAG_RE.find_iter(inner) {
+        let tag = m.as_str();
+        let (closing, name) = match tag.strip_prefix("</") {
+            Some(rest) => (true, rest),
+            None => (false, &tag[1..]),
+        };
+        let name = &name[..name.find(|c: char| !c.is_ascii_alphanumeric()).unwrap_or(name.len())];
+        if !ANNOTATION_ELEMENTS.contains(&name) || tag.ends_with("/>") {
+            continue;
+        }
+        if !closing {
+            open.push((name, m.start()));
+        } else if let Some(k) = open.iter().rposition(|(n, _)| *n == name) {
+            let (_, start) = open.remove(k);
+            out.push(start..m.end());
+        }
+    }
+    out.sort_by_key(|r| r.start);
+    out
 }
 
 impl<'a> TimeMl<'a> {
@@ -29,7 +61,8 @@ impl<'a> TimeMl<'a> {
             .captures(raw)
             .and_then(|c| c.get(1))
             .and_then(|m| NaiveDate::parse_from_str(m.as_str(), "%Y-%m-%d").ok());
-        Ok(TimeMl { raw, dct, text: open..close })
+        let annotated = annotated_ranges(&raw[open..close]);
+        Ok(TimeMl { raw, dct, text: open..close, annotated })
     }
 
     /// The TEXT content with markup blanked out (same length, so offsets line up).
@@ -59,10 +92,16 @@ impl<'a> TimeMl<'a> {
     }
 
     /// Whether the byte range `start..end` of the TEXT content can be wrapped in an element: it
-    /// crosses no markup and splits no character entity reference.
+    /// crosses no markup, splits no character entity reference and is not inside an annotation
+    /// the input already has (an `EVENT`, `TIMEX3` or `SIGNAL` element).
     pub fn can_wrap(&self, start: usize, end: usize) -> bool {
         let inner = &self.raw[self.text.clone()];
-        end <= inner.len() && inner.is_char_boundary(start) && inner.is_char_boundary(end) && !inner[start..end].contains(['<', '>']) && !splits_entity(inner, start, end)
+        end <= inner.len()
+            && inner.is_char_boundary(start)
+            && inner.is_char_boundary(end)
+            && !inner[start..end].contains(['<', '>'])
+            && !splits_entity(inner, start, end)
+            && !self.annotated.iter().any(|r| r.start < end && start < r.end)
     }
 
     /// [`TimeMl::annotate`], also inserting `extra` elements into the TEXT (sorted by start; those
@@ -254,6 +293,18 @@ pub fn xml_escape(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn existing_annotations_are_not_annotated_again() {
+        let raw = "<TimeML><TEXT>He <EVENT eid=\"e1\">said</EVENT> it <TIMEX3 tid=\"t1\">on Monday</TIMEX3> and left.</TEXT></TimeML>";
+        let doc = super::TimeMl::parse(raw).unwrap();
+        let inner = &raw[doc.text.clone()];
+        let at = |w: &str| inner.find(w).unwrap();
+        assert!(!doc.can_wrap(at("said"), at("said") + 4));
+        assert!(!doc.can_wrap(at("Monday"), at("Monday") + 6));
+        assert!(doc.can_wrap(at("left"), at("left") + 4));
+        assert!(doc.can_wrap(at("He"), at("He") + 2));
+    }
+
     use super::*;
 
     fn plain(text: &str) -> String {
