@@ -33,7 +33,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from safetensors.torch import save_file
+from safetensors.torch import load_file, save_file
 from transformers import AutoModelForTokenClassification, BertTokenizerFast
 
 LABELS = ["O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC"]
@@ -507,6 +507,9 @@ def main():
                     help="TBAQ documents are packed this many times per epoch (it is a third of CoNLL's size)")
     ap.add_argument("--average", type=int, default=3,
                     help="also evaluate the average of the last N epochs' weights as a candidate (0: off)")
+    ap.add_argument("--soup", nargs="+", metavar="MODEL_DIR",
+                    help="no training: average the weights of models this script trained (a uniform model "
+                         "soup), evaluate the average on the dev splits and export it to --out")
     ap.add_argument("--resume", action="store_true",
                     help="continue from OUT/checkpoint.pt (written after every epoch) with the same arguments")
     args = ap.parse_args()
@@ -615,6 +618,25 @@ def main():
         avg_sum, avg_n = c["average"]
         history, first_epoch = c["history"], c["epoch"]
         print(f"resumed after epoch {first_epoch}", flush=True)
+    soup = []
+    if args.soup:
+        # uniform model soup (Wortsman et al. 2022): fine-tuned runs from one base encoder, averaged
+        sds = [load_file(str(Path(d) / "model.safetensors")) for d in args.soup]
+        avg = {k: sum(sd[k].float() for sd in sds) / len(sds) for k in sds[0]}
+        missing, unexpected = model.load_state_dict(avg, strict=False)
+        if unexpected or any(not k.endswith("position_ids") for k in missing):
+            sys.exit(f"--soup: the models do not match this script's network ({unexpected or missing})")
+        for i, d in enumerate(args.soup):
+            t = json.loads((Path(d) / "training.json").read_text())
+            soup.append({"model": Path(d).name, "best_epoch": t["best_epoch"],
+                         "event_repeat": t.get("event_repeat", 1), "average": t.get("average", 0),
+                         "testa_f1": t["testa"]["ALL"]["f1"], "events": t.get("tbaq_dev", {}).get("events")})
+            history.extend(dict(h, epoch=f"run {i + 1}, {h['epoch']}") for h in t["history"])
+        row, best_res, best_ev, best_key = evaluate(f"soup of {len(sds)} runs", time.time())
+        history.append(row)
+        best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+        best_epoch = "soup"
+        first_epoch = args.epochs
     for ep in range(first_epoch, args.epochs):
         model.train()
         ex = epochs[ep]
@@ -698,8 +720,10 @@ def main():
         "base": str(base.name), "epochs": args.epochs, "best_epoch": best_epoch, "lr": args.lr,
         "batch": args.batch, "max_len": args.max_len, "warmup": args.warmup, "seed": args.seed,
         "threads": args.threads, "bf16": args.bf16, "optimizer_steps": total,
-        "event_repeat": args.event_repeat, "average": args.average,
-        "train_seconds": round(time.time() - t0), "history": history,
+        "event_repeat": args.event_repeat, "average": args.average, "soup": soup,
+        "train_seconds": round(time.time() - t0) + sum(
+            json.loads((Path(d) / "training.json").read_text())["train_seconds"] for d in (args.soup or [])),
+        "history": history,
         "pack_lengths": ", ".join(str(x) for x in lengths),
         "testa": {k: {"precision": round(v[0], 2), "recall": round(v[1], 2), "f1": round(v[2], 2)}
                   for k, v in best_res.items()},

@@ -209,7 +209,8 @@ struct ModelArgs {
     /// Context windows per forward pass (they may come from different documents).
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..))]
     batch_size: u16,
-    /// Context window in subwords (default: the model's setting; at most its 512 positions).
+    /// Context window in subwords (default: the model's setting; never longer than the window the
+    /// model was trained with, when its entline.json declares one, nor its 512 positions).
     #[arg(long)]
     max_len: Option<usize>,
     /// Worker threads for the model and the CPU stages (default: all cores).
@@ -226,7 +227,11 @@ impl ModelArgs {
         tch::set_num_threads(threads as i32);
         let _ = rayon::ThreadPoolBuilder::new().num_threads(threads).build_global();
         let spec = self.model.clone().unwrap_or_else(|| ner::default_model_dir().to_string_lossy().into_owned());
-        Ner::load(&spec, NerOptions { batch_size: self.batch_size as usize, max_len: self.max_len, precision: self.precision, ..Default::default() })
+        let ner = Ner::load(&spec, NerOptions { batch_size: self.batch_size as usize, max_len: self.max_len, precision: self.precision, ..Default::default() })?;
+        if let Some(asked) = self.max_len.filter(|&m| m > ner.max_len()) {
+            eprintln!("entline: warning: --max-len {asked} is longer than the model's context window; using {}", ner.max_len());
+        }
+        Ok(ner)
     }
 }
 

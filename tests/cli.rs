@@ -113,10 +113,13 @@ fn long_document_entities_across_window_edges() {
     let tmp = tempfile::tempdir().unwrap();
     let doc = tmp.path().join("long.txt");
     std::fs::write(&doc, &text).unwrap();
-    for max_len in ["48", "96", "512"] {
+    for max_len in ["48", "96", "128", "512"] {
         let out_dir = tmp.path().join(format!("out{max_len}"));
         let out = run(&["extract", doc.to_str().unwrap(), "--out", out_dir.to_str().unwrap(), "--max-len", max_len, "--batch-size", "7", "--min-score", "0"]);
         assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+        // the shipped model declares its 128-subword training window: a longer one is not used
+        let warned = String::from_utf8_lossy(&out.stderr).contains("--max-len 512 is longer than the model's context window; using 128");
+        assert_eq!(warned, max_len == "512", "{}", String::from_utf8_lossy(&out.stderr));
         let rows = rows(&out_dir.join("mentions.csv"));
         let mut per = 0;
         for (s, e, name) in &expected {

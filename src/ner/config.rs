@@ -203,6 +203,10 @@ pub struct NerConfig {
     pub case_markers: Option<CaseMarkers>,
     /// Context window in subwords, [CLS] and [SEP] included.
     pub max_len: usize,
+    /// Whether `max_len` is the window the model was fine-tuned with (declared in `entline.json`):
+    /// longer windows are then not used, since they put words at positions the fine-tuned model
+    /// never saw.
+    pub trained_window: bool,
     pub max_positions: usize,
     pub label_scheme: Option<String>,
     /// The event-mention head, for models trained jointly on NER and TimeML events.
@@ -267,6 +271,7 @@ impl NerConfig {
             strip_accents,
             case_markers: ent.case_markers,
             max_len,
+            trained_window: ent.max_len.is_some(),
             max_positions,
             label_scheme: ent.label_scheme,
             event_head: ent.event_head,
