@@ -6,7 +6,6 @@ use std::process::ExitCode;
 
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
-use rayon::prelude::*;
 
 use entline::input::{self, Found};
 use entline::ner::{self, Ner, NerOptions};
@@ -349,52 +348,11 @@ fn timeml(inputs: &[PathBuf], out: &PathBuf, date: &DateArgs, rules: &[PathBuf],
             }
         }
     }
-    std::fs::create_dir_all(out).map_err(|e| entline::Error::io(out, e))?;
-    let mut ok = 0;
-    // groups of documents: the model's batches span the documents of a group
-    for group in files.chunks(DOCS_PER_GROUP) {
-        let raws: Vec<Result<String, String>> =
-            group.par_iter().map(|f| std::fs::read_to_string(f).map_err(|e| format!("{}: {e}", f.display()))).collect();
-        let parsed: Vec<Result<(entline::time::timeml::TimeMl, String), String>> = raws
-            .iter()
-            .zip(group)
-            .map(|(r, f)| {
-                let raw = r.as_ref().map_err(Clone::clone)?;
-                let doc = entline::time::timeml::TimeMl::parse(raw).map_err(|e| format!("{}: {e}", f.display()))?;
-                let visible = doc.visible_text();
-                Ok((doc, visible))
-            })
-            .collect();
-        let events: Vec<Vec<entline::events::EventMention>> = match &ner {
-            Some(ner) => {
-                let ok_docs: Vec<&String> = parsed.iter().filter_map(|p| p.as_ref().ok().map(|(_, v)| v)).collect();
-                let wdocs: Vec<entline::ner::WordDoc> = ok_docs.par_iter().map(|v| entline::ner::WordDoc::from_text(v)).collect();
-                let mut tagged = ner.analyze(&wdocs)?.into_iter().map(|t| t.events);
-                parsed.iter().map(|p| if p.is_ok() { tagged.next().unwrap_or_default() } else { Vec::new() }).collect()
-            }
-            None => vec![Vec::new(); parsed.len()],
-        };
-        let results: Vec<Result<(), String>> = parsed
-            .par_iter()
-            .zip(events.par_iter())
-            .zip(group.par_iter())
-            .map(|((p, evs), f)| {
-                let (doc, _) = p.as_ref().map_err(Clone::clone)?;
-                if doc.dct.is_none() && date.doc_date.is_none() {
-                    eprintln!("entline: warning: {}: no DCT; relative expressions left unresolved", f.display());
-                }
-                let (annotated, _, _) = entline::events::timeml::annotate(doc, &tagger, date.doc_date, evs);
-                let name = f.file_name().ok_or_else(|| format!("{}: not a file name", f.display()))?;
-                let dest = out.join(name);
-                std::fs::write(&dest, annotated).map_err(|e| format!("{}: {e}", dest.display()))
-            })
-            .collect();
-        ok += results.iter().filter(|r| r.is_ok()).count();
-        for r in results.into_iter().filter_map(Result::err) {
-            eprintln!("entline: {r}");
-            failed += 1;
-        }
+    let (ok, errors) = entline::pipeline::timeml::annotate_files(&files, out, ner.as_ref(), &tagger, date.doc_date)?;
+    for e in &errors {
+        eprintln!("entline: {e}");
     }
+    failed += errors.len();
     Ok(exit_code(ok, failed))
 }
 

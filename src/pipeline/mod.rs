@@ -7,6 +7,7 @@
 
 mod finish;
 pub mod record;
+pub mod timeml;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
