@@ -88,9 +88,9 @@ impl ClassPrior {
         for (n, line) in lines.enumerate() {
             let mut f = line.split('\t');
             let lemma = f.next().unwrap_or_default();
-            let row: Vec<u32> = f.map(|x| x.parse::<u32>()).collect::<Result<_, _>>().map_err(|e| format!("line {}: {e}", n + 2))?;
+            let row: Vec<u32> = f.map(|x| x.parse::<u32>()).collect::<Result<_, _>>().map_err(|e| format!("row {} ({lemma}): {e}", n + 1))?;
             if row.len() != header.len() - 1 {
-                return Err(format!("line {}: {} counts for {} classes", n + 2, row.len(), header.len() - 1));
+                return Err(format!("row {} ({lemma}): {} counts for {} classes", n + 1, row.len(), header.len() - 1));
             }
             counts.insert(lemma.to_string(), row);
         }
