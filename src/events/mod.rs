@@ -185,27 +185,25 @@ pub fn decode(doc: &WordDoc<'_>, probs: &[f32], head: &EventHeadConfig) -> Vec<E
     let mut out = Vec::new();
     for (si, sent) in doc.sentences.iter().enumerate() {
         for w in sent.clone() {
-            let p = &probs[w * width..(w + 1) * width];
-            let mut at = 0;
-            let mut picked: Vec<(&str, &str, f32)> = Vec::with_capacity(head.heads.len());
-            for h in &head.heads {
-                let seg = &p[at..at + h.labels.len()];
-                let i = argmax(seg);
-                picked.push((h.name.as_str(), h.labels[i].as_str(), seg[i]));
-                at += h.labels.len();
-            }
-            if picked[0].1 == "O" {
+            if !is_trigger(w) {
                 continue;
             }
-            let get = |name: &str, default: &str| -> String {
-                picked.iter().find(|(n, _, _)| *n == name).map_or(default, |(_, l, _)| *l).to_string()
-            };
+            let p = &probs[w * width..(w + 1) * width];
+            // the attribute heads' most probable labels (the class head is read below)
+            let mut at = n_classes;
+            let mut picked: Vec<(&str, &str)> = Vec::with_capacity(head.heads.len());
+            for h in &head.heads[1..] {
+                let seg = &p[at..at + h.labels.len()];
+                picked.push((h.name.as_str(), h.labels[argmax(seg)].as_str()));
+                at += h.labels.len();
+            }
+            let get = |name: &str, default: &str| -> String { picked.iter().find(|(n, _)| *n == name).map_or(default, |(_, l)| *l).to_string() };
             let token = doc.words[w];
             let text = token.text(doc.text);
             let form = crate::text::model_form(text);
             let pos = get("pos", "UNKNOWN");
             // the class: the head's, or with the lemma's training counts where the model has them
-            let classes = &p[..head.heads[0].labels.len()];
+            let classes = &p[..n_classes];
             let c = head.prior.as_ref().map_or_else(|| argmax(classes), |pr| pr.choose(&lemma(&form, "VERB"), classes));
             let (class, score) = (head.heads[0].labels[c].as_str(), classes[c]);
             out.push(EventMention {
@@ -244,6 +242,7 @@ mod tests {
             weights: "event_head".into(),
             heads: vec![h("class", &["O", "OCCURRENCE", "REPORTING"]), h("polarity", &["POS", "NEG"]), h("pos", &["VERB", "NOUN"])],
             class_prior: None,
+            prior_file: None,
             prior: None,
         }
     }

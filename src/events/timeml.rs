@@ -6,13 +6,13 @@ use chrono::NaiveDate;
 
 use super::EventMention;
 use crate::time::timeml::{xml_escape, Element, TimeMl};
-use crate::time::{TimeTagger, Timex};
+use crate::time::TimeTagger;
 
 /// Annotate a TimeML document with time expressions and the given event mentions (byte offsets
 /// into the TEXT content, as found on [`TimeMl::visible_text`]). Events that would cross markup
-/// or a time expression are left out. Returns the document, the time expressions and the number
-/// of events written. Event ids continue after the largest `eid`/`eiid` already in the document.
-pub fn annotate(doc: &TimeMl<'_>, tagger: &TimeTagger, dct: Option<NaiveDate>, events: &[EventMention]) -> (String, Vec<Timex>, usize) {
+/// or a time expression are left out. Event ids continue after the largest `eid`/`eiid` already
+/// in the document.
+pub fn annotate(doc: &TimeMl<'_>, tagger: &TimeTagger, dct: Option<NaiveDate>, events: &[EventMention]) -> String {
     let (first_eid, first_eiid) = (doc.next_id("eid", "e"), doc.next_id("eiid", "ei"));
     let mut sorted: Vec<&EventMention> = events.iter().collect();
     sorted.sort_by_key(|e| (e.start, e.end));
@@ -21,8 +21,7 @@ pub fn annotate(doc: &TimeMl<'_>, tagger: &TimeTagger, dct: Option<NaiveDate>, e
         .enumerate()
         .map(|(i, e)| Element { start: e.start, end: e.end, key: i, open: String::new(), close: "</EVENT>".into() })
         .collect();
-    let mut count = 0;
-    let (out, timexes) = doc.annotate_with(tagger, dct, elements, |kept| {
+    let (out, _) = doc.annotate_with(tagger, dct, elements, |kept| {
         let mut tail = String::new();
         for (n, el) in kept.iter_mut().enumerate() {
             let ev = sorted[el.key];
@@ -37,8 +36,7 @@ pub fn annotate(doc: &TimeMl<'_>, tagger: &TimeTagger, dct: Option<NaiveDate>, e
                 if ev.attrs.modality.is_empty() { String::new() } else { format!(" modality=\"{}\"", xml_escape(&ev.attrs.modality)) }
             ));
         }
-        count = kept.len();
         tail
     });
-    (out, timexes, count)
+    out
 }

@@ -24,8 +24,6 @@ pub struct ModelFiles {
     pub weights: PathBuf,
     pub tokenizer_config: Option<PathBuf>,
     pub entline_config: Option<PathBuf>,
-    /// The event class prior named by `entline.json` (`event_head.class_prior`), if any.
-    pub class_prior: Option<PathBuf>,
 }
 
 impl ModelFiles {
@@ -70,31 +68,7 @@ impl ModelFiles {
             weights,
             tokenizer_config: opt("tokenizer_config.json"),
             entline_config: opt("entline.json"),
-            class_prior: None,
-        }
-        .with_class_prior(dir))
-    }
-
-    /// Find the class prior file `entline.json` names (missing or unreadable names are reported
-    /// when the configuration is loaded).
-    fn with_class_prior(mut self, dir: &Path) -> Self {
-        #[derive(Deserialize)]
-        struct Head {
-            class_prior: Option<String>,
-        }
-        #[derive(Deserialize)]
-        struct Ent {
-            event_head: Option<Head>,
-        }
-        let name = self
-            .entline_config
-            .as_ref()
-            .and_then(|p| std::fs::read_to_string(p).ok())
-            .and_then(|s| serde_json::from_str::<Ent>(&s).ok())
-            .and_then(|e| e.event_head)
-            .and_then(|h| h.class_prior);
-        self.class_prior = name.map(|n| dir.join(n));
-        self
+        })
     }
 
     #[cfg(feature = "remote")]
@@ -117,7 +91,6 @@ impl ModelFiles {
             weights: fetch("rust_model.ot")?,
             tokenizer_config: fetch("tokenizer_config.json").ok(),
             entline_config: None,
-            class_prior: None,
         })
     }
 
@@ -157,7 +130,9 @@ pub struct EventHeadConfig {
     /// combined with the head's class probabilities ([`crate::events::ClassPrior`]).
     #[serde(default)]
     pub class_prior: Option<String>,
-    /// The loaded `class_prior` table.
+    /// The `class_prior` file (beside `entline.json`) and its table, once loaded.
+    #[serde(skip)]
+    pub prior_file: Option<PathBuf>,
     #[serde(skip)]
     pub prior: Option<std::sync::Arc<crate::events::ClassPrior>>,
 }
@@ -253,16 +228,19 @@ impl NerConfig {
         let max_len = ent.max_len.unwrap_or(128).clamp(8, max_positions);
         let mut ent = ent;
         if let Some(h) = &mut ent.event_head {
-            if h.heads.is_empty() || h.heads.iter().any(|x| x.labels.is_empty()) || h.heads[0].name != "class" {
+            if h.heads.is_empty() || h.heads.iter().any(|x| x.labels.is_empty()) || h.heads[0].name != "class" || h.heads[0].labels[0] != "O" {
                 return Err(Error::Model {
                     model: files.name.clone(),
-                    msg: "entline.json event_head: the first head must be `class`, and every head needs labels".into(),
+                    msg: "entline.json event_head: the first head must be `class` with `O` (no event) as its first label, and every head needs labels".into(),
                 });
             }
-            if let Some(path) = files.class_prior.as_ref() {
-                let prior = crate::events::ClassPrior::load(path, &h.heads[0].labels)
+            let dir = files.entline_config.as_deref().and_then(Path::parent);
+            if let (Some(name), Some(dir)) = (&h.class_prior, dir) {
+                let path = dir.join(name);
+                let prior = crate::events::ClassPrior::load(&path, &h.heads[0].labels)
                     .map_err(|msg| Error::Model { model: files.name.clone(), msg: format!("{}: {msg}", path.display()) })?;
                 h.prior = Some(std::sync::Arc::new(prior));
+                h.prior_file = Some(path);
             }
         }
         Ok(NerConfig {

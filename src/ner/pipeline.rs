@@ -147,7 +147,7 @@ impl Ner {
             Some(&self.files.vocab),
             Some(&self.files.weights),
             self.files.entline_config.as_ref(),
-            self.files.class_prior.as_ref(),
+            self.event_head().and_then(|h| h.prior_file.as_ref()),
         ];
         for p in files.into_iter().flatten() {
             let mut f = std::fs::File::open(p).map_err(|e| Error::io(p, e))?;
@@ -165,8 +165,9 @@ impl Ner {
     /// model declares it was trained with. Beyond it the joint model splits names (a 20,000-word
     /// test text: 2 to 5 of 50 names split in two at windows of 192 to 512 subwords, none at 128).
     pub fn max_len(&self) -> usize {
+        // `config.max_len` is at most `max_positions` already
         let limit = if self.config.trained_window { self.config.max_len } else { self.config.max_positions };
-        self.opts.max_len.unwrap_or(self.config.max_len).clamp(8, limit.min(self.config.max_positions))
+        self.opts.max_len.unwrap_or(self.config.max_len).clamp(8, limit)
     }
 
     /// The event-mention head of a joint model, if this model has one.

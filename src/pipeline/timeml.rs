@@ -50,7 +50,7 @@ pub fn annotate_files(files: &[PathBuf], out: &Path, ner: Option<&Ner>, tagger: 
                 if doc.dct.is_none() && doc_date.is_none() {
                     eprintln!("entline: warning: {}: no DCT; relative expressions left unresolved", f.display());
                 }
-                let (annotated, _, _) = events::timeml::annotate(doc, tagger, doc_date, evs);
+                let annotated = events::timeml::annotate(doc, tagger, doc_date, evs);
                 let name = f.file_name().ok_or_else(|| format!("{}: not a file name", f.display()))?;
                 let dest = out.join(name);
                 std::fs::write(&dest, annotated).map_err(|e| format!("{}: {e}", dest.display()))

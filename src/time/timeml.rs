@@ -10,7 +10,6 @@ use super::{TimeTagger, Timex};
 static DCT_RE: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r#"(?s)<DCT>.*?<TIMEX3[^>]*?\bvalue="(\d{4}-\d{2}-\d{2})[^"]*"[^>]*>.*?</DCT>"#).expect("static regex")
 });
-static TID_RE: Lazy<Regex> = Lazy::new(|| Regex::new(r#"\btid="t(\d+)""#).expect("static regex"));
 static TAG_RE: Lazy<Regex> = Lazy::new(|| Regex::new(r"<[^>]*>").expect("static regex"));
 
 /// A parsed TimeML document.
@@ -34,15 +33,11 @@ fn annotated_ranges(inner: &str) -> Vec<std::ops::Range<usize>> {
     let mut open: Vec<(&str, usize)> = Vec::new();
     for m in TAG_RE.find_iter(inner) {
         let tag = m.as_str();
-        let (closing, name) = match tag.strip_prefix("</") {
-            Some(rest) => (true, rest),
-            None => (false, &tag[1..]),
-        };
-        let name = &name[..name.find(|c: char| !c.is_ascii_alphanumeric()).unwrap_or(name.len())];
+        let Some(name) = TAG_NAME_RE.captures(tag).and_then(|c| c.get(1)).map(|n| n.as_str()) else { continue };
         if !ANNOTATION_ELEMENTS.contains(&name) || tag.ends_with("/>") {
             continue;
         }
-        if !closing {
+        if !tag.starts_with("</") {
             open.push((name, m.start()));
         } else if let Some(k) = open.iter().rposition(|(n, _)| *n == name) {
             let (_, start) = open.remove(k);
@@ -135,22 +130,13 @@ impl<'a> TimeMl<'a> {
         });
         let tail = finish(&mut extra);
         let mut extra_iter = extra.iter().peekable();
-        let mut next_tid = TID_RE
-            .captures_iter(self.raw)
-            .filter_map(|c| c[1].parse::<u64>().ok())
-            .max()
-            .map(|m| m + 1)
-            .unwrap_or(1);
+        let mut next_tid = self.next_id("tid", "t");
         let mut out = String::with_capacity(self.raw.len() + timexes.len() * 64);
         out.push_str(&self.raw[..self.text.start]);
         let mut pos = 0;
         for t in &timexes {
             while let Some(e) = extra_iter.next_if(|e| e.start < t.start) {
-                out.push_str(&inner[pos..e.start]);
-                out.push_str(&e.open);
-                out.push_str(&inner[e.start..e.end]);
-                out.push_str(&e.close);
-                pos = e.end;
+                pos = e.write(inner, pos, &mut out);
             }
             out.push_str(&inner[pos..t.start]);
             out.push_str(&format!(
@@ -165,11 +151,7 @@ impl<'a> TimeMl<'a> {
             pos = t.end;
         }
         for e in extra_iter {
-            out.push_str(&inner[pos..e.start]);
-            out.push_str(&e.open);
-            out.push_str(&inner[e.start..e.end]);
-            out.push_str(&e.close);
-            pos = e.end;
+            pos = e.write(inner, pos, &mut out);
         }
         out.push_str(&inner[pos..]);
         let rest = &self.raw[self.text.end..];
@@ -185,16 +167,20 @@ impl<'a> TimeMl<'a> {
     }
 
     /// The next free number after the largest `<prefix><number>` value of attribute `attr` in the
-    /// document (e.g. `eid="e12"` → 13), so that inserted ids never collide with existing ones.
+    /// document (`eid="e12"` → 13; 1 without any), so that inserted ids never collide with
+    /// existing ones.
     pub fn next_id(&self, attr: &str, prefix: &str) -> u64 {
         let pat = format!("{attr}=\"{prefix}");
         let mut best = 0;
-        let mut rest = self.raw;
-        while let Some(k) = rest.find(&pat) {
-            rest = &rest[k + pat.len()..];
-            let digits: &str = &rest[..rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len())];
-            if let Ok(n) = digits.parse::<u64>() {
-                best = best.max(n);
+        for (k, _) in self.raw.match_indices(&pat) {
+            // the attribute name is a whole word, the value only the prefix and digits
+            if self.raw[..k].chars().next_back().is_some_and(|c| c.is_alphanumeric() || c == '_') {
+                continue;
+            }
+            let rest = &self.raw[k + pat.len()..];
+            let n = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+            if let (Ok(v), true) = (rest[..n].parse::<u64>(), rest[n..].starts_with('"')) {
+                best = best.max(v);
             }
         }
         best + 1
@@ -210,6 +196,18 @@ pub struct Element {
     pub key: usize,
     pub open: String,
     pub close: String,
+}
+
+impl Element {
+    /// Append `inner[pos..]` up to the element, then the element around its text, to `out`;
+    /// returns where the copy continues.
+    fn write(&self, inner: &str, pos: usize, out: &mut String) -> usize {
+        out.push_str(&inner[pos..self.start]);
+        out.push_str(&self.open);
+        out.push_str(&inner[self.start..self.end]);
+        out.push_str(&self.close);
+        self.end
+    }
 }
 
 /// Elements that hold a sentence or more (compared case-insensitively): TimeML's `<s>`, the
@@ -293,10 +291,12 @@ pub fn xml_escape(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn existing_annotations_are_not_annotated_again() {
         let raw = "<TimeML><TEXT>He <EVENT eid=\"e1\">said</EVENT> it <TIMEX3 tid=\"t1\">on Monday</TIMEX3> and left.</TEXT></TimeML>";
-        let doc = super::TimeMl::parse(raw).unwrap();
+        let doc = TimeMl::parse(raw).unwrap();
         let inner = &raw[doc.text.clone()];
         let at = |w: &str| inner.find(w).unwrap();
         assert!(!doc.can_wrap(at("said"), at("said") + 4));
@@ -305,7 +305,13 @@ mod tests {
         assert!(doc.can_wrap(at("He"), at("He") + 2));
     }
 
-    use super::*;
+    #[test]
+    fn next_ids_follow_the_existing_ones() {
+        let raw = r#"<TimeML><DCT><TIMEX3 tid="t0"/></DCT><TEXT><EVENT eid="e7">x</EVENT></TEXT><MAKEINSTANCE eiid="ei9" eventID="e7"/><X xtid="t99" tid="t12a"/></TimeML>"#;
+        let doc = TimeMl::parse(raw).unwrap();
+        assert_eq!((doc.next_id("tid", "t"), doc.next_id("eid", "e"), doc.next_id("eiid", "ei")), (1, 8, 10));
+        assert_eq!(TimeMl::parse("<TEXT></TEXT>").unwrap().next_id("eid", "e"), 1);
+    }
 
     fn plain(text: &str) -> String {
         let raw = format!("<TimeML><TEXT>{text}</TEXT></TimeML>");
