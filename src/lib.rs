@@ -1,7 +1,9 @@
 //! entline: folders of documents → an entity-centric event timeline.
 //!
 //! Stages, one module each: [`input`] (files → text) → [`text`] (words, sentences) → [`ner`]
-//! (transformer NER; its event head feeds [`events`], TimeML event mentions) → [`time`] (temporal expressions) → [`entities`] → [`timeline`] (events) →
+//! (transformer NER; its event head feeds [`events`], TimeML event mentions, their participants and
+//! anchors) → [`time`] (temporal expressions) → [`entities`] and [`coref`] (pronouns, descriptions) → [`timeline`]
+//! (events merged across documents, entity timelines) →
 //! [`export`] (CSV, JSON lines, TimelineJS) and [`report`] (HTML timeline); [`pipeline`] runs them. [`conll`] reads and writes CoNLL-2003 for evaluation.
 
 pub mod conll;
@@ -14,6 +16,7 @@ pub mod text;
 pub use error::{Error, Result};
 pub mod time;
 pub mod entities;
+pub mod coref;
 pub mod events;
 pub mod timeline;
 pub mod pipeline;

@@ -123,7 +123,7 @@ struct ExtractArgs {
     /// Use a file's modification time as its date when nothing better is found.
     #[arg(long)]
     date_from_mtime: bool,
-    /// Also list sentences with entities but no date of their own, anchored to the DCT.
+    /// Also list undated events in events.csv (timelines.csv always lists them, at position 0).
     #[arg(long)]
     undated: bool,
     /// Count demonyms ("Mexican") as mentions of their place in entities.csv.
@@ -291,7 +291,6 @@ fn extract(a: &ExtractArgs) -> entline::Result<ExitCode> {
         doc_date: a.date.doc_date,
         doc_dates,
         date_from_mtime: a.date_from_mtime,
-        undated: a.undated,
         min_score: a.min_score,
         group_size: DOCS_PER_GROUP,
         warnings: !a.quiet,
@@ -304,6 +303,7 @@ fn extract(a: &ExtractArgs) -> entline::Result<ExitCode> {
             raw_csv: a.raw_csv,
             count_demonyms: a.count_demonyms,
             report_top: if a.no_report { 0 } else { a.report_top.max(1) },
+            undated: a.undated,
         },
     };
     // a progress bar on a terminal only; nothing on pipes, files, or with --quiet

@@ -7,7 +7,9 @@
 //! word of a document; a word is a trigger when its most probable class is not `O`. Attributes
 //! come from the other heads at that word.
 
+pub mod anchor;
 mod lemma;
+pub mod participants;
 pub mod timeml;
 
 pub use lemma::lemma;

@@ -1,7 +1,9 @@
 //! The final tables, streamed from the per-document records: entities are normalized across all
 //! documents from a compact, interned mention list; then every record is read once more and its
-//! rows written straight to the output files. Events are spilled to a temporary file and written
-//! in date order through a sorted index, so no table is held in memory.
+//! rows written straight to the output files. Event mentions are spilled to a temporary file while
+//! a few numbers of each stay in memory to merge them into events across documents; then the
+//! mentions are written with their event ids, the events (one row each, spilled again) in date
+//! order, and the entity timelines. No table is held in memory.
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
@@ -10,12 +12,14 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 
 use super::record::{self, DocRecord, Entry, OutputSettings};
-use super::{DocumentRow, EntityRow, EventMentionRow, Format, MentionRow, Summary, TimexRow, EVENT_HEADER};
-use crate::entities::{self, DocEntities, MentionIn, Resolution, Resources};
+use super::{DocumentRow, EntityRow, EventMentionRow, Format, MentionRow, Summary, TimexRow};
+use crate::entities::{self, DocEntities, MentionIn, Resolution, Resources, Strings};
 use crate::error::{Error, Result};
+use crate::events::anchor::Source;
+use crate::events::participants::Role;
 use crate::export::{self, Sink};
 use crate::report::{ReportEntity, ReportWriter};
-use crate::timeline::{DocInfo, Event, Involved};
+use crate::timeline::{self, cluster, predicate_key, Event, MentionKey};
 
 /// The entities of one document's record.
 fn record_entities(res: &Resources, rec: &DocRecord) -> DocEntities {
@@ -58,48 +62,87 @@ impl Table {
     }
 }
 
-/// Events written to a temporary file as they come, read back in sorted order.
-struct Spill {
+/// Rows written to a temporary file as they come and read back in a chosen order, so that no
+/// table is held in memory.
+struct Spill<T> {
     path: PathBuf,
     w: BufWriter<std::fs::File>,
     pos: u64,
-    /// (date_start, document index, offset, event id) → (position, length)
-    index: Vec<((NaiveDate, usize, usize, String), u64, usize)>,
+    /// (position, length) of each row
+    index: Vec<(u64, usize)>,
+    _rows: std::marker::PhantomData<T>,
 }
 
-impl Spill {
-    fn new(path: PathBuf) -> Result<Spill> {
+impl<T: serde::Serialize + serde::de::DeserializeOwned> Spill<T> {
+    fn new(path: PathBuf) -> Result<Spill<T>> {
         let f = std::fs::File::create(&path).map_err(|e| Error::io(&path, e))?;
-        Ok(Spill { path, w: BufWriter::new(f), pos: 0, index: Vec::new() })
+        Ok(Spill { path, w: BufWriter::new(f), pos: 0, index: Vec::new(), _rows: std::marker::PhantomData })
     }
 
-    fn push(&mut self, e: &Event) -> Result<()> {
-        let mut line = serde_json::to_vec(e).map_err(|x| Error::input(&self.path, x.to_string()))?;
+    fn push(&mut self, row: &T) -> Result<()> {
+        let mut line = serde_json::to_vec(row).map_err(|x| Error::input(&self.path, x.to_string()))?;
         line.push(b'\n');
         self.w.write_all(&line).map_err(|x| Error::io(&self.path, x))?;
-        let (d, i, o) = e.sort_key;
-        self.index.push(((d, i, o, e.event_id.clone()), self.pos, line.len()));
+        self.index.push((self.pos, line.len()));
         self.pos += line.len() as u64;
         Ok(())
     }
 
-    /// Visit the events in date, document, offset order.
-    fn sorted(mut self, mut visit: impl FnMut(Event) -> Result<()>) -> Result<()> {
+    fn len(&self) -> usize {
+        self.index.len()
+    }
+
+    /// Visit the rows in `order` (row numbers; all rows in push order when `None`), then delete the file.
+    fn visit(mut self, order: Option<Vec<usize>>, mut visit: impl FnMut(usize, T) -> Result<()>) -> Result<()> {
         self.w.flush().map_err(|x| Error::io(&self.path, x))?;
-        self.index.sort_by(|a, b| a.0.cmp(&b.0));
+        let order = order.unwrap_or_else(|| (0..self.index.len()).collect());
         let mut r = BufReader::new(std::fs::File::open(&self.path).map_err(|x| Error::io(&self.path, x))?);
         let mut buf = Vec::new();
-        for (_, pos, len) in &self.index {
-            r.seek(SeekFrom::Start(*pos)).map_err(|x| Error::io(&self.path, x))?;
-            buf.resize(*len, 0);
+        let mut at = 0u64;
+        for i in order {
+            let (pos, len) = self.index[i];
+            if pos != at {
+                r.seek(SeekFrom::Start(pos)).map_err(|x| Error::io(&self.path, x))?;
+            }
+            buf.resize(len, 0);
             r.read_exact(&mut buf).map_err(|x| Error::io(&self.path, x))?;
-            let e: Event = serde_json::from_slice(&buf).map_err(|x| Error::input(&self.path, x.to_string()))?;
-            visit(e)?;
+            at = pos + len as u64;
+            let row: T = serde_json::from_slice(&buf).map_err(|x| Error::input(&self.path, x.to_string()))?;
+            visit(i, row)?;
         }
         drop(r);
         let _ = std::fs::remove_file(&self.path);
         Ok(())
     }
+}
+
+/// An event mention on its way to the tables: its row, and what the event row needs if it is
+/// the event's representative.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct SpilledMention {
+    row: EventMentionRow,
+    sentence: Option<super::SentenceRec>,
+    dct: String,
+    dct_source: String,
+    modality: String,
+}
+
+/// What the event and timeline tables need of each event mention, kept in memory (numbers).
+struct MentionFacts {
+    doc: u32,
+    sentence: u32,
+    offset: usize,
+    trigger: u32,
+    lemma: u32,
+    cue: i8,
+    source: Source,
+    range: Option<(NaiveDate, NaiveDate)>,
+    /// Interned anchor precision and value.
+    precision: u32,
+    value: u32,
+    /// (entity, role) pairs, roles in Role order.
+    roles: Vec<(u32, Role)>,
+    has_sentence: bool,
 }
 
 /// Write every output table into `out` from the records of `sources` (each entry with the
@@ -118,87 +161,177 @@ pub fn finalize(sources: &[(Entry, PathBuf)], settings: &OutputSettings, out: &P
     }
     let norm = merger.finish();
 
-    // ---- pass 2: stream the rows
+    // ---- pass 2: stream the rows of the per-document tables; event mentions to a spill file
     let cache = record::cache_dir(out);
     std::fs::create_dir_all(&cache).map_err(|e| Error::io(&cache, e))?;
     // spill files of killed runs
     for e in std::fs::read_dir(&cache).into_iter().flatten().flatten() {
-        if e.file_name().to_string_lossy().starts_with("events.spill") {
+        if e.file_name().to_string_lossy().contains(".spill") {
             let _ = std::fs::remove_file(e.path());
         }
     }
-    let mut documents = Table::of::<DocumentRow>(out, "documents", settings)?;
+    let pid = std::process::id();
     let mut mentions = Table::of::<MentionRow>(out, "mentions", settings)?;
     let mut timexes = Table::of::<TimexRow>(out, "timexes", settings)?;
-    let mut event_mentions = Table::of::<EventMentionRow>(out, "event_mentions", settings)?;
-    let mut spill = Spill::new(cache.join(format!("events.spill{}", std::process::id())))?;
+    let mut spill: Spill<SpilledMention> = Spill::new(cache.join(format!("mentions.spill{pid}")))?;
+    let mut strings = Strings::default();
+    let mut keys: Vec<MentionKey> = Vec::new();
+    let mut facts: Vec<MentionFacts> = Vec::new();
+    let mut doc_rows: Vec<DocumentRow> = Vec::new();
     let mut entity_mentions = vec![0usize; norm.entities.len()];
-    // first/last event dates per entity type+name
-    let mut span: BTreeMap<(String, String), (String, String)> = BTreeMap::new();
     let mut summary = Summary::default();
     for (d, (entry, dir)) in sources.iter().enumerate() {
         let Some(key) = &entry.key else {
             summary.failed += 1;
-            documents.push(&DocumentRow {
+            doc_rows.push(DocumentRow {
                 doc: entry.doc.clone(),
                 dct_source: "none".into(),
                 status: entry.status.clone(),
                 error: entry.error.clone(),
                 ..Default::default()
-            })?;
+            });
             continue;
         };
         let mut rec = record::load_record(dir, key)?;
         summary.documents += 1;
-        let mut involved: Vec<Involved> = Vec::new();
         let local = record_entities(&res, &rec);
         if local.resolution.len() != rec.mentions.len() {
             return Err(Error::Other(format!("{}: mention list changed while the tables were written", entry.doc)));
         }
+        // the corpus entity of each mention (a demonym: its place)
+        let mut entity_of: Vec<Option<usize>> = Vec::with_capacity(rec.mentions.len());
         for (m, r) in rec.mentions.iter_mut().zip(&local.resolution) {
             let (eid, reference) = match norm.resolve(d, *r) {
                 Some(Resolution::Entity(e)) => (Some(e), "mention"),
                 Some(Resolution::PlaceRef(e)) => (Some(e), "demonym"),
                 None => (None, "none"),
             };
-            if let Some((e, ent)) = eid.and_then(|e| norm.entities.get(e).map(|ent| (e, ent))) {
+            let eid = eid.filter(|&e| e < norm.entities.len());
+            if let Some(e) = eid {
                 if reference == "mention" || settings.count_demonyms {
                     entity_mentions[e] += 1;
                 }
-                involved.push(Involved { sentence: m.at.sentence_index, name: ent.name.clone(), kind: ent.kind.clone() });
-                m.entity_id = ent.id.clone();
+                m.entity_id = norm.entities[e].id.clone();
             }
             m.reference = reference.to_string();
+            entity_of.push(eid);
+        }
+        // named mentions and resolved pronouns/descriptions, in text order
+        let mut k = 0;
+        for c in &rec.corefs {
+            while k < rec.mentions.len() && rec.mentions[k].at.start <= c.at.start {
+                mentions.push(&rec.mentions[k])?;
+                k += 1;
+            }
+            let Some((ante, e)) = rec.mentions.get(c.antecedent).and_then(|a| entity_of[c.antecedent].map(|e| (a, e))) else { continue };
+            let ent = &norm.entities[e];
+            mentions.push(&MentionRow {
+                at: super::Located {
+                    doc: c.at.doc.clone(),
+                    sentence_index: c.at.sentence_index,
+                    start: c.at.start,
+                    end: c.at.end,
+                    char_start: c.at.char_start,
+                    char_end: c.at.char_end,
+                    text: c.at.text.clone(),
+                },
+                label: ent.kind.clone(),
+                score: ante.score,
+                entity_id: ent.id.clone(),
+                reference: c.kind.as_str().to_string(),
+                extent: super::Extent {
+                    extent_start: c.at.start,
+                    extent_end: c.at.end,
+                    extent_char_start: c.at.char_start,
+                    extent_char_end: c.at.char_end,
+                    extent_text: c.at.text.clone(),
+                },
+            })?;
+        }
+        for m in &rec.mentions[k..] {
             mentions.push(m)?;
         }
         for t in &rec.timexes {
             timexes.push(t)?;
         }
-        for e in &rec.event_mentions {
-            event_mentions.push(e)?;
-        }
-        let info = DocInfo { doc: &rec.doc, index: d, dct: &rec.dct, dct_source: &rec.dct_source };
-        let mut n_events = 0;
-        for draft in &rec.events {
-            let Some(e) = draft.finish(&info, &involved) else { continue };
-            for (kind, list) in [("PER", &e.people), ("ORG", &e.organizations), ("LOC", &e.places)] {
-                for name in list.split("; ").filter(|s| !s.is_empty()) {
-                    let s = span.entry((kind.to_string(), name.to_string())).or_insert((e.date_start.clone(), e.date_end.clone()));
-                    if e.date_start < s.0 {
-                        s.0 = e.date_start.clone();
-                    }
-                    if e.date_end > s.1 {
-                        s.1 = e.date_end.clone();
-                    }
+        for e in rec.event_mentions {
+            let mut roles: Vec<(u32, Role)> = Vec::new();
+            let (mut agents, mut participants, mut places, mut arguments, mut argument_text) = (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+            for a in &e.arguments {
+                arguments.push(format!("{}:{}-{}", a.role.as_str(), a.start, a.end));
+                argument_text.push(a.text.split_whitespace().collect::<Vec<_>>().join(" "));
+                let Some(ent) = a.mention.and_then(|m| entity_of.get(m).copied().flatten()) else { continue };
+                let id = norm.entities[ent].id.clone();
+                match a.role {
+                    Role::Agent => agents.push(id),
+                    Role::Participant => participants.push(id),
+                    Role::Place => places.push(id),
+                }
+                if !roles.iter().any(|(x, _)| *x == ent as u32) {
+                    roles.push((ent as u32, a.role));
                 }
             }
-            spill.push(&e)?;
-            n_events += 1;
+            let ids = |v: &[(u32, Role)], want: &dyn Fn(Role) -> bool| {
+                let mut x: Vec<u32> = v.iter().filter(|(_, r)| want(*r)).map(|(e, _)| *e).collect();
+                x.sort_unstable();
+                x.dedup();
+                x
+            };
+            let an = &e.anchor;
+            keys.push(MentionKey {
+                doc: d as u32,
+                sentence: e.at.sentence_index as u32,
+                predicate: strings.id(&predicate_key(&e.attrs.lemma)),
+                reporting: e.attrs.class == "REPORTING",
+                negative: e.attrs.polarity == "NEG",
+                source: an.source,
+                range: an.range,
+                agents: ids(&roles, &|r| r == Role::Agent),
+                participants: ids(&roles, &|r| r == Role::Participant),
+            });
+            let sentence = rec.event_sentences.get(&e.at.sentence_index).cloned();
+            facts.push(MentionFacts {
+                doc: d as u32,
+                sentence: e.at.sentence_index as u32,
+                offset: e.at.start,
+                trigger: strings.id(&e.at.text),
+                lemma: strings.id(&e.attrs.lemma),
+                cue: an.cue,
+                source: an.source,
+                range: an.range,
+                precision: strings.id(&an.precision),
+                value: strings.id(&an.value),
+                roles,
+                has_sentence: sentence.is_some(),
+            });
+            let (date_start, date_end) = an.range.map(|(a, b)| (a.format("%Y-%m-%d").to_string(), b.format("%Y-%m-%d").to_string())).unwrap_or_default();
+            spill.push(&SpilledMention {
+                modality: e.attrs.modality.clone(),
+                row: EventMentionRow {
+                    at: e.at,
+                    attrs: e.attrs,
+                    score: e.score,
+                    event_id: String::new(),
+                    anchor_source: an.source.as_str().to_string(),
+                    anchor_text: an.text.clone(),
+                    anchor_value: an.value.clone(),
+                    date_start,
+                    date_end,
+                    precision: an.precision.clone(),
+                    agents: agents.join("; "),
+                    participants: participants.join("; "),
+                    places: places.join("; "),
+                    arguments: arguments.join("; "),
+                    argument_text: argument_text.join("; "),
+                },
+                sentence,
+                dct: rec.dct.clone(),
+                dct_source: rec.dct_source.clone(),
+            })?;
         }
         summary.mentions += rec.mentions.len();
         summary.timexes += rec.timexes.len();
-        summary.events += n_events;
-        documents.push(&DocumentRow {
+        doc_rows.push(DocumentRow {
             doc: rec.doc.clone(),
             dct: rec.dct.clone(),
             dct_source: rec.dct_source.clone(),
@@ -207,22 +340,88 @@ pub fn finalize(sources: &[(Entry, PathBuf)], settings: &OutputSettings, out: &P
             sentences: rec.sentences,
             mentions: rec.mentions.len(),
             timexes: rec.timexes.len(),
-            events: n_events,
-            event_mentions: rec.event_mentions.len(),
-        })?;
+            events: 0,
+            event_mentions: facts.iter().rev().take_while(|f| f.doc == d as u32).count(),
+        });
     }
-    documents.finish()?;
     mentions.finish()?;
     timexes.finish()?;
-    event_mentions.finish()?;
 
+    // ---- events: one per cluster of mentions
+    let root = cluster(&keys);
+    drop(keys);
+    let n = facts.len();
+    let mut members: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (i, &r) in root.iter().enumerate() {
+        members.entry(r).or_default().push(i);
+    }
+    // the representative of each event: the best-anchored mention with a sentence, first in input order
+    let mut rep_of_root: HashMap<usize, usize> = HashMap::new();
+    for (&r, ms) in &members {
+        let best = ms.iter().copied().min_by_key(|&i| (!facts[i].has_sentence, facts[i].source, i)).unwrap_or(r);
+        rep_of_root.insert(r, best);
+    }
+    let event_id = |r: usize| -> String {
+        let f = &facts[r];
+        timeline::stable_id("ev", &[&sources[f.doc as usize].0.doc, &f.offset.to_string()])
+    };
+    // an event is listed when an entity takes part, and (unless --undated) it has a date
+    let listed = |r: usize| -> bool {
+        let ms = &members[&r];
+        ms.iter().any(|&i| !facts[i].roles.is_empty()) && (settings.undated || facts[rep_of_root[&r]].range.is_some())
+    };
+    let mut events_per_doc = vec![0usize; sources.len()];
+    let mut span: HashMap<u32, (NaiveDate, NaiveDate)> = HashMap::new();
+    let mut event_order: Vec<((NaiveDate, usize, usize, String), usize)> = Vec::new();
+    let mut timeline_rows: Vec<(u32, timeline::OrderKey, usize, Role)> = Vec::new();
+    let mut roots: Vec<usize> = members.keys().copied().collect();
+    roots.sort_unstable();
+    for &r in &roots {
+        let rep = rep_of_root[&r];
+        let f = &facts[rep];
+        // every entity of the event with its strongest role, and the mention it is seen in first
+        let mut ents: BTreeMap<u32, (Role, usize)> = BTreeMap::new();
+        for &i in &members[&r] {
+            for &(e, role) in &facts[i].roles {
+                let slot = ents.entry(e).or_insert((role, i));
+                if role < slot.0 {
+                    slot.0 = role;
+                }
+            }
+        }
+        let (start, end) = f.range.unwrap_or((NaiveDate::MIN, NaiveDate::MIN));
+        for (&e, &(role, first)) in &ents {
+            let key: timeline::OrderKey = (f.range.is_none(), start, end, f.cue, facts[first].doc as usize, facts[first].offset);
+            timeline_rows.push((e, key, first, role));
+            if let (true, Some((a, b))) = (listed(r), f.range) {
+                let s = span.entry(e).or_insert((a, b));
+                s.0 = s.0.min(a);
+                s.1 = s.1.max(b);
+            }
+        }
+        if listed(r) {
+            events_per_doc[f.doc as usize] += 1;
+            let date = f.range.map(|(a, _)| a).unwrap_or(NaiveDate::MAX);
+            event_order.push(((date, f.doc as usize, f.offset, event_id(r)), rep));
+        }
+    }
+
+    // documents.csv (its event counts are known now)
+    let mut documents = Table::of::<DocumentRow>(out, "documents", settings)?;
+    for (d, mut row) in doc_rows.into_iter().enumerate() {
+        row.events = events_per_doc[d];
+        documents.push(&row)?;
+    }
+    documents.finish()?;
+
+    // entities.csv
     let mut entity_rows: Vec<EntityRow> = norm
         .entities
         .iter()
         .enumerate()
         .filter(|(i, _)| entity_mentions[*i] > 0)
         .map(|(i, e)| {
-            let (first, last) = span.get(&(e.kind.clone(), e.name.clone())).cloned().unwrap_or_default();
+            let (first, last) = span.get(&(i as u32)).map(|(a, b)| (a.format("%Y-%m-%d").to_string(), b.format("%Y-%m-%d").to_string())).unwrap_or_default();
             EntityRow {
                 entity_id: e.id.clone(),
                 name: e.name.clone(),
@@ -243,7 +442,87 @@ pub fn finalize(sources: &[(Entry, PathBuf)], settings: &OutputSettings, out: &P
     }
     entities_t.finish()?;
 
-    let mut events = Table::open(out, "events", EVENT_HEADER, settings)?;
+    // event_mentions.csv in input order, with event ids; event rows of representatives to a second spill
+    let mut event_mentions = Table::of::<EventMentionRow>(out, "event_mentions", settings)?;
+    let mut event_spill: Spill<Event> = Spill::new(cache.join(format!("events.spill{pid}")))?;
+    let mut event_row_of: HashMap<usize, usize> = HashMap::new();
+    let names = |ents: &BTreeMap<u32, (Role, usize)>, pick: &dyn Fn(Role, &str) -> bool| -> String {
+        let mut v: Vec<String> = ents
+            .iter()
+            .filter(|(&e, (role, _))| pick(*role, &norm.entities[e as usize].kind))
+            .map(|(&e, _)| norm.entities[e as usize].name.clone())
+            .collect();
+        v.sort();
+        v.dedup();
+        v.join("; ")
+    };
+    let reps: HashMap<usize, usize> = rep_of_root.iter().map(|(&r, &m)| (m, r)).collect();
+    spill.visit(None, |i, mut m| {
+        let r = root[i];
+        m.row.event_id = event_id(r);
+        event_mentions.push(&m.row)?;
+        if reps.get(&i) == Some(&r) && listed(r) {
+            let mut ents: BTreeMap<u32, (Role, usize)> = BTreeMap::new();
+            let mut docs: Vec<u32> = Vec::new();
+            for &j in &members[&r] {
+                docs.push(facts[j].doc);
+                for &(e, role) in &facts[j].roles {
+                    let slot = ents.entry(e).or_insert((role, j));
+                    if role < slot.0 {
+                        slot.0 = role;
+                    }
+                }
+            }
+            docs.sort_unstable();
+            docs.dedup();
+            let s = m.sentence.unwrap_or_default();
+            let f = &facts[i];
+            let ev = Event {
+                event_id: m.row.event_id.clone(),
+                date_start: m.row.date_start.clone(),
+                date_end: m.row.date_end.clone(),
+                precision: m.row.precision.clone(),
+                anchor_source: m.row.anchor_source.clone(),
+                timex_text: m.row.anchor_text.clone(),
+                timex_value: m.row.anchor_value.clone(),
+                trigger: m.row.at.text.clone(),
+                lemma: m.row.attrs.lemma.clone(),
+                class: m.row.attrs.class.clone(),
+                polarity: m.row.attrs.polarity.clone(),
+                modality: m.modality.clone(),
+                agents: names(&ents, &|role, _| role == Role::Agent),
+                participants: names(&ents, &|role, _| role == Role::Participant),
+                places: names(&ents, &|role, _| role == Role::Place),
+                people: names(&ents, &|_, k| k == "PER"),
+                organizations: names(&ents, &|_, k| k == "ORG"),
+                other_entities: names(&ents, &|_, k| !matches!(k, "PER" | "ORG" | "LOC")),
+                sentence: s.text,
+                doc: m.row.at.doc.clone(),
+                sentence_index: m.row.at.sentence_index,
+                start: s.start,
+                end: s.end,
+                char_start: s.char_start,
+                char_end: s.char_end,
+                mentions: members[&r].len(),
+                documents: docs.len(),
+                dct: m.dct,
+                dct_source: m.dct_source,
+                undated: f.range.is_none(),
+                sort_key: (f.range.map(|(a, _)| a).unwrap_or(NaiveDate::MAX), f.doc as usize, f.offset),
+            };
+            event_row_of.insert(i, event_spill.len());
+            event_spill.push(&ev)?;
+        }
+        Ok(())
+    })?;
+    event_mentions.finish()?;
+    debug_assert!(n == root.len());
+
+    // events.csv, the TimelineJS sheet and the report, in date order
+    event_order.sort();
+    let order: Vec<usize> = event_order.iter().filter_map(|(_, rep)| event_row_of.get(rep).copied()).collect();
+    summary.events = order.len();
+    let mut events = Table::of::<Event>(out, "events", settings)?;
     let mut tjs = if settings.formats.contains(&Format::Timelinejs) {
         Some(Sink::csv(&out.join("timelinejs.csv"), export::TIMELINEJS_HEADER, settings.style())?)
     } else {
@@ -256,7 +535,7 @@ pub fn finalize(sources: &[(Entry, PathBuf)], settings: &OutputSettings, out: &P
     } else {
         None
     };
-    spill.sorted(|e| {
+    event_spill.visit(Some(order), |_, e| {
         events.push(&e)?;
         if let Some(r) = &mut report {
             r.push(&e)?;
@@ -275,7 +554,73 @@ pub fn finalize(sources: &[(Entry, PathBuf)], settings: &OutputSettings, out: &P
     if let Some(r) = report {
         r.finish()?;
     }
+
+    // timelines.csv: every entity's events in order (undated at position 0)
+    let mut timelines = Table::of::<TimelineRow>(out, "timelines", settings)?;
+    timeline_rows.sort_by(|a, b| norm.entities[a.0 as usize].id.cmp(&norm.entities[b.0 as usize].id).then(a.1.cmp(&b.1)));
+    let mut k = 0;
+    while k < timeline_rows.len() {
+        let e = timeline_rows[k].0;
+        let mut j = k;
+        while j < timeline_rows.len() && timeline_rows[j].0 == e {
+            j += 1;
+        }
+        let order_keys: Vec<timeline::OrderKey> = timeline_rows[k..j].iter().map(|r| r.1).collect();
+        let pos = timeline::positions(&order_keys);
+        let ent = &norm.entities[e as usize];
+        for (row, p) in timeline_rows[k..j].iter().zip(pos) {
+            let (_, _, first, role) = *row;
+            let f = &facts[first];
+            let r = root[first];
+            let rep = &facts[rep_of_root[&r]];
+            let (value, precision) = (strings.get(rep.value), strings.get(rep.precision).to_string());
+            timelines.push(&TimelineRow {
+                entity_id: ent.id.clone(),
+                name: ent.name.clone(),
+                kind: ent.kind.clone(),
+                position: p,
+                date: timeline::date_label(rep.range, &precision, value),
+                date_start: rep.range.map(|(a, _)| a.format("%Y-%m-%d").to_string()).unwrap_or_default(),
+                date_end: rep.range.map(|(_, b)| b.format("%Y-%m-%d").to_string()).unwrap_or_default(),
+                precision,
+                undated: rep.range.is_none(),
+                event_id: event_id(r),
+                role: role.as_str().to_string(),
+                trigger: strings.get(f.trigger).to_string(),
+                lemma: strings.get(f.lemma).to_string(),
+                doc: sources[f.doc as usize].0.doc.clone(),
+                sentence_index: f.sentence as usize,
+            })?;
+        }
+        k = j;
+    }
+    timelines.finish()?;
     Ok(summary)
+}
+
+/// One row of timelines.csv: an event in an entity's timeline.
+#[derive(Debug, serde::Serialize, serde::Deserialize, Default)]
+pub struct TimelineRow {
+    pub entity_id: String,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// 1, 2, … in time order (equal for events with the same anchor and no ordering cue); 0 = undated.
+    pub position: usize,
+    /// The anchor as precise as it is (2025, 2025-04, 2025-04-03).
+    pub date: String,
+    pub date_start: String,
+    pub date_end: String,
+    pub precision: String,
+    pub undated: bool,
+    pub event_id: String,
+    /// The entity's role: agent, participant or place.
+    pub role: String,
+    pub trigger: String,
+    pub lemma: String,
+    /// Where the entity's part in the event is first reported.
+    pub doc: String,
+    pub sentence_index: usize,
 }
 
 /// Read the manifests of shard output folders and write the merged tables into `out`: equal to

@@ -26,7 +26,6 @@ use crate::ner::{Ner, WordDoc};
 use crate::text::CharOffsets;
 use crate::time::dct::{self, DctSource, DocDates};
 use crate::time::{timeml::TimeMl, TimeTagger};
-use crate::timeline::{self, DocEvents};
 
 /// Output formats (several may be asked for at once).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize, Deserialize)]
@@ -43,7 +42,6 @@ pub struct Options {
     pub doc_date: Option<NaiveDate>,
     pub doc_dates: Option<DocDates>,
     pub date_from_mtime: bool,
-    pub undated: bool,
     /// Mentions with a lower confidence are dropped.
     pub min_score: f32,
     /// Documents read and tagged together (NER batches span them); their records are written
@@ -139,7 +137,8 @@ pub struct TimexRow {
     pub rule: String,
 }
 
-/// One row of event_mentions.csv: a TimeML event trigger found by the model's event head.
+/// One row of event_mentions.csv: a TimeML event trigger found by the model's event head, the
+/// event it belongs to, its anchor and its arguments.
 #[derive(Debug, Serialize, Deserialize, Default)]
 pub struct EventMentionRow {
     #[serde(flatten)]
@@ -147,6 +146,67 @@ pub struct EventMentionRow {
     #[serde(flatten)]
     pub attrs: crate::events::EventAttributes,
     pub score: f64,
+    /// The event (row of events.csv) this mention reports; mentions of one happening share it.
+    pub event_id: String,
+    /// timex, dct, narrative or none.
+    pub anchor_source: String,
+    pub anchor_text: String,
+    pub anchor_value: String,
+    pub date_start: String,
+    pub date_end: String,
+    pub precision: String,
+    /// Entity ids by role, `; `-joined.
+    pub agents: String,
+    pub participants: String,
+    pub places: String,
+    /// Every argument phrase as `role:start-end` (byte offsets), `; `-joined, and their texts.
+    pub arguments: String,
+    pub argument_text: String,
+}
+
+/// An argument of an event mention as the record keeps it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ArgumentRec {
+    pub role: crate::events::participants::Role,
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+    /// The named mention (index into the record's mentions) it refers to, directly or through a
+    /// pronoun or description.
+    pub mention: Option<usize>,
+}
+
+/// An event mention as the record keeps it (the entity ids and the event are known at the end).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct EventRec {
+    #[serde(flatten)]
+    pub at: Located,
+    #[serde(flatten)]
+    pub attrs: crate::events::EventAttributes,
+    pub score: f64,
+    pub anchor: crate::events::anchor::Anchor,
+    pub arguments: Vec<ArgumentRec>,
+}
+
+/// A pronoun or definite description and the named mention it refers to.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct CorefRec {
+    #[serde(flatten)]
+    pub at: Located,
+    pub kind: crate::coref::Kind,
+    /// Index into the record's mentions.
+    pub antecedent: usize,
+}
+
+/// A sentence that holds an event mention with an entity argument (events.csv shows it).
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+pub struct SentenceRec {
+    pub start: usize,
+    pub end: usize,
+    pub char_start: usize,
+    pub char_end: usize,
+    /// Whitespace folded.
+    pub text: String,
 }
 
 #[derive(Debug, Serialize, Default)]
@@ -162,10 +222,6 @@ pub struct EntityRow {
     pub last_date: String,
 }
 
-pub const EVENT_HEADER: &[&str] = &[
-    "event_id", "date_start", "date_end", "precision", "timex_text", "timex_value", "people", "organizations", "places",
-    "other_entities", "trigger", "sentence", "doc", "char_start", "char_end", "start", "end", "dct", "dct_source", "undated",
-];
 
 /// Summary of a run, for the CLI.
 #[derive(Debug, Default)]
@@ -184,7 +240,7 @@ pub struct Progress {
     /// Inputs done (processed, reused from the cache, or failed).
     pub files: usize,
     pub mentions: usize,
-    /// Dated sentences with entities found so far (events before the final merge).
+    /// Event mentions found so far (events are merged at the end).
     pub events: usize,
 }
 
@@ -248,7 +304,7 @@ pub fn fingerprint(ner: &Ner, opts: &Options) -> Result<String> {
     h.update(env!("CARGO_PKG_VERSION").as_bytes());
     h.update(env!("ENTLINE_SOURCE_HASH").as_bytes());
     h.update(ner.fingerprint()?.as_bytes());
-    h.update(format!("undated={} min_score={}", opts.undated, opts.min_score).as_bytes());
+    h.update(format!("min_score={}", opts.min_score).as_bytes());
     Ok(hex::encode(&h.finalize()[..16]))
 }
 
@@ -291,7 +347,7 @@ pub fn run(
                     match opts.resume.then(|| record::read_record(out, &key)).flatten() {
                         Some(rec) => {
                             prog.mentions += rec.mentions.len();
-                            prog.events += rec.events.len();
+                            prog.events += rec.event_mentions.len();
                             entries.push(Entry { index: i, doc, status: "ok".into(), error: String::new(), key: Some(key) });
                         }
                         None => fresh.push((i, doc, key, l)),
@@ -310,7 +366,7 @@ pub fn run(
             }
             record::write_record(out, &key, &rec)?;
             prog.mentions += rec.mentions.len();
-            prog.events += rec.events.len();
+            prog.events += rec.event_mentions.len();
             entries.push(Entry { index: i, doc, status: "ok".into(), error: String::new(), key: Some(key) });
         }
         prog.files += group.len();
@@ -344,7 +400,8 @@ fn release_free_memory() {
     }
 }
 
-/// NER, temporal expressions and event drafts of loaded documents (NER batches span them).
+/// NER, temporal expressions, coreference, and event mentions with their arguments and anchors,
+/// of loaded documents (NER batches span them).
 fn process(ner: &Ner, tagger: &TimeTagger, docs: &[(usize, String, String, Loaded)], opts: &Options) -> Result<Vec<DocRecord>> {
     if docs.is_empty() {
         return Ok(Vec::new());
@@ -354,101 +411,159 @@ fn process(ner: &Ner, tagger: &TimeTagger, docs: &[(usize, String, String, Loade
     for m in &mut mentions {
         m.retain(|x| x.score >= opts.min_score);
     }
-    let extents: Vec<Vec<usize>> = wdocs.par_iter().zip(&mentions).map(|(wd, ms)| extent_starts(wd, ms)).collect();
-    // sentence spans (byte offsets); NER sentence indices refer to this list
-    let spans: Vec<Vec<(usize, usize)>> = wdocs
-        .iter()
-        .map(|wd| wd.sentences.iter().filter(|s| !s.is_empty()).map(|s| (wd.words[s.start].start, wd.words[s.end - 1].end)).collect())
-        .collect();
-    drop(wdocs);
     Ok(docs
         .par_iter()
-        .zip(spans)
-        .zip(mentions.into_par_iter().zip(extents))
-        .zip(event_mentions)
-        .map(|((((_, doc, _, l), sentences), (ms, ext)), evs)| {
-            let timexes = tagger.tag(&l.text, l.dct);
-            let mut co = CharOffsets::new(&l.text);
-            let mut co_ext = CharOffsets::new(&l.text);
-            let mention_rows: Vec<MentionRow> = ms
-                .iter()
-                .zip(ext)
-                .map(|(m, es)| {
-                    let at = Located::new(doc, &sentences, &mut co, m.start, m.end, &m.text);
-                    let extent = Extent {
-                        extent_start: es,
-                        extent_end: m.end,
-                        extent_char_start: co_ext.at(es),
-                        extent_char_end: at.char_end,
-                        extent_text: l.text[es..m.end].to_string(),
-                    };
-                    MentionRow {
-                        at,
-                        label: m.label.clone(),
-                        score: (m.score as f64 * 10000.0).round() / 10000.0,
-                        entity_id: String::new(),
-                        reference: String::new(),
-                        extent,
-                    }
-                })
-                .collect();
-            let mut co = CharOffsets::new(&l.text);
-            let timex_rows: Vec<TimexRow> = timexes
-                .iter()
-                .map(|t| TimexRow {
-                    at: Located::new(doc, &sentences, &mut co, t.start, t.end, &t.text),
-                    kind: t.kind.as_str().to_string(),
-                    value: t.value.clone(),
-                    modifier: t.modifier.unwrap_or("").to_string(),
-                    anchored: !t.unresolved,
-                    rule: t.rule.clone(),
-                })
-                .collect();
-            let mut co = CharOffsets::new(&l.text);
-            let event_rows: Vec<EventMentionRow> = evs
-                .into_iter()
-                .map(|e| EventMentionRow {
-                    at: Located::new(doc, &sentences, &mut co, e.start, e.end, &e.text),
-                    attrs: e.attrs,
-                    score: (e.score as f64 * 10000.0).round() / 10000.0,
-                })
-                .collect();
-            let mut with_mentions: Vec<usize> = mention_rows.iter().map(|m| m.at.sentence_index).collect();
-            with_mentions.dedup();
-            let events = timeline::drafts(&DocEvents {
-                text: &l.text,
-                sentences: &sentences,
-                timexes: &timexes,
-                with_mentions: &with_mentions,
-                dct: l.dct,
-                undated: opts.undated,
-            });
-            let acronyms: BTreeMap<String, String> =
-                entities::acronym_definitions(&l.text, &ms.iter().map(|m| (m.start, m.end)).collect::<Vec<_>>()).into_iter().collect();
-            DocRecord {
-                doc: doc.clone(),
-                dct: date_str(l.dct),
-                dct_source: l.source.as_str().to_string(),
-                sentences: sentences.len(),
-                mentions: mention_rows,
-                timexes: timex_rows,
-                event_mentions: event_rows,
-                acronyms,
-                events,
-            }
-        })
+        .zip(wdocs.par_iter())
+        .zip(mentions.into_par_iter().zip(event_mentions))
+        .map(|(((_, doc, _, l), wd), (ms, evs))| document_record(doc, l, wd, ms, evs, tagger))
         .collect())
 }
 
+/// The record of one document from its words, entity mentions and event mentions.
+fn document_record(doc: &str, l: &Loaded, wd: &WordDoc<'_>, ms: Vec<crate::ner::Mention>, evs: Vec<crate::events::EventMention>, tagger: &TimeTagger) -> DocRecord {
+    use crate::coref;
+    use crate::events::{anchor, participants};
+    let timexes = tagger.tag(&l.text, l.dct);
+    // sentences (word ranges, none empty; sentence_index columns count these) and their chunks
+    let sents: Vec<std::ops::Range<usize>> = wd.sentences.iter().filter(|s| !s.is_empty()).cloned().collect();
+    let spans: Vec<(usize, usize)> = sents.iter().map(|s| (wd.words[s.start].start, wd.words[s.end - 1].end)).collect();
+    let forms: Vec<std::borrow::Cow<'_, str>> = wd.words.iter().map(|t| crate::text::model_form(t.text(wd.text))).collect();
+    let words: Vec<&str> = forms.iter().map(|f| f.as_ref()).collect();
+    let chunks: Vec<Vec<std::ops::Range<usize>>> = sents.iter().map(|s| crate::text::NpChunker::builtin().chunks(&words[s.clone()])).collect();
+    let sentence_of_word = |w: usize| sents.partition_point(|s| s.end <= w);
+    let ext = extent_starts(wd, &sents, &chunks, &ms);
+
+    let mut co = CharOffsets::new(&l.text);
+    let mut co_ext = CharOffsets::new(&l.text);
+    let mention_rows: Vec<MentionRow> = ms
+        .iter()
+        .zip(ext)
+        .map(|(m, es)| {
+            let at = Located::new(doc, &spans, &mut co, m.start, m.end, &m.text);
+            let extent = Extent {
+                extent_start: es,
+                extent_end: m.end,
+                extent_char_start: co_ext.at(es),
+                extent_char_end: at.char_end,
+                extent_text: l.text[es..m.end].to_string(),
+            };
+            MentionRow {
+                at,
+                label: m.label.clone(),
+                score: (m.score as f64 * 10000.0).round() / 10000.0,
+                entity_id: String::new(),
+                reference: String::new(),
+                extent,
+            }
+        })
+        .collect();
+    let mut co = CharOffsets::new(&l.text);
+    let timex_rows: Vec<TimexRow> = timexes
+        .iter()
+        .map(|t| TimexRow {
+            at: Located::new(doc, &spans, &mut co, t.start, t.end, &t.text),
+            kind: t.kind.as_str().to_string(),
+            value: t.value.clone(),
+            modifier: t.modifier.unwrap_or("").to_string(),
+            anchored: !t.unresolved,
+            rule: t.rule.clone(),
+        })
+        .collect();
+
+    // pronouns and descriptions → named mentions
+    let named: Vec<coref::Named<'_>> = ms.iter().map(|m| coref::Named { words: m.words.clone(), label: &m.label }).collect();
+    let links = coref::resolve(&words, &sents, &named, &chunks);
+    let byte_span = |r: &std::ops::Range<usize>| (wd.words[r.start].start, wd.words[r.end - 1].end);
+    let mut co = CharOffsets::new(&l.text);
+    let coref_rows: Vec<CorefRec> = links
+        .iter()
+        .map(|k| {
+            let (s, e) = byte_span(&k.words);
+            CorefRec { at: Located::new(doc, &spans, &mut co, s, e, &l.text[s..e]), kind: k.kind, antecedent: k.antecedent }
+        })
+        .collect();
+    // referents: named mentions and resolved links, in text order, each with its named mention
+    let mut refs: Vec<(participants::Referent<'_>, usize)> =
+        ms.iter().enumerate().map(|(i, m)| (participants::Referent { words: m.words.clone(), label: m.label.as_str() }, i)).collect();
+    refs.extend(links.iter().map(|k| (participants::Referent { words: k.words.clone(), label: ms[k.antecedent].label.as_str() }, k.antecedent)));
+    refs.sort_by_key(|(r, i)| (r.words.start, r.words.end, *i));
+    let referents: Vec<participants::Referent<'_>> = refs.iter().map(|(r, _)| r.clone()).collect();
+    let ev_sentence: Vec<usize> = evs.iter().map(|e| sentence_of_word(e.word)).collect();
+    let triggers: Vec<participants::Trigger<'_>> = evs
+        .iter()
+        .zip(&ev_sentence)
+        .map(|(e, &s)| participants::Trigger { word: e.word, sentence: s, pos: &e.attrs.pos, tense: &e.attrs.tense, lemma: &e.attrs.lemma })
+        .collect();
+    let args = participants::find(&words, &sents, &chunks, &referents, &triggers);
+
+    // anchors
+    let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
+    let timex_in: Vec<anchor::TimexIn<'_>> = timexes
+        .iter()
+        .filter_map(|t| {
+            let a = wd.words.partition_point(|w| w.end <= t.start);
+            let b = wd.words.partition_point(|w| w.start < t.end);
+            (a < b).then(|| anchor::TimexIn { words: a..b, sentence: sentence_of_word(a), timex: t })
+        })
+        .collect();
+    let events_in: Vec<anchor::EventIn<'_>> = evs
+        .iter()
+        .zip(&ev_sentence)
+        .map(|(e, &s)| anchor::EventIn { word: e.word, sentence: s, class: &e.attrs.class, tense: &e.attrs.tense, aspect: &e.attrs.aspect, pos: &e.attrs.pos })
+        .collect();
+    let anchors = anchor::anchor(&events_in, &timex_in, &lower, l.dct);
+
+    let mut co = CharOffsets::new(&l.text);
+    let mut event_sentences: BTreeMap<usize, SentenceRec> = BTreeMap::new();
+    let mut event_rows: Vec<EventRec> = Vec::with_capacity(evs.len());
+    for ((e, a), (anchor, &si)) in evs.into_iter().zip(args).zip(anchors.into_iter().zip(&ev_sentence)) {
+        let arguments: Vec<ArgumentRec> = a
+            .into_iter()
+            .map(|x| {
+                let (s, t) = byte_span(&x.words);
+                ArgumentRec { role: x.role, start: s, end: t, text: l.text[s..t].to_string(), mention: x.referent.map(|r| refs[r].1) }
+            })
+            .collect();
+        if arguments.iter().any(|x| x.mention.is_some()) && !event_sentences.contains_key(&si) {
+            if let Some(&(ss, se)) = spans.get(si) {
+                let mut c2 = CharOffsets::new(&l.text);
+                event_sentences.insert(si, SentenceRec { start: ss, end: se, char_start: c2.at(ss), char_end: c2.at(se), text: l.text[ss..se].split_whitespace().collect::<Vec<_>>().join(" ") });
+            }
+        }
+        event_rows.push(EventRec {
+            at: Located::new(doc, &spans, &mut co, e.start, e.end, &e.text),
+            attrs: e.attrs,
+            score: (e.score as f64 * 10000.0).round() / 10000.0,
+            anchor,
+            arguments,
+        });
+    }
+    let acronyms: BTreeMap<String, String> =
+        entities::acronym_definitions(&l.text, &ms.iter().map(|m| (m.start, m.end)).collect::<Vec<_>>()).into_iter().collect();
+    DocRecord {
+        doc: doc.to_string(),
+        dct: date_str(l.dct),
+        dct_source: l.source.as_str().to_string(),
+        sentences: spans.len(),
+        mentions: mention_rows,
+        corefs: coref_rows,
+        timexes: timex_rows,
+        event_mentions: event_rows,
+        event_sentences,
+        acronyms,
+    }
+}
+
 /// Byte offset where the noun-phrase extent of each mention starts (`mentions`: one document's,
-/// in text order). Only sentences holding a mention are chunked.
-fn extent_starts(wd: &WordDoc<'_>, mentions: &[crate::ner::Mention]) -> Vec<usize> {
+/// in text order; `chunks`: the base noun phrases of each sentence of `sents`).
+fn extent_starts(wd: &WordDoc<'_>, sents: &[std::ops::Range<usize>], chunks: &[Vec<std::ops::Range<usize>>], mentions: &[crate::ner::Mention]) -> Vec<usize> {
     use crate::entities::extent::{self, Name};
     let mut out: Vec<usize> = mentions.iter().map(|m| m.start).collect();
     let mut i = 0;
     while i < mentions.len() {
         let w = mentions[i].words.start;
-        let Some(sent) = wd.sentences.get(wd.sentences.partition_point(|s| s.end <= w)).filter(|s| s.contains(&w)).cloned() else {
+        let si = sents.partition_point(|s| s.end <= w);
+        let Some(sent) = sents.get(si).filter(|s| s.contains(&w)).cloned() else {
             i += 1;
             continue;
         };
@@ -458,12 +573,11 @@ fn extent_starts(wd: &WordDoc<'_>, mentions: &[crate::ner::Mention]) -> Vec<usiz
         }
         let forms: Vec<std::borrow::Cow<'_, str>> = wd.words[sent.clone()].iter().map(|t| crate::text::model_form(t.text(wd.text))).collect();
         let words: Vec<&str> = forms.iter().map(|f| f.as_ref()).collect();
-        let chunks = crate::text::NpChunker::builtin().chunks(&words);
         let names: Vec<Name> = mentions[i..j]
             .iter()
             .map(|m| Name { words: m.words.start - sent.start..m.words.end.min(sent.end) - sent.start, person: m.label == "PER" })
             .collect();
-        for (k, s) in extent::extent_starts(&words, &chunks, &names).into_iter().enumerate() {
+        for (k, s) in extent::extent_starts(&words, &chunks[si], &names).into_iter().enumerate() {
             out[i + k] = wd.words[sent.start + s].start.min(mentions[i + k].start);
         }
         i = j;

@@ -11,15 +11,14 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::{EventMentionRow, Format, MentionRow, TimexRow};
+use super::{CorefRec, EventRec, Format, MentionRow, SentenceRec, TimexRow};
 use crate::error::{Error, Result};
 use crate::export::{self, CsvStyle};
-use crate::timeline::EventDraft;
 
 /// Folder of the cache inside the output folder.
 pub const CACHE_DIR: &str = ".entline";
 /// Bumped whenever the record layout or the meaning of its fields changes.
-pub const RECORD_VERSION: u32 = 3;
+pub const RECORD_VERSION: u32 = 4;
 
 /// What the final tables need of one processed document.
 #[derive(Debug, Serialize, Deserialize)]
@@ -30,12 +29,16 @@ pub struct DocRecord {
     pub sentences: usize,
     /// Mention rows without `entity_id` / `reference` (known after normalization).
     pub mentions: Vec<MentionRow>,
+    /// Pronouns and definite descriptions resolved to a mention.
+    pub corefs: Vec<CorefRec>,
     pub timexes: Vec<TimexRow>,
-    /// Event triggers found by the model's event head (empty for NER-only models).
-    pub event_mentions: Vec<EventMentionRow>,
+    /// Event triggers found by the model's event head (empty for NER-only models), with their
+    /// anchors and arguments.
+    pub event_mentions: Vec<EventRec>,
+    /// The sentences events.csv may show, by sentence index.
+    pub event_sentences: BTreeMap<usize, SentenceRec>,
     /// Acronyms defined in the text: match key → long form.
     pub acronyms: BTreeMap<String, String>,
-    pub events: Vec<EventDraft>,
 }
 
 /// One input of a run, in input order.
@@ -60,6 +63,9 @@ pub struct OutputSettings {
     pub count_demonyms: bool,
     /// Lanes of the HTML timeline report (`timeline.html`); 0 writes no report.
     pub report_top: usize,
+    /// List undated events in events.csv (timelines.csv always has them, at position 0).
+    #[serde(default)]
+    pub undated: bool,
 }
 
 impl OutputSettings {

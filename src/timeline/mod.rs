@@ -1,11 +1,18 @@
-//! Events: a sentence that holds a resolved temporal expression and at least one entity, with the
-//! entities involved under their canonical names, the date range the expression covers, and the
-//! trigger (the verb governing the expression).
+//! Events and entity timelines. An event is one happening: the event mentions of every document
+//! that report it ([`cluster`]: same or synonymous predicate, compatible anchors, a shared
+//! participant), with its anchor, its participants under their canonical names and one
+//! representative sentence. An entity's timeline is the events it takes part in, in order
+//! ([`positions`]: by anchor, then by the ordering cues of the text; events with the same anchor
+//! and no cue share a position; undated ones are at position 0).
+
+use std::collections::HashMap;
 
 use chrono::{Datelike, Duration, NaiveDate};
+use once_cell::sync::Lazy;
 use serde::Serialize;
 
-use crate::time::{calendar, tense, Timex, TimexType};
+use crate::events::anchor::Source;
+use crate::time::calendar;
 
 /// Date range and precision of a TimeML value; `None` for values that are not calendar points
 /// (PRESENT_REF, P3D, XXXX-05-04, …).
@@ -69,194 +76,217 @@ pub fn value_range(value: &str) -> Option<(NaiveDate, NaiveDate, &'static str)> 
     }
 }
 
-/// A dated event.
-#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+/// One row of events.csv: an event (a cluster of event mentions).
+#[derive(Debug, Clone, Serialize, serde::Deserialize, Default)]
 pub struct Event {
     pub event_id: String,
+    /// The anchor's date range (empty when undated).
     pub date_start: String,
     pub date_end: String,
     pub precision: String,
+    /// timex, dct, narrative or none.
+    pub anchor_source: String,
+    /// The time expression (empty unless anchor_source is timex or narrative) and its value.
     pub timex_text: String,
     pub timex_value: String,
+    pub trigger: String,
+    pub lemma: String,
+    pub class: String,
+    pub polarity: String,
+    pub modality: String,
+    /// Canonical names, `; `-joined: who does it, who or what else takes part, where.
+    pub agents: String,
+    pub participants: String,
+    pub places: String,
+    /// Every entity involved, by type (the columns of earlier versions; the report's lanes).
     pub people: String,
     pub organizations: String,
-    pub places: String,
     pub other_entities: String,
-    pub trigger: String,
+    /// The representative mention's sentence, whitespace folded, and where it is.
     pub sentence: String,
     pub doc: String,
+    pub sentence_index: usize,
     /// Byte offsets of the sentence in the document.
     pub start: usize,
     pub end: usize,
     /// Code-point offsets of the sentence.
     pub char_start: usize,
     pub char_end: usize,
+    /// Event mentions and documents that report it.
+    pub mentions: usize,
+    pub documents: usize,
     pub dct: String,
     pub dct_source: String,
-    /// True when the sentence has no date of its own and is anchored to the DCT (`--undated`).
     pub undated: bool,
     #[serde(skip)]
     pub sort_key: (NaiveDate, usize, usize),
 }
 
-/// An entity involved in a sentence.
+/// A date as precise as its precision: 2025, 2025-04, 2025-04-03 (other units: the TimeML value).
+pub fn date_label(range: Option<(NaiveDate, NaiveDate)>, precision: &str, value: &str) -> String {
+    match (range, precision) {
+        (None, _) => String::new(),
+        (Some((a, _)), "year") => a.format("%Y").to_string(),
+        (Some((a, _)), "month") => a.format("%Y-%m").to_string(),
+        (Some((a, _)), "day" | "time") => a.format("%Y-%m-%d").to_string(),
+        (Some((a, _)), _) if value.is_empty() => a.format("%Y-%m-%d").to_string(),
+        (Some(_), _) => value.split('T').next().unwrap_or(value).to_string(),
+    }
+}
+
+/// Lemmas that name one kind of happening ("buy" / "purchase" / "acquisition"): `synonyms.toml`.
+static SYNSETS: Lazy<HashMap<String, String>> = Lazy::new(|| {
+    #[derive(serde::Deserialize)]
+    struct Raw {
+        synsets: Vec<Vec<String>>,
+    }
+    let raw: Raw = toml::from_str(include_str!("synonyms.toml")).expect("the built-in synonym table is well-formed (checked by a test)");
+    let mut m = HashMap::new();
+    for set in raw.synsets {
+        let Some(first) = set.first().cloned() else { continue };
+        for w in set {
+            m.insert(w, first.clone());
+        }
+    }
+    m
+});
+
+/// The predicate key of a lemma for merging (its synonym set's first member, else itself).
+pub fn predicate_key(lemma: &str) -> String {
+    let l = lemma.to_lowercase();
+    SYNSETS.get(&l).cloned().unwrap_or(l)
+}
+
+/// What merging needs of an event mention (all numbers: the corpus' mentions stay in memory).
 #[derive(Debug, Clone)]
-pub struct Involved {
-    pub sentence: usize,
-    pub name: String,
-    pub kind: String,
+pub struct MentionKey {
+    pub doc: u32,
+    pub sentence: u32,
+    /// Interned [`predicate_key`].
+    pub predicate: u32,
+    pub reporting: bool,
+    pub negative: bool,
+    pub source: Source,
+    pub range: Option<(NaiveDate, NaiveDate)>,
+    /// Entity indices (sorted, deduplicated).
+    pub agents: Vec<u32>,
+    pub participants: Vec<u32>,
 }
 
-/// Inputs for the event drafts of one document.
-pub struct DocEvents<'a> {
-    pub text: &'a str,
-    /// Sentence byte spans.
-    pub sentences: &'a [(usize, usize)],
-    pub timexes: &'a [Timex],
-    /// Indices of the sentences that hold at least one entity mention (sorted).
-    pub with_mentions: &'a [usize],
-    pub dct: Option<NaiveDate>,
-    pub undated: bool,
-}
+impl MentionKey {
+    fn shares(a: &[u32], b: &[u32]) -> bool {
+        a.iter().any(|x| b.binary_search(x).is_ok())
+    }
 
-/// An event before entity normalization: everything but the entity columns, which
-/// [`EventDraft::finish`] fills in once the entities of all documents are known. Drafts are what
-/// the per-document cache keeps, so they hold no reference to the document text.
-#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
-pub struct EventDraft {
-    pub sentence_index: usize,
-    /// Byte offset of the time expression (of the sentence for undated events): the sort key.
-    pub offset: usize,
-    pub date_start: NaiveDate,
-    pub date_end: NaiveDate,
-    pub precision: String,
-    pub timex_text: String,
-    pub timex_value: String,
-    pub trigger: String,
-    /// The sentence, whitespace folded.
-    pub sentence: String,
-    pub start: usize,
-    pub end: usize,
-    pub char_start: usize,
-    pub char_end: usize,
-    pub undated: bool,
-}
-
-fn join_sorted(mut v: Vec<String>) -> String {
-    v.sort();
-    v.dedup();
-    v.join("; ")
-}
-
-/// Event drafts of one document, in text order: one per resolved DATE/TIME expression in a
-/// sentence with mentions (and, with `undated`, one per such sentence without a date, at the DCT).
-pub fn drafts(d: &DocEvents<'_>) -> Vec<EventDraft> {
-    let mut out = Vec::new();
-    let mut chars = crate::text::CharOffsets::new(d.text);
-    for &si in d.with_mentions {
-        let Some(&(ss, se)) = d.sentences.get(si) else { continue };
-        let Some(sentence) = d.text.get(ss..se) else { continue };
-        let (cs, ce) = (chars.at(ss), chars.at(se));
-        let folded = sentence.split_whitespace().collect::<Vec<_>>().join(" ");
-        let dated: Vec<(&Timex, (NaiveDate, NaiveDate, &'static str))> = d
-            .timexes
-            .iter()
-            .filter(|t| t.start >= ss && t.end <= se && matches!(t.kind, TimexType::Date | TimexType::Time))
-            .filter_map(|t| value_range(&t.value).map(|r| (t, r)))
-            .collect();
-        let mut push = |timex_text: &str, value: &str, range: (NaiveDate, NaiveDate, &str), trigger: String, offset: usize, undated: bool| {
-            out.push(EventDraft {
-                sentence_index: si,
-                offset,
-                date_start: range.0,
-                date_end: range.1,
-                precision: range.2.to_string(),
-                timex_text: timex_text.to_string(),
-                timex_value: value.to_string(),
-                trigger,
-                sentence: folded.clone(),
-                start: ss,
-                end: se,
-                char_start: cs,
-                char_end: ce,
-                undated,
-            });
+    /// Whether two mentions (a before b in input order) report the same happening.
+    fn same_event(a: &MentionKey, b: &MentionKey) -> bool {
+        if a.predicate != b.predicate || a.negative != b.negative || (a.doc == b.doc && a.sentence == b.sentence) {
+            return false;
+        }
+        let (Some(ra), Some(rb)) = (a.range, b.range) else { return false };
+        if ra.0 > rb.1 || rb.0 > ra.1 {
+            return false;
+        }
+        // two statements on one day by one speaker are two events unless they are about the same
+        if a.reporting || b.reporting {
+            return Self::shares(&a.agents, &b.agents) && Self::shares(&a.participants, &b.participants);
+        }
+        // within a document, only mentions anchored to a time expression (not both to the DCT)
+        if a.doc == b.doc && a.source == Source::Dct && b.source == Source::Dct {
+            return false;
+        }
+        let all = |k: &MentionKey| {
+            let mut v = k.agents.clone();
+            v.extend(&k.participants);
+            v.sort_unstable();
+            v
         };
-        if dated.is_empty() {
-            if d.undated {
-                if let Some(dct) = d.dct {
-                    push("", &dct.format("%Y-%m-%d").to_string(), (dct, dct, "day"), trigger(sentence, 0..0).unwrap_or_default(), ss, true);
+        Self::shares(&all(a), &all(b))
+    }
+}
+
+/// Mentions compared with each new mention per (predicate, entity) bucket: the latest ones.
+const BUCKET: usize = 64;
+
+/// The event of each mention: the index of the first mention of its cluster. Mentions join the
+/// event of an earlier mention with the same predicate, overlapping anchors and a shared
+/// participant (see `MentionKey::same_event`); the comparison is limited to the latest
+/// [`BUCKET`] mentions sharing a predicate and an entity, so it stays linear in the corpus.
+pub fn cluster(keys: &[MentionKey]) -> Vec<usize> {
+    let mut parent: Vec<usize> = (0..keys.len()).collect();
+    fn root(p: &mut [usize], mut i: usize) -> usize {
+        while p[i] != i {
+            p[i] = p[p[i]];
+            i = p[i];
+        }
+        i
+    }
+    let mut buckets: HashMap<(u32, u32), Vec<usize>> = HashMap::new();
+    for (i, k) in keys.iter().enumerate() {
+        let mut ents: Vec<u32> = k.agents.iter().chain(&k.participants).copied().collect();
+        ents.sort_unstable();
+        ents.dedup();
+        for &e in &ents {
+            let b = buckets.entry((k.predicate, e)).or_default();
+            for &j in b.iter() {
+                if MentionKey::same_event(&keys[j], k) {
+                    let (ri, rj) = (root(&mut parent, i), root(&mut parent, j));
+                    if ri != rj {
+                        // the earlier mention stays the root
+                        let (lo, hi) = if ri < rj { (ri, rj) } else { (rj, ri) };
+                        parent[hi] = lo;
+                    }
                 }
             }
+            b.push(i);
+            if b.len() > BUCKET {
+                b.remove(0);
+            }
+        }
+    }
+    (0..keys.len()).map(|i| root(&mut parent, i)).collect()
+}
+
+/// Sort key of an event in an entity's timeline: undated last (they take position 0), then anchor
+/// start, end, cue, then input order (document, offset).
+pub type OrderKey = (bool, NaiveDate, NaiveDate, i8, usize, usize);
+
+/// Positions of an entity's events given their keys (any order): 0 for undated ones, then 1, 2, …
+/// in key order, equal for equal (start, end, cue).
+pub fn positions(keys: &[OrderKey]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..keys.len()).collect();
+    order.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
+    let mut pos = vec![0; keys.len()];
+    let mut current = 0;
+    let mut last: Option<(NaiveDate, NaiveDate, i8)> = None;
+    for &i in &order {
+        let (undated, s, e, c, _, _) = keys[i];
+        if undated {
             continue;
         }
-        for (t, range) in dated {
-            let trig = trigger(sentence, t.start - ss..t.end - ss).unwrap_or_default();
-            push(&t.text, &t.value, range, trig, t.start, false);
+        if last != Some((s, e, c)) {
+            current += 1;
+            last = Some((s, e, c));
         }
+        pos[i] = current;
     }
-    out
-}
-
-/// Where a draft's document stands in the run.
-pub struct DocInfo<'a> {
-    pub doc: &'a str,
-    /// Position of the document in the input order (second sort key of events).
-    pub index: usize,
-    pub dct: &'a str,
-    pub dct_source: &'a str,
-}
-
-impl EventDraft {
-    /// The event with its entities (those of its sentence); `None` when the sentence has none.
-    pub fn finish(&self, info: &DocInfo<'_>, involved: &[Involved]) -> Option<Event> {
-        let ents: Vec<&Involved> = involved.iter().filter(|e| e.sentence == self.sentence_index).collect();
-        if ents.is_empty() {
-            return None;
-        }
-        let pick = |k: &str| join_sorted(ents.iter().filter(|e| e.kind == k).map(|e| e.name.clone()).collect());
-        let other = join_sorted(ents.iter().filter(|e| !matches!(e.kind.as_str(), "PER" | "ORG" | "LOC")).map(|e| e.name.clone()).collect());
-        let id_src = format!("{}\u{1f}{}\u{1f}{}", info.doc, self.start, self.offset);
-        Some(Event {
-            event_id: format!("ev-{}", &hex::encode(sha2_digest(id_src.as_bytes()))[..12]),
-            date_start: self.date_start.format("%Y-%m-%d").to_string(),
-            date_end: self.date_end.format("%Y-%m-%d").to_string(),
-            precision: self.precision.clone(),
-            timex_text: self.timex_text.clone(),
-            timex_value: self.timex_value.clone(),
-            people: pick("PER"),
-            organizations: pick("ORG"),
-            places: pick("LOC"),
-            other_entities: other,
-            trigger: self.trigger.clone(),
-            sentence: self.sentence.clone(),
-            doc: info.doc.to_string(),
-            start: self.start,
-            end: self.end,
-            char_start: self.char_start,
-            char_end: self.char_end,
-            dct: info.dct.to_string(),
-            dct_source: info.dct_source.to_string(),
-            undated: self.undated,
-            sort_key: (self.date_start, info.index, self.offset),
-        })
-    }
-}
-
-fn sha2_digest(b: &[u8]) -> Vec<u8> {
-    use sha2::Digest;
-    sha2::Sha256::digest(b).to_vec()
-}
-
-/// The verb that governs the expression at `at` in `sentence`: the nearest past-tense or
-/// finite verb, preferring those before the expression.
-pub fn trigger(sentence: &str, at: std::ops::Range<usize>) -> Option<String> {
-    tense::nearest_verb(sentence, at).map(|(s, e)| sentence[s..e].to_string())
+    pos
 }
 
 /// Sort events by date, then document, then offset.
 pub fn sort(events: &mut [Event]) {
     events.sort_by(|a, b| a.sort_key.cmp(&b.sort_key).then(a.event_id.cmp(&b.event_id)));
+}
+
+/// A short stable id from parts of a key.
+pub fn stable_id(prefix: &str, parts: &[&str]) -> String {
+    use sha2::Digest;
+    let mut h = sha2::Sha256::new();
+    for p in parts {
+        h.update(p.as_bytes());
+        h.update([0x1f]);
+    }
+    format!("{prefix}-{}", &hex::encode(h.finalize())[..12])
 }
 
 /// Year/month/day of a date for the TimelineJS sheet.
@@ -292,16 +322,54 @@ mod tests {
         assert_eq!(r("2025-13"), None);
     }
 
+    fn key(doc: u32, sentence: u32, pred: u32, range: (&str, &str), agents: &[u32], parts: &[u32]) -> MentionKey {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        MentionKey {
+            doc,
+            sentence,
+            predicate: pred,
+            reporting: false,
+            negative: false,
+            source: Source::Timex,
+            range: Some((d(range.0), d(range.1))),
+            agents: agents.to_vec(),
+            participants: parts.to_vec(),
+        }
+    }
+
     #[test]
-    fn triggers() {
-        let s = "“She’s so afraid,” Trump told reporters Sunday aboard Air Force One.";
-        let p = s.find("Sunday").unwrap();
-        assert_eq!(trigger(s, p..p + 6).as_deref(), Some("told"));
-        let s = "Trump said he extended the offer during a phone call last month, and Sheinbaum confirmed it.";
-        let p = s.find("last month").unwrap();
-        assert_eq!(trigger(s, p..p + 10).as_deref(), Some("extended"));
-        let s = "Notably, in February, Trump designated multiple cartels.";
-        let p = s.find("February").unwrap();
-        assert_eq!(trigger(s, p..p + 8).as_deref(), Some("designated"));
+    fn one_happening_many_reports() {
+        let keys = vec![
+            key(0, 1, 7, ("2010-06-07", "2010-06-07"), &[1], &[2]),
+            key(1, 3, 7, ("2010-06-01", "2010-06-30"), &[1], &[]),
+            key(1, 4, 8, ("2010-06-07", "2010-06-07"), &[1], &[2]),
+            key(2, 0, 7, ("2011-06-07", "2011-06-07"), &[1], &[2]),
+            key(2, 5, 7, ("2010-06-07", "2010-06-07"), &[3], &[4]),
+        ];
+        assert_eq!(cluster(&keys), vec![0, 0, 2, 3, 4]);
+    }
+
+    #[test]
+    fn positions_share_equal_anchors() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let k = |u, a: &str, b: &str, c, o| (u, d(a), d(b), c, 0, o);
+        let keys = vec![
+            k(false, "2025-05-04", "2025-05-04", 0, 5),
+            k(true, "2025-01-01", "2025-01-01", 0, 1),
+            k(false, "2025-02-01", "2025-02-28", 0, 3),
+            k(false, "2025-05-04", "2025-05-04", 0, 9),
+            k(false, "2025-05-04", "2025-05-04", -1, 7),
+        ];
+        assert_eq!(positions(&keys), vec![3, 0, 1, 3, 2]);
+    }
+
+    #[test]
+    fn synonyms_and_labels() {
+        assert_eq!(predicate_key("purchase"), predicate_key("buy"));
+        assert_eq!(predicate_key("Launch"), "launch");
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(date_label(Some((d("2025-04-01"), d("2025-04-30"))), "month", "2025-04"), "2025-04");
+        assert_eq!(date_label(Some((d("2025-01-01"), d("2025-03-31"))), "quarter", "2025-Q1"), "2025-Q1");
+        assert_eq!(date_label(None, "", ""), "");
     }
 }
