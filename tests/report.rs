@@ -51,7 +51,7 @@ fn seed_report_renders_lanes_and_events_in_chromium() {
         assert!(trump.contains(&format!("data-date=\"{date}\"")), "Donald Trump lane lacks {date}: {trump}");
     }
     let sheinbaum = lane(&dom, "Claudia Sheinbaum");
-    assert!(sheinbaum.contains("data-date=\"2025-04\""), "{sheinbaum}");
+    assert!(sheinbaum.contains("data-date=\"2025-W19\""), "her rejection of the offer this week: {sheinbaum}");
     // a month-precision event covers the month: much wider than a day mark
     let width_of = |lane: &str, date: &str| -> f64 {
         let at = lane.find(&format!("data-date=\"{date}\"")).unwrap();

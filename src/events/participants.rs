@@ -156,8 +156,23 @@ impl Sentence<'_> {
     }
 }
 
-fn build_units(range: &Range<usize>, chunks: &[Range<usize>], referents: &[Referent<'_>], in_sentence: &[usize]) -> Vec<Unit> {
-    let mut spans: Vec<Range<usize>> = chunks.iter().map(|c| range.start + c.start..range.start + c.end).collect();
+fn build_units(range: &Range<usize>, chunks: &[Range<usize>], referents: &[Referent<'_>], in_sentence: &[usize], verbs: &HashSet<usize>) -> Vec<Unit> {
+    // a chunk never takes in a verb trigger (the chunker sometimes runs "Merkel wrote" together)
+    let mut spans: Vec<Range<usize>> = Vec::new();
+    for c in chunks {
+        let mut a = range.start + c.start;
+        for w in a..range.start + c.end {
+            if verbs.contains(&w) {
+                if a < w {
+                    spans.push(a..w);
+                }
+                a = w + 1;
+            }
+        }
+        if a < range.start + c.end {
+            spans.push(a..range.start + c.end);
+        }
+    }
     for &r in in_sentence {
         spans.push(referents[r].words.clone());
     }
@@ -196,14 +211,15 @@ pub fn find(words: &[&str], sentences: &[Range<usize>], chunks: &[Vec<Range<usiz
         let Some(chunks) = chunks.get(si) else { continue };
         let in_sentence: Vec<usize> =
             (0..referents.len()).filter(|&r| referents[r].words.start >= range.start && referents[r].words.end <= range.end).collect();
-        let units = build_units(&range, chunks, referents, &in_sentence);
+        let ids = &by_sentence[&si];
+        let verbs: HashSet<usize> = ids.iter().filter(|&&i| triggers[i].pos == "VERB").map(|&i| triggers[i].word).collect();
+        let units = build_units(&range, chunks, referents, &in_sentence, &verbs);
         let mut unit_at = HashMap::new();
         for (k, u) in units.iter().enumerate() {
             for w in u.words.clone() {
                 unit_at.insert(w, k);
             }
         }
-        let ids = &by_sentence[&si];
         let sent = Sentence {
             lower: words[range.clone()].iter().map(|w| w.to_lowercase()).collect(),
             range,

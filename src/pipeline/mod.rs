@@ -517,8 +517,10 @@ fn document_record(doc: &str, l: &Loaded, wd: &WordDoc<'_>, ms: Vec<crate::ner::
     let mut event_sentences: BTreeMap<usize, SentenceRec> = BTreeMap::new();
     let mut event_rows: Vec<EventRec> = Vec::with_capacity(evs.len());
     for ((e, a), (anchor, &si)) in evs.into_iter().zip(args).zip(anchors.into_iter().zip(&ev_sentence)) {
+        // a time expression is the event's anchor, not a participant
         let arguments: Vec<ArgumentRec> = a
             .into_iter()
+            .filter(|x| !timex_in.iter().any(|t| t.words.start < x.words.end && x.words.start < t.words.end))
             .map(|x| {
                 let (s, t) = byte_span(&x.words);
                 ArgumentRec { role: x.role, start: s, end: t, text: l.text[s..t].to_string(), mention: x.referent.map(|r| refs[r].1) }
