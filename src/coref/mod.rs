@@ -212,8 +212,8 @@ pub fn resolve(words: &[&str], sentences: &[Range<usize>], named: &[Named<'_>], 
         let mut descs: HashMap<usize, (Range<usize>, Want)> = HashMap::new();
         for c in chunks.get(si).into_iter().flatten() {
             let (a, b) = (sent.start + c.start, sent.start + c.end);
-            // "the former president", not "the Trump administration" (a name inside is no description)
-            if b - a < 2 || lower(words[a]) != "the" || words[a + 1..b].iter().any(|w| w.chars().next().is_some_and(char::is_uppercase)) {
+            // "the former president", "the CEO"; not "the Trump administration" (a name inside)
+            if b - a < 2 || lower(words[a]) != "the" || words[a + 1..b - 1].iter().any(|w| w.chars().next().is_some_and(char::is_uppercase)) {
                 continue;
             }
             if named.iter().any(|m| m.words.start < b && a < m.words.end) {

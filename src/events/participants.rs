@@ -212,7 +212,9 @@ pub fn find(words: &[&str], sentences: &[Range<usize>], chunks: &[Vec<Range<usiz
         let in_sentence: Vec<usize> =
             (0..referents.len()).filter(|&r| referents[r].words.start >= range.start && referents[r].words.end <= range.end).collect();
         let ids = &by_sentence[&si];
-        let verbs: HashSet<usize> = ids.iter().filter(|&&i| triggers[i].pos == "VERB").map(|&i| triggers[i].word).collect();
+        // finite verbs only: a participle inside a noun phrase ("his opening keynote") stays in it
+        let verbs: HashSet<usize> =
+            ids.iter().filter(|&&i| triggers[i].pos == "VERB" && matches!(triggers[i].tense, "PAST" | "PRESENT" | "FUTURE")).map(|&i| triggers[i].word).collect();
         let units = build_units(&range, chunks, referents, &in_sentence, &verbs);
         let mut unit_at = HashMap::new();
         for (k, u) in units.iter().enumerate() {
@@ -261,10 +263,16 @@ fn sentence_arguments(s: &Sentence<'_>, triggers: &[Trigger<'_>], ids: &[usize],
         }
         pending.push((i, subj));
     }
-    let main = pending.iter().find_map(|(i, sj)| match sj {
-        Subject::Found(u, false) if matches!(triggers[*i].tense, "PAST" | "PRESENT" | "FUTURE") => Some(u.clone()),
-        _ => None,
-    });
+    // the subject a participle clause shares: that of the nearest finite verb before it ("…, Trump
+    // is articulating a doctrine, arguing …"), else after it ("By characterizing …, Trump is …")
+    let finite: Vec<(usize, Unit)> = pending
+        .iter()
+        .filter_map(|(i, sj)| match sj {
+            Subject::Found(u, false) if matches!(triggers[*i].tense, "PAST" | "PRESENT" | "FUTURE") => Some((triggers[*i].word, u.clone())),
+            _ => None,
+        })
+        .collect();
+    let main = |word: usize| finite.iter().rev().find(|(w, _)| *w < word).or_else(|| finite.iter().find(|(w, _)| *w > word)).map(|(_, u)| u.clone());
     let mut last_found: Option<(Unit, Role)> = None;
     for (i, sj) in &pending {
         let passive = passive_before(s, triggers[*i].word);
@@ -277,8 +285,8 @@ fn sentence_arguments(s: &Sentence<'_>, triggers: &[Trigger<'_>], ids: &[usize],
                 }
             }
             Subject::Main => {
-                if let Some(u) = &main {
-                    subjects.insert(*i, (u.clone(), shared_role));
+                if let Some(u) = main(triggers[*i].word) {
+                    subjects.insert(*i, (u, shared_role));
                 }
             }
             Subject::None => {}
@@ -302,7 +310,17 @@ fn sentence_arguments(s: &Sentence<'_>, triggers: &[Trigger<'_>], ids: &[usize],
                 let passive = passive_before(s, t.word);
                 right_arguments(s, t, passive, referents, &mut args);
             }
-            "NOUN" => noun_arguments(s, t, referents, &mut args),
+            "NOUN" => {
+                noun_arguments(s, t, referents, &mut args);
+                // "Jobs gave his keynote", "has taken medical leave": the subject of a light verb
+                // whose object the event noun is does it
+                if !args.iter().any(|a| a.role == Role::Agent) {
+                    let verb = light_verb_before(s, t).and_then(|v| ordered.iter().find(|&&j| triggers[j].word == v));
+                    if let Some((u, Role::Agent)) = verb.and_then(|j| subjects.get(j)) {
+                        args.push(Argument { role: Role::Agent, words: u.words.clone(), referent: u.referent });
+                    }
+                }
+            }
             _ => {
                 // states: "X is aware": the subject before a form of be
                 let mut j = t.word;
@@ -454,27 +472,47 @@ fn right_arguments(s: &Sentence<'_>, t: &Trigger<'_>, passive: bool, referents: 
     }
 }
 
+/// The trigger index of a light verb ("give", "take", "make" …) right before the noun phrase of
+/// event noun `t` ("gave [his annual keynote]"), if any.
+fn light_verb_before(s: &Sentence<'_>, t: &Trigger<'_>) -> Option<usize> {
+    let start = s.unit_at.get(&t.word).map_or(t.word, |&k| s.units[k].words.start);
+    let v = start.checked_sub(1).filter(|&v| v >= s.range.start)?;
+    s.triggers.get(&v).filter(|x| x.pos == "VERB" && LISTS.light_verbs.contains(x.lemma)).map(|_| v)
+}
+
 fn noun_arguments(s: &Sentence<'_>, t: &Trigger<'_>, referents: &[Referent<'_>], args: &mut Vec<Argument>) {
     let l = &*LISTS;
     // inside the trigger's own phrase, or the phrase right before it ("Apple 's launch")
     if let Some(u) = s.unit_at.get(&t.word).map(|&k| &s.units[k]) {
-        for &m in &u.modifiers {
+        // a possessor ("Apple 's launch", "his keynote") is the agent, another name a participant
+        let role_of = |m: usize| {
+            let w = &referents[m].words;
+            let poss = w.end < s.range.end && matches!(s.w(w.end), "'s" | "’s" | "'" | "’");
+            let pronoun = w.len() == 1 && l.possessives.contains(s.w(w.start));
+            if poss || pronoun {
+                Role::Agent
+            } else {
+                Role::Participant
+            }
+        };
+        for m in u.modifiers.iter().copied().chain(u.referent) {
             if referents[m].words.end <= t.word {
-                let poss = referents[m].words.end < s.range.end && matches!(s.w(referents[m].words.end), "'s" | "’s" | "'" | "’");
-                let one_word = referents[m].words.len() == 1 && l.possessives.contains(s.w(referents[m].words.start));
-                let role = if poss || one_word { Role::Agent } else { Role::Participant };
-                args.push(Argument { role, words: referents[m].words.clone(), referent: Some(m) });
+                args.push(Argument { role: role_of(m), words: referents[m].words.clone(), referent: Some(m) });
             }
         }
-        if let Some(r) = u.referent.filter(|&r| referents[r].words.end <= t.word) {
-            let poss = referents[r].words.end < s.range.end && matches!(s.w(referents[r].words.end), "'s" | "’s" | "'" | "’");
-            let one_word = referents[r].words.len() == 1 && l.possessives.contains(s.w(referents[r].words.start));
-            let role = if poss || one_word { Role::Agent } else { Role::Participant };
-            args.push(Argument { role, words: referents[r].words.clone(), referent: Some(r) });
+    }
+    // a possessive pronoun in the phrase just before, when the chunker cut "his 2 hour speech" apart
+    if !args.iter().any(|a| a.role == Role::Agent) {
+        if let Some(start) = s.unit_at.get(&t.word).map(|&k| s.units[k].words.start).filter(|&a| a > s.range.start) {
+            if let Some(u) = s.unit_ending_at(start - 1) {
+                if let Some(r) = u.referent.filter(|&r| referents[r].words.start == u.words.start && l.possessives.contains(s.w(u.words.start))) {
+                    args.push(Argument { role: Role::Agent, words: referents[r].words.clone(), referent: Some(r) });
+                }
+            }
         }
     }
-    // "X 's launch" where the chunker put "X 's" apart
-    if let Some(p) = t.word.checked_sub(1).filter(|&p| p > s.range.start && matches!(s.w(p), "'s" | "’s")) {
+    // "X 's launch" / "Jobs ' death" where the chunker put "X 's" apart
+    if let Some(p) = t.word.checked_sub(1).filter(|&p| p > s.range.start && matches!(s.w(p), "'s" | "’s" | "'" | "’")) {
         if let Some(u) = s.unit_ending_at(p - 1).filter(|u| u.referent.is_some()) {
             if !args.iter().any(|a| a.words == u.words) {
                 args.push(Argument { role: Role::Agent, words: u.words.clone(), referent: u.referent });

@@ -15,7 +15,6 @@ use super::record::{self, DocRecord, Entry, OutputSettings};
 use super::{DocumentRow, EntityRow, EventMentionRow, Format, MentionRow, Summary, TimexRow};
 use crate::entities::{self, DocEntities, MentionIn, Resolution, Resources, Strings};
 use crate::error::{Error, Result};
-use crate::events::anchor::Source;
 use crate::events::participants::Role;
 use crate::export::{self, Sink};
 use crate::report::{ReportEntity, ReportWriter};
@@ -121,27 +120,26 @@ impl<T: serde::Serialize + serde::de::DeserializeOwned> Spill<T> {
 #[derive(serde::Serialize, serde::Deserialize)]
 struct SpilledMention {
     row: EventMentionRow,
+    /// Its document's index in the run.
+    doc: u32,
+    /// Its number among the mentions kept for merging (those with an entity).
+    kept: Option<u32>,
     sentence: Option<super::SentenceRec>,
     dct: String,
     dct_source: String,
-    modality: String,
 }
 
-/// What the event and timeline tables need of each event mention, kept in memory (numbers).
+/// What the event and timeline tables need of an event mention in which an entity takes part,
+/// kept in memory until the end (numbers; mentions without entities are not kept).
 struct MentionFacts {
-    doc: u32,
-    sentence: u32,
-    offset: usize,
+    key: MentionKey,
+    offset: u32,
     trigger: u32,
     lemma: u32,
     cue: i8,
-    source: Source,
-    range: Option<(NaiveDate, NaiveDate)>,
     /// Interned anchor precision and value.
     precision: u32,
     value: u32,
-    /// (entity, role) pairs, roles in Role order.
-    roles: Vec<(u32, Role)>,
     has_sentence: bool,
 }
 
@@ -175,7 +173,6 @@ pub fn finalize(sources: &[(Entry, PathBuf)], settings: &OutputSettings, out: &P
     let mut timexes = Table::of::<TimexRow>(out, "timexes", settings)?;
     let mut spill: Spill<SpilledMention> = Spill::new(cache.join(format!("mentions.spill{pid}")))?;
     let mut strings = Strings::default();
-    let mut keys: Vec<MentionKey> = Vec::new();
     let mut facts: Vec<MentionFacts> = Vec::new();
     let mut doc_rows: Vec<DocumentRow> = Vec::new();
     let mut entity_mentions = vec![0usize; norm.entities.len()];
@@ -254,7 +251,9 @@ pub fn finalize(sources: &[(Entry, PathBuf)], settings: &OutputSettings, out: &P
         for t in &rec.timexes {
             timexes.push(t)?;
         }
+        let mut n_event_mentions = 0;
         for e in rec.event_mentions {
+            n_event_mentions += 1;
             let mut roles: Vec<(u32, Role)> = Vec::new();
             let (mut agents, mut participants, mut places, mut arguments, mut argument_text) = (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
             for a in &e.arguments {
@@ -271,42 +270,32 @@ pub fn finalize(sources: &[(Entry, PathBuf)], settings: &OutputSettings, out: &P
                     roles.push((ent as u32, a.role));
                 }
             }
-            let ids = |v: &[(u32, Role)], want: &dyn Fn(Role) -> bool| {
-                let mut x: Vec<u32> = v.iter().filter(|(_, r)| want(*r)).map(|(e, _)| *e).collect();
-                x.sort_unstable();
-                x.dedup();
-                x
-            };
             let an = &e.anchor;
-            keys.push(MentionKey {
-                doc: d as u32,
-                sentence: e.at.sentence_index as u32,
-                predicate: strings.id(&predicate_key(&e.attrs.lemma)),
-                reporting: e.attrs.class == "REPORTING",
-                negative: e.attrs.polarity == "NEG",
-                source: an.source,
-                range: an.range,
-                agents: ids(&roles, &|r| r == Role::Agent),
-                participants: ids(&roles, &|r| r == Role::Participant),
-            });
             let sentence = rec.event_sentences.get(&e.at.sentence_index).cloned();
-            facts.push(MentionFacts {
-                doc: d as u32,
-                sentence: e.at.sentence_index as u32,
-                offset: e.at.start,
-                trigger: strings.id(&e.at.text),
-                lemma: strings.id(&e.attrs.lemma),
-                cue: an.cue,
-                source: an.source,
-                range: an.range,
-                precision: strings.id(&an.precision),
-                value: strings.id(&an.value),
-                roles,
-                has_sentence: sentence.is_some(),
+            let kept = (!roles.is_empty()).then(|| {
+                facts.push(MentionFacts {
+                    key: MentionKey {
+                        doc: d as u32,
+                        sentence: e.at.sentence_index as u32,
+                        predicate: strings.id(&predicate_key(&e.attrs.lemma)),
+                        reporting: e.attrs.class == "REPORTING",
+                        negative: e.attrs.polarity == "NEG",
+                        source: an.source,
+                        range: an.range,
+                        roles: roles.into(),
+                    },
+                    offset: e.at.start as u32,
+                    trigger: strings.id(&e.at.text),
+                    lemma: strings.id(&e.attrs.lemma),
+                    cue: an.cue,
+                    precision: strings.id(&an.precision),
+                    value: strings.id(&an.value),
+                    has_sentence: sentence.is_some(),
+                });
+                facts.len() as u32 - 1
             });
             let (date_start, date_end) = an.range.map(|(a, b)| (a.format("%Y-%m-%d").to_string(), b.format("%Y-%m-%d").to_string())).unwrap_or_default();
             spill.push(&SpilledMention {
-                modality: e.attrs.modality.clone(),
                 row: EventMentionRow {
                     at: e.at,
                     attrs: e.attrs,
@@ -324,6 +313,8 @@ pub fn finalize(sources: &[(Entry, PathBuf)], settings: &OutputSettings, out: &P
                     arguments: arguments.join("; "),
                     argument_text: argument_text.join("; "),
                 },
+                doc: d as u32,
+                kept,
                 sentence,
                 dct: rec.dct.clone(),
                 dct_source: rec.dct_source.clone(),
@@ -341,68 +332,62 @@ pub fn finalize(sources: &[(Entry, PathBuf)], settings: &OutputSettings, out: &P
             mentions: rec.mentions.len(),
             timexes: rec.timexes.len(),
             events: 0,
-            event_mentions: facts.iter().rev().take_while(|f| f.doc == d as u32).count(),
+            event_mentions: n_event_mentions,
         });
     }
     mentions.finish()?;
     timexes.finish()?;
 
-    // ---- events: one per cluster of mentions
-    let root = cluster(&keys);
-    drop(keys);
+    // ---- events: clusters of the mentions in which an entity takes part
+    let root = cluster(&facts, |f| &f.key);
     let n = facts.len();
-    let mut members: HashMap<usize, Vec<usize>> = HashMap::new();
-    for (i, &r) in root.iter().enumerate() {
-        members.entry(r).or_default().push(i);
+    // members of each event, contiguous: `members[span_of[r]]` for a root r
+    let mut members: Vec<u32> = (0..n as u32).collect();
+    members.sort_unstable_by_key(|&i| (root[i as usize], i));
+    let mut span_of: Vec<(u32, u32)> = vec![(0, 0); n];
+    let mut rep_of: Vec<u32> = vec![u32::MAX; n];
+    let mut listed: Vec<bool> = vec![false; n];
+    let mut k = 0;
+    while k < n {
+        let r = root[members[k] as usize];
+        let mut j = k;
+        while j < n && root[members[j] as usize] == r {
+            j += 1;
+        }
+        span_of[r as usize] = (k as u32, j as u32);
+        // the representative: the best-anchored mention with a sentence, first in input order
+        let rep = members[k..j].iter().copied().min_by_key(|&i| (!facts[i as usize].has_sentence, facts[i as usize].key.source, i)).unwrap_or(r);
+        rep_of[r as usize] = rep;
+        listed[r as usize] = settings.undated || facts[rep as usize].key.range.is_some();
+        k = j;
     }
-    // the representative of each event: the best-anchored mention with a sentence, first in input order
-    let mut rep_of_root: HashMap<usize, usize> = HashMap::new();
-    for (&r, ms) in &members {
-        let best = ms.iter().copied().min_by_key(|&i| (!facts[i].has_sentence, facts[i].source, i)).unwrap_or(r);
-        rep_of_root.insert(r, best);
-    }
-    let event_id = |r: usize| -> String {
-        let f = &facts[r];
-        timeline::stable_id("ev", &[&sources[f.doc as usize].0.doc, &f.offset.to_string()])
+    let group = |r: u32| -> &[u32] {
+        let (a, b) = span_of[r as usize];
+        &members[a as usize..b as usize]
     };
-    // an event is listed when an entity takes part, and (unless --undated) it has a date
-    let listed = |r: usize| -> bool {
-        let ms = &members[&r];
-        ms.iter().any(|&i| !facts[i].roles.is_empty()) && (settings.undated || facts[rep_of_root[&r]].range.is_some())
-    };
+    let event_id_at = |doc: u32, offset: u32| timeline::stable_id("ev", &[&sources[doc as usize].0.doc, &offset.to_string()]);
+    let event_id = |r: u32| event_id_at(facts[r as usize].key.doc, facts[r as usize].offset);
     let mut events_per_doc = vec![0usize; sources.len()];
     let mut span: HashMap<u32, (NaiveDate, NaiveDate)> = HashMap::new();
-    let mut event_order: Vec<((NaiveDate, usize, usize, String), usize)> = Vec::new();
-    let mut timeline_rows: Vec<(u32, timeline::OrderKey, usize, Role)> = Vec::new();
-    let mut roots: Vec<usize> = members.keys().copied().collect();
-    roots.sort_unstable();
-    for &r in &roots {
-        let rep = rep_of_root[&r];
-        let f = &facts[rep];
-        // every entity of the event with its strongest role, and the mention it is seen in first
-        let mut ents: BTreeMap<u32, (Role, usize)> = BTreeMap::new();
-        for &i in &members[&r] {
-            for &(e, role) in &facts[i].roles {
-                let slot = ents.entry(e).or_insert((role, i));
-                if role < slot.0 {
-                    slot.0 = role;
-                }
-            }
-        }
-        let (start, end) = f.range.unwrap_or((NaiveDate::MIN, NaiveDate::MIN));
-        for (&e, &(role, first)) in &ents {
-            let key: timeline::OrderKey = (f.range.is_none(), start, end, f.cue, facts[first].doc as usize, facts[first].offset);
-            timeline_rows.push((e, key, first, role));
-            if let (true, Some((a, b))) = (listed(r), f.range) {
+    // (date, document, offset, representative) of the listed events
+    let mut event_order: Vec<(NaiveDate, u32, u32, u32)> = Vec::new();
+    // (entity, order key, first mention of the entity in the event, role)
+    let mut timeline_rows: Vec<(u32, timeline::OrderKey, u32, Role)> = Vec::new();
+    for r in (0..n as u32).filter(|&i| root[i as usize] == i) {
+        let rep = &facts[rep_of[r as usize] as usize];
+        let (start, end) = rep.key.range.unwrap_or((NaiveDate::MIN, NaiveDate::MIN));
+        for (&e, &(role, first)) in &event_entities(group(r), &facts) {
+            let f = &facts[first as usize];
+            timeline_rows.push((e, (rep.key.range.is_none(), start, end, rep.cue, f.key.doc as usize, f.offset as usize), first, role));
+            if let (true, Some((a, b))) = (listed[r as usize], rep.key.range) {
                 let s = span.entry(e).or_insert((a, b));
                 s.0 = s.0.min(a);
                 s.1 = s.1.max(b);
             }
         }
-        if listed(r) {
-            events_per_doc[f.doc as usize] += 1;
-            let date = f.range.map(|(a, _)| a).unwrap_or(NaiveDate::MAX);
-            event_order.push(((date, f.doc as usize, f.offset, event_id(r)), rep));
+        if listed[r as usize] {
+            events_per_doc[rep.key.doc as usize] += 1;
+            event_order.push((rep.key.range.map(|(a, _)| a).unwrap_or(NaiveDate::MAX), rep.key.doc, rep.offset, rep_of[r as usize]));
         }
     }
 
@@ -445,8 +430,8 @@ pub fn finalize(sources: &[(Entry, PathBuf)], settings: &OutputSettings, out: &P
     // event_mentions.csv in input order, with event ids; event rows of representatives to a second spill
     let mut event_mentions = Table::of::<EventMentionRow>(out, "event_mentions", settings)?;
     let mut event_spill: Spill<Event> = Spill::new(cache.join(format!("events.spill{pid}")))?;
-    let mut event_row_of: HashMap<usize, usize> = HashMap::new();
-    let names = |ents: &BTreeMap<u32, (Role, usize)>, pick: &dyn Fn(Role, &str) -> bool| -> String {
+    let mut event_row_of: HashMap<u32, usize> = HashMap::new();
+    let names = |ents: &BTreeMap<u32, (Role, u32)>, pick: &dyn Fn(Role, &str) -> bool| -> String {
         let mut v: Vec<String> = ents
             .iter()
             .filter(|(&e, (role, _))| pick(*role, &norm.entities[e as usize].kind))
@@ -456,71 +441,65 @@ pub fn finalize(sources: &[(Entry, PathBuf)], settings: &OutputSettings, out: &P
         v.dedup();
         v.join("; ")
     };
-    let reps: HashMap<usize, usize> = rep_of_root.iter().map(|(&r, &m)| (m, r)).collect();
-    spill.visit(None, |i, mut m| {
-        let r = root[i];
+    spill.visit(None, |_, mut m| {
+        let Some(i) = m.kept else {
+            // no entity takes part: an event of its own, in no table but this one
+            m.row.event_id = event_id_at(m.doc, m.row.at.start as u32);
+            return event_mentions.push(&m.row);
+        };
+        let r = root[i as usize];
         m.row.event_id = event_id(r);
         event_mentions.push(&m.row)?;
-        if reps.get(&i) == Some(&r) && listed(r) {
-            let mut ents: BTreeMap<u32, (Role, usize)> = BTreeMap::new();
-            let mut docs: Vec<u32> = Vec::new();
-            for &j in &members[&r] {
-                docs.push(facts[j].doc);
-                for &(e, role) in &facts[j].roles {
-                    let slot = ents.entry(e).or_insert((role, j));
-                    if role < slot.0 {
-                        slot.0 = role;
-                    }
-                }
-            }
-            docs.sort_unstable();
-            docs.dedup();
-            let s = m.sentence.unwrap_or_default();
-            let f = &facts[i];
-            let ev = Event {
-                event_id: m.row.event_id.clone(),
-                date_start: m.row.date_start.clone(),
-                date_end: m.row.date_end.clone(),
-                precision: m.row.precision.clone(),
-                anchor_source: m.row.anchor_source.clone(),
-                timex_text: m.row.anchor_text.clone(),
-                timex_value: m.row.anchor_value.clone(),
-                trigger: m.row.at.text.clone(),
-                lemma: m.row.attrs.lemma.clone(),
-                class: m.row.attrs.class.clone(),
-                polarity: m.row.attrs.polarity.clone(),
-                modality: m.modality.clone(),
-                agents: names(&ents, &|role, _| role == Role::Agent),
-                participants: names(&ents, &|role, _| role == Role::Participant),
-                places: names(&ents, &|role, _| role == Role::Place),
-                people: names(&ents, &|_, k| k == "PER"),
-                organizations: names(&ents, &|_, k| k == "ORG"),
-                other_entities: names(&ents, &|_, k| !matches!(k, "PER" | "ORG" | "LOC")),
-                sentence: s.text,
-                doc: m.row.at.doc.clone(),
-                sentence_index: m.row.at.sentence_index,
-                start: s.start,
-                end: s.end,
-                char_start: s.char_start,
-                char_end: s.char_end,
-                mentions: members[&r].len(),
-                documents: docs.len(),
-                dct: m.dct,
-                dct_source: m.dct_source,
-                undated: f.range.is_none(),
-                sort_key: (f.range.map(|(a, _)| a).unwrap_or(NaiveDate::MAX), f.doc as usize, f.offset),
-            };
-            event_row_of.insert(i, event_spill.len());
-            event_spill.push(&ev)?;
+        if rep_of[r as usize] != i || !listed[r as usize] {
+            return Ok(());
         }
-        Ok(())
+        let ents = event_entities(group(r), &facts);
+        let mut docs: Vec<u32> = group(r).iter().map(|&j| facts[j as usize].key.doc).collect();
+        docs.sort_unstable();
+        docs.dedup();
+        let s = m.sentence.unwrap_or_default();
+        let f = &facts[i as usize];
+        let ev = Event {
+            event_id: m.row.event_id.clone(),
+            date_start: m.row.date_start.clone(),
+            date_end: m.row.date_end.clone(),
+            precision: m.row.precision.clone(),
+            anchor_source: m.row.anchor_source.clone(),
+            timex_text: m.row.anchor_text.clone(),
+            timex_value: m.row.anchor_value.clone(),
+            trigger: m.row.at.text.clone(),
+            lemma: m.row.attrs.lemma.clone(),
+            class: m.row.attrs.class.clone(),
+            polarity: m.row.attrs.polarity.clone(),
+            modality: m.row.attrs.modality.clone(),
+            agents: names(&ents, &|role, _| role == Role::Agent),
+            participants: names(&ents, &|role, _| role == Role::Participant),
+            places: names(&ents, &|role, _| role == Role::Place),
+            people: names(&ents, &|_, k| k == "PER"),
+            organizations: names(&ents, &|_, k| k == "ORG"),
+            other_entities: names(&ents, &|_, k| !matches!(k, "PER" | "ORG" | "LOC")),
+            sentence: s.text,
+            doc: m.row.at.doc.clone(),
+            sentence_index: m.row.at.sentence_index,
+            start: s.start,
+            end: s.end,
+            char_start: s.char_start,
+            char_end: s.char_end,
+            mentions: group(r).len(),
+            documents: docs.len(),
+            dct: m.dct,
+            dct_source: m.dct_source,
+            undated: f.key.range.is_none(),
+            sort_key: (f.key.range.map(|(a, _)| a).unwrap_or(NaiveDate::MAX), f.key.doc as usize, f.offset as usize),
+        };
+        event_row_of.insert(i, event_spill.len());
+        event_spill.push(&ev)
     })?;
     event_mentions.finish()?;
-    debug_assert!(n == root.len());
 
     // events.csv, the TimelineJS sheet and the report, in date order
-    event_order.sort();
-    let order: Vec<usize> = event_order.iter().filter_map(|(_, rep)| event_row_of.get(rep).copied()).collect();
+    event_order.sort_unstable();
+    let order: Vec<usize> = event_order.iter().filter_map(|&(_, _, _, rep)| event_row_of.get(&rep).copied()).collect();
     summary.events = order.len();
     let mut events = Table::of::<Event>(out, "events", settings)?;
     let mut tjs = if settings.formats.contains(&Format::Timelinejs) {
@@ -570,32 +549,48 @@ pub fn finalize(sources: &[(Entry, PathBuf)], settings: &OutputSettings, out: &P
         let ent = &norm.entities[e as usize];
         for (row, p) in timeline_rows[k..j].iter().zip(pos) {
             let (_, _, first, role) = *row;
-            let f = &facts[first];
-            let r = root[first];
-            let rep = &facts[rep_of_root[&r]];
+            let f = &facts[first as usize];
+            let r = root[first as usize];
+            let rep = &facts[rep_of[r as usize] as usize];
             let (value, precision) = (strings.get(rep.value), strings.get(rep.precision).to_string());
+            let range = rep.key.range;
             timelines.push(&TimelineRow {
                 entity_id: ent.id.clone(),
                 name: ent.name.clone(),
                 kind: ent.kind.clone(),
                 position: p,
-                date: timeline::date_label(rep.range, &precision, value),
-                date_start: rep.range.map(|(a, _)| a.format("%Y-%m-%d").to_string()).unwrap_or_default(),
-                date_end: rep.range.map(|(_, b)| b.format("%Y-%m-%d").to_string()).unwrap_or_default(),
+                date: timeline::date_label(range, &precision, value),
+                date_start: range.map(|(a, _)| a.format("%Y-%m-%d").to_string()).unwrap_or_default(),
+                date_end: range.map(|(_, b)| b.format("%Y-%m-%d").to_string()).unwrap_or_default(),
                 precision,
-                undated: rep.range.is_none(),
+                undated: range.is_none(),
                 event_id: event_id(r),
                 role: role.as_str().to_string(),
                 trigger: strings.get(f.trigger).to_string(),
                 lemma: strings.get(f.lemma).to_string(),
-                doc: sources[f.doc as usize].0.doc.clone(),
-                sentence_index: f.sentence as usize,
+                doc: sources[f.key.doc as usize].0.doc.clone(),
+                sentence_index: f.key.sentence as usize,
             })?;
         }
         k = j;
     }
     timelines.finish()?;
     Ok(summary)
+}
+
+/// Every entity of an event (its mentions `members`) with its strongest role and the first
+/// mention it takes part in.
+fn event_entities(members: &[u32], facts: &[MentionFacts]) -> BTreeMap<u32, (Role, u32)> {
+    let mut ents: BTreeMap<u32, (Role, u32)> = BTreeMap::new();
+    for &i in members {
+        for &(e, role) in facts[i as usize].key.roles.iter() {
+            let slot = ents.entry(e).or_insert((role, i));
+            if role < slot.0 {
+                slot.0 = role;
+            }
+        }
+    }
+    ents
 }
 
 /// One row of timelines.csv: an event in an entity's timeline.

@@ -12,6 +12,7 @@ use once_cell::sync::Lazy;
 use serde::Serialize;
 
 use crate::events::anchor::Source;
+use crate::events::participants::Role;
 use crate::time::calendar;
 
 /// Date range and precision of a TimeML value; `None` for values that are not calendar points
@@ -168,14 +169,14 @@ pub struct MentionKey {
     pub negative: bool,
     pub source: Source,
     pub range: Option<(NaiveDate, NaiveDate)>,
-    /// Entity indices (sorted, deduplicated).
-    pub agents: Vec<u32>,
-    pub participants: Vec<u32>,
+    /// (entity index, role), each entity once with its first role.
+    pub roles: Box<[(u32, Role)]>,
 }
 
 impl MentionKey {
-    fn shares(a: &[u32], b: &[u32]) -> bool {
-        a.iter().any(|x| b.binary_search(x).is_ok())
+    /// Entities of `a` and `b` in roles `want` has in common.
+    fn shares(a: &MentionKey, b: &MentionKey, want: impl Fn(Role) -> bool) -> bool {
+        a.roles.iter().any(|&(e, r)| want(r) && b.roles.iter().any(|&(f, q)| f == e && want(q)))
     }
 
     /// Whether two mentions (a before b in input order) report the same happening.
@@ -189,19 +190,13 @@ impl MentionKey {
         }
         // two statements on one day by one speaker are two events unless they are about the same
         if a.reporting || b.reporting {
-            return Self::shares(&a.agents, &b.agents) && Self::shares(&a.participants, &b.participants);
+            return Self::shares(a, b, |r| r == Role::Agent) && Self::shares(a, b, |r| r == Role::Participant);
         }
         // within a document, only mentions anchored to a time expression (not both to the DCT)
         if a.doc == b.doc && a.source == Source::Dct && b.source == Source::Dct {
             return false;
         }
-        let all = |k: &MentionKey| {
-            let mut v = k.agents.clone();
-            v.extend(&k.participants);
-            v.sort_unstable();
-            v
-        };
-        Self::shares(&all(a), &all(b))
+        Self::shares(a, b, |r| r != Role::Place)
     }
 }
 
@@ -212,39 +207,41 @@ const BUCKET: usize = 64;
 /// event of an earlier mention with the same predicate, overlapping anchors and a shared
 /// participant (see `MentionKey::same_event`); the comparison is limited to the latest
 /// [`BUCKET`] mentions sharing a predicate and an entity, so it stays linear in the corpus.
-pub fn cluster(keys: &[MentionKey]) -> Vec<usize> {
-    let mut parent: Vec<usize> = (0..keys.len()).collect();
-    fn root(p: &mut [usize], mut i: usize) -> usize {
-        while p[i] != i {
-            p[i] = p[p[i]];
-            i = p[i];
+pub fn cluster<T>(items: &[T], key: impl Fn(&T) -> &MentionKey) -> Vec<u32> {
+    let mut parent: Vec<u32> = (0..items.len() as u32).collect();
+    fn root(p: &mut [u32], mut i: u32) -> u32 {
+        while p[i as usize] != i {
+            p[i as usize] = p[p[i as usize] as usize];
+            i = p[i as usize];
         }
         i
     }
-    let mut buckets: HashMap<(u32, u32), Vec<usize>> = HashMap::new();
-    for (i, k) in keys.iter().enumerate() {
-        let mut ents: Vec<u32> = k.agents.iter().chain(&k.participants).copied().collect();
-        ents.sort_unstable();
-        ents.dedup();
-        for &e in &ents {
+    let mut buckets: HashMap<(u32, u32), std::collections::VecDeque<u32>> = HashMap::new();
+    for (i, item) in items.iter().enumerate() {
+        let k = key(item);
+        let i = i as u32;
+        for &(e, role) in k.roles.iter() {
+            if role == Role::Place {
+                continue;
+            }
             let b = buckets.entry((k.predicate, e)).or_default();
             for &j in b.iter() {
-                if MentionKey::same_event(&keys[j], k) {
+                if MentionKey::same_event(key(&items[j as usize]), k) {
                     let (ri, rj) = (root(&mut parent, i), root(&mut parent, j));
                     if ri != rj {
                         // the earlier mention stays the root
                         let (lo, hi) = if ri < rj { (ri, rj) } else { (rj, ri) };
-                        parent[hi] = lo;
+                        parent[hi as usize] = lo;
                     }
                 }
             }
-            b.push(i);
+            b.push_back(i);
             if b.len() > BUCKET {
-                b.remove(0);
+                b.pop_front();
             }
         }
     }
-    (0..keys.len()).map(|i| root(&mut parent, i)).collect()
+    (0..items.len() as u32).map(|i| root(&mut parent, i)).collect()
 }
 
 /// Sort key of an event in an entity's timeline: undated last (they take position 0), then anchor
@@ -324,6 +321,7 @@ mod tests {
 
     fn key(doc: u32, sentence: u32, pred: u32, range: (&str, &str), agents: &[u32], parts: &[u32]) -> MentionKey {
         let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let roles: Vec<(u32, Role)> = agents.iter().map(|&e| (e, Role::Agent)).chain(parts.iter().map(|&e| (e, Role::Participant))).collect();
         MentionKey {
             doc,
             sentence,
@@ -332,8 +330,7 @@ mod tests {
             negative: false,
             source: Source::Timex,
             range: Some((d(range.0), d(range.1))),
-            agents: agents.to_vec(),
-            participants: parts.to_vec(),
+            roles: roles.into(),
         }
     }
 
@@ -346,7 +343,7 @@ mod tests {
             key(2, 0, 7, ("2011-06-07", "2011-06-07"), &[1], &[2]),
             key(2, 5, 7, ("2010-06-07", "2010-06-07"), &[3], &[4]),
         ];
-        assert_eq!(cluster(&keys), vec![0, 0, 2, 3, 4]);
+        assert_eq!(cluster(&keys, |k| k), vec![0, 0, 2, 3, 4]);
     }
 
     #[test]
