@@ -255,6 +255,72 @@ fn push_cluster(clusters: &mut Vec<Cluster>, kind: &str, name: &str, start: usiz
     clusters.len() - 1
 }
 
+/// Within a document about one generation of a product, the bare product name is that
+/// generation: "iPhone 4 … the new iPhone", "PlayStation 3 … the PlayStation". A MISC or ORG
+/// name joins the one longer name of the document that adds a single word with a digit to it
+/// ("4", "3G", "S3"); with two such names ("iPhone 3G", "iPhone 3GS") it stays apart.
+fn join_generations(clusters: &mut Vec<Cluster>, resolution: &mut [Option<(usize, bool)>]) {
+    let product = |c: &Cluster| c.kind == "MISC" || c.kind == "ORG";
+    let mut into: Vec<Option<usize>> = vec![None; clusters.len()];
+    for (a, short) in clusters.iter().enumerate() {
+        if !product(short) || short.canonical.contains(' ') {
+            continue;
+        }
+        let key = match_key(&short.canonical);
+        let longer: Vec<usize> = (0..clusters.len())
+            .filter(|&b| b != a && product(&clusters[b]))
+            .filter(|&b| {
+                let long = match_key(&clusters[b].canonical);
+                long.strip_prefix(&key).and_then(|rest| rest.strip_prefix(' ')).is_some_and(|rest| !rest.contains(' ') && rest.chars().any(|c| c.is_ascii_digit()))
+            })
+            .collect();
+        if let [b] = longer[..] {
+            into[a] = Some(b);
+        }
+    }
+    if into.iter().all(Option::is_none) {
+        return;
+    }
+    // move the mentions, forms and texts over, then drop the emptied clusters
+    for a in 0..clusters.len() {
+        let Some(b) = into[a] else { continue };
+        let (forms, texts, mentions, first) = {
+            let c = &mut clusters[a];
+            (std::mem::take(&mut c.forms), std::mem::take(&mut c.texts), std::mem::replace(&mut c.mentions, 0), c.first_start)
+        };
+        let t = &mut clusters[b];
+        for f in forms {
+            if !t.forms.contains(&f) {
+                t.forms.push(f);
+            }
+        }
+        for x in texts {
+            if !t.texts.contains(&x) {
+                t.texts.push(x);
+            }
+        }
+        t.mentions += mentions;
+        t.first_start = t.first_start.min(first);
+    }
+    let mut new_index = vec![0usize; clusters.len()];
+    let mut next = 0;
+    for (a, slot) in new_index.iter_mut().enumerate() {
+        if into[a].is_none() {
+            *slot = next;
+            next += 1;
+        }
+    }
+    for r in resolution.iter_mut().flatten() {
+        let target = into[r.0].unwrap_or(r.0);
+        r.0 = new_index[target];
+    }
+    let mut k = 0;
+    clusters.retain(|_| {
+        k += 1;
+        into[k - 1].is_none()
+    });
+}
+
 fn is_person_full(name: &str) -> bool {
     name.split_whitespace().count() >= 2
 }
@@ -394,6 +460,7 @@ pub fn document_entities(res: &Resources, mentions: &[MentionIn<'_>], acronyms: 
         cl.first_start = cl.first_start.min(mentions[i].start);
         resolution[i] = Some((c, false));
     }
+    join_generations(&mut clusters, &mut resolution);
     // demonyms: reference their place (creating it if the document never names it)
     for (i, place) in demonym_refs {
         let key = ("LOC".to_string(), match_key(&place));
@@ -736,6 +803,18 @@ mod tests {
         assert_eq!(n.entities.iter().filter(|e| e.kind == "PER").count(), 2);
         // the ambiguous surname joins the nearest preceding full name
         assert_eq!(flat[2].2, "Bill Clinton");
+    }
+
+    #[test]
+    fn a_bare_product_name_is_the_one_generation_its_document_names() {
+        let (_, flat) = run(&[
+            ("a", &[("Apple", "ORG"), ("iPhone 4", "MISC"), ("iPhone", "MISC"), ("iPhone", "ORG")]),
+            ("b", &[("iPhone 3G", "MISC"), ("iPhone 3GS", "MISC"), ("iPhone", "MISC")]),
+        ]);
+        let name = |doc: usize, k: usize| flat.iter().filter(|f| f.0 == doc).nth(k).unwrap().2.clone();
+        assert_eq!((name(0, 0), name(0, 2), name(0, 3)), ("Apple Inc.".to_string(), "iPhone 4".to_string(), "iPhone 4".to_string()), "{flat:?}");
+        // two generations named: the bare name stays its own
+        assert_eq!(name(1, 2), "iPhone", "{flat:?}");
     }
 
     #[test]
