@@ -217,7 +217,7 @@ pub fn timelinejs_rows(events: &[Event]) -> Vec<Vec<String>> {
             (_, Some((y2, m2, d2))) => (y2.to_string(), m2.to_string(), d2.to_string()),
         };
         let mut groups: Vec<&str> = Vec::new();
-        for list in [&e.people, &e.organizations, &e.places, &e.other_entities] {
+        for list in [&e.people, &e.organizations, &e.locations, &e.other_entities] {
             groups.extend(list.split("; ").filter(|s| !s.is_empty()));
         }
         if groups.is_empty() {

@@ -477,6 +477,7 @@ pub fn finalize(sources: &[(Entry, PathBuf)], settings: &OutputSettings, out: &P
             places: names(&ents, &|role, _| role == Role::Place),
             people: names(&ents, &|_, k| k == "PER"),
             organizations: names(&ents, &|_, k| k == "ORG"),
+            locations: names(&ents, &|_, k| k == "LOC"),
             other_entities: names(&ents, &|_, k| !matches!(k, "PER" | "ORG" | "LOC")),
             sentence: s.text,
             doc: m.row.at.doc.clone(),

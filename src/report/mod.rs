@@ -101,7 +101,7 @@ impl ReportWriter {
     /// Add an event (events come in date order; the page does not depend on it).
     pub fn push(&mut self, e: &Event) -> Result<()> {
         let mut n = Vec::new();
-        for (kind, list) in [("PER", &e.people), ("ORG", &e.organizations), ("LOC", &e.places), ("MISC", &e.other_entities)] {
+        for (kind, list) in [("PER", &e.people), ("ORG", &e.organizations), ("LOC", &e.locations), ("MISC", &e.other_entities)] {
             for name in list.split("; ").filter(|s| !s.is_empty()) {
                 if let Some(&i) = self.entity_ix.get(&(kind.to_string(), name.to_string())) {
                     n.push(i);

@@ -102,6 +102,7 @@ pub struct Event {
     /// Every entity involved, by type (the columns of earlier versions; the report's lanes).
     pub people: String,
     pub organizations: String,
+    pub locations: String,
     pub other_entities: String,
     /// The representative mention's sentence, whitespace folded, and where it is.
     pub sentence: String,
