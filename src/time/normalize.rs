@@ -161,6 +161,7 @@ pub fn normalize(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
         "quarter" => quarter(rule, c, ctx),
         "season" => season(rule, c, ctx),
         "holiday" => holiday(rule, c, ctx),
+        "named_day" => named_day(rule, c, ctx),
         _ => None,
     }?;
     if n.modifier.is_none() {
@@ -362,6 +363,12 @@ fn easter(y: i32) -> Option<NaiveDate> {
     let month = (h + l - 7 * m + 114) / 31;
     let day = (h + l - 7 * m + 114) % 31 + 1;
     NaiveDate::from_ymd_opt(y, month as u32, day as u32)
+}
+
+/// A day known by name ("D-Day", "9/11"): its date from vocab.toml `[named_days]`.
+fn named_day(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
+    let value = ctx.vocab.list("named_days").str(g(c, "named")?)?;
+    resolved(rule.kind, NaiveDate::parse_from_str(&value, "%Y-%m-%d").ok()?, Gran::Day)
 }
 
 fn holiday(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {

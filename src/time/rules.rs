@@ -160,6 +160,7 @@ impl Vocab {
             ("%SPELLEDYEAR", SPELLED_YEAR.to_string()),
             ("%DECADEW", self.list("decades").alternation()),
             ("%HOLIDAY", self.list("holidays").alternation()),
+            ("%NAMEDDAY", self.list("named_days").alternation()),
         ]
     }
 
@@ -254,6 +255,7 @@ pub const NORM_FUNCTIONS: &[&str] = &[
     "daypart",
     "anaphoric",
     "holiday",
+    "named_day",
 ];
 
 /// A rule's regex, case-insensitive. The lazy DFA cache of each regex (one per thread that runs

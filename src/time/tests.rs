@@ -19,6 +19,11 @@ const CASES: &[(&str, &str, &str, &str, &str)] = &[
     ("Trump said he extended the offer during a phone call last month.", "2025-05-05", "last month", "DATE", "2025-04"),
     ("Trump has prioritized this issue since retaking office in January.", "2025-05-05", "January", "DATE", "2025-01"),
     ("Notably, in February, Trump designated multiple cartels.", "2025-05-05", "February", "DATE", "2025-02"),
+    // days known by name (vocab.toml [named_days]), whatever the DCT
+    ("The Allies landed in Normandy on D-Day.", "2025-05-05", "D-Day", "DATE", "1944-06-06"),
+    ("Security changed after 9/11.", "2025-05-05", "9/11", "DATE", "2001-09-11"),
+    ("Crowds celebrated V-E Day in London.", "2025-05-05", "V-E Day", "DATE", "1945-05-08"),
+    ("Markets have not fallen so fast since Black Monday.", "2008-10-10", "Black Monday", "DATE", "1987-10-19"),
     // general cases
     ("They met on Sunday.", "2025-05-10", "Sunday", "DATE", "2025-05-04"),
     ("They will meet on Saturday.", "2025-05-11", "Saturday", "DATE", "2025-05-17"),
