@@ -1,13 +1,20 @@
 #!/usr/bin/env bash
 # TempEval-3 evaluation of entline's temporal tagger on TBAQ-cleaned (TimeBank + AQUAINT):
-#   scripts/eval_timex.sh [TBAQ_DIR] [extra `entline timeml` options]
+#   scripts/eval_timex.sh [--meantime] [TBAQ_DIR] [extra `entline timeml` options]
 # Input = the gold files with TIMEX3/EVENT/SIGNAL tags stripped from TEXT (the DCT is kept);
 # scored by the official scorer in ../shared/data/tempeval3/evaluation-entities (run under Python 3
 # by scripts/te3_scorer.py). Prints strict/relaxed span F1, type accuracy and value F1.
+#   --meantime       then the same summary on MEANTIME Apple (annotated sentences only), by
+#                    scripts/eval_timex_meantime.py with the same extra options (see its --help;
+#                    `scripts/eval_timex_meantime.py --fake gold` checks that chain without entline)
+#   TE3_KEEP=dir     keep the gold/input/system/score files in dir (dir-meantime for --meantime)
+#   TE3_DEBUG=level  scorer debug level (output kept in score.txt)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 DATA="$ROOT/../shared/data/tempeval3"
 TBAQ="$DATA/TBAQ-cleaned"
+MEANTIME=0
+if [ "${1:-}" = "--meantime" ]; then MEANTIME=1; shift; fi
 if [ $# -ge 1 ] && [ -d "$1" ]; then TBAQ=$1; shift; fi
 "$ROOT/scripts/setup.sh" >&2
 TMP=$(mktemp -d)
@@ -66,3 +73,8 @@ print(f"relaxed span  F1 {relaxed[0]:>6}  P {relaxed[1]:>6}  R {relaxed[2]:>6}")
 print(f"type accuracy    {acc:6.2f}  (type F1 {typ})")
 print(f"value F1         {value:>6}")
 PY
+if [ "$MEANTIME" = 1 ]; then
+  KEEP=()
+  [ -n "${TE3_KEEP:-}" ] && KEEP=(--keep "$TE3_KEEP-meantime")
+  python3 "$ROOT/scripts/eval_timex_meantime.py" ${KEEP[@]+"${KEEP[@]}"} -- "$@"
+fi

@@ -659,17 +659,35 @@ fn set(_rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
     plain(TimexType::Set, duration_value(Some(every), &unit))
 }
 
-fn zone_suffix(z: &str) -> &'static str {
-    match z.to_uppercase().as_str() {
-        "EST" | "CDT" => "-05",
-        "EDT" => "-04",
-        "CST" | "MDT" => "-06",
-        "MST" | "PDT" => "-07",
-        "PST" => "-08",
-        "GMT" | "UTC" => "Z",
-        "BST" | "CET" => "+01",
-        "CEST" => "+02",
-        _ => "",
+/// The UTC offset of a zone as TimeML writes it: "Z", "-05", "+05:30"; from the `[zones]` table
+/// or an explicit "GMT-5" / "UTC+05:30"; empty when unknown.
+fn zone_suffix(ctx: &Ctx<'_>, z: &str) -> String {
+    let z = z.trim();
+    if let Some(v) = ctx.vocab.list("zones").str(z) {
+        return v;
+    }
+    let off = z.trim_start_matches(|c: char| c.is_ascii_alphabetic()).trim();
+    let (sign, rest) = match off.chars().next() {
+        Some('+') => ('+', &off[1..]),
+        Some('-') => ('-', &off[1..]),
+        Some('−') => ('-', &off['−'.len_utf8()..]),
+        _ => return String::new(),
+    };
+    let digits: String = rest.chars().filter(|c| c.is_ascii_digit()).collect();
+    let (h, m) = match (rest.contains(':'), digits.len()) {
+        (true, _) => {
+            let (h, m) = rest.split_once(':').unwrap_or((rest, "0"));
+            (h.trim().parse::<u32>().unwrap_or(99), m.trim().parse::<u32>().unwrap_or(99))
+        }
+        (false, 1 | 2) => (digits.parse().unwrap_or(99), 0),
+        (false, 3 | 4) => (digits[..digits.len() - 2].parse().unwrap_or(99), digits[digits.len() - 2..].parse().unwrap_or(99)),
+        _ => return String::new(),
+    };
+    match (h, m) {
+        (0, 0) => "Z".to_string(),
+        (h, 0) if h <= 14 => format!("{sign}{h:02}"),
+        (h, m) if h <= 14 && m < 60 => format!("{sign}{h:02}:{m:02}"),
+        _ => String::new(),
     }
 }
 
@@ -696,7 +714,7 @@ fn time(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
     if h > 24 || m > 59 {
         return None;
     }
-    let zone = g(c, "zone").map(zone_suffix).unwrap_or("");
+    let zone = g(c, "zone").or_else(|| g(c, "zonep")).map(|z| zone_suffix(ctx, z)).unwrap_or_default();
     let clock = if h == 24 {
         "24".to_string()
     } else if m == 0 && g(c, "minute").is_none() && g(c, "part").is_some() {

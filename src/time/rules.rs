@@ -161,6 +161,8 @@ impl Vocab {
             ("%DECADEW", self.list("decades").alternation()),
             ("%HOLIDAY", self.list("holidays").alternation()),
             ("%NAMEDDAY", self.list("named_days").alternation()),
+            // a zone abbreviation, or GMT/UTC with an explicit offset ("GMT-5", "UTC+05:30")
+            ("%ZONE", format!("(?:(?-i:GMT|UTC)\\s*[+−-]\\s*\\d{{1,2}}(?::?[0-5]\\d)?|{})", self.list("zones").alternation())),
         ]
     }
 

@@ -24,6 +24,12 @@ const CASES: &[(&str, &str, &str, &str, &str)] = &[
     ("Security changed after 9/11.", "2025-05-05", "9/11", "DATE", "2001-09-11"),
     ("Crowds celebrated V-E Day in London.", "2025-05-05", "V-E Day", "DATE", "1945-05-08"),
     ("Markets have not fallen so fast since Black Monday.", "2008-10-10", "Black Monday", "DATE", "1987-10-19"),
+    // clock times with zones: an abbreviation, an explicit offset, a day after the zone
+    ("The plane landed at 21:40 UTC.", "2008-03-06", "21:40 UTC", "TIME", "2008-03-06T21:40Z"),
+    ("The blast came at 9:15 a.m. (GMT-5), police said.", "2008-03-06", "9:15 a.m. (GMT-5)", "TIME", "2008-03-06T09:15-05"),
+    ("The vote closed at 11:05 GMT on Tuesday.", "2008-03-06", "11:05 GMT on Tuesday", "TIME", "2008-03-04T11:05Z"),
+    ("The call began at 14:00 (UTC+05:30).", "2008-03-06", "14:00 (UTC+05:30)", "TIME", "2008-03-06T14:00+05:30"),
+    ("Trading opened at 9:30 a.m. EST.", "2008-03-06", "9:30 a.m. EST", "TIME", "2008-03-06T09:30-05"),
     // general cases
     ("They met on Sunday.", "2025-05-10", "Sunday", "DATE", "2025-05-04"),
     ("They will meet on Saturday.", "2025-05-11", "Saturday", "DATE", "2025-05-17"),
