@@ -459,6 +459,8 @@ fn quantity(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<(Option<f64>
         (None, Some(n)) => Some(n),
         (None, None) => Some(1.0),
     };
+    // "three and a half years"
+    let n = if g(c, "half").is_some() { n.map(|v| v + 0.5) } else { n };
     // "fortnight" = 2W
     if let Some(rest) = unit.strip_prefix('2') {
         return Some((n.map(|v| v * 2.0), rest.to_string()));
@@ -848,12 +850,14 @@ fn quarter(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
         None => {
             let base = ctx.dct.or(ctx.reference.map(|r| r.0));
             base.map(|b| {
-                if whole.starts_with("last year") {
-                    b.year() - 1
-                } else if whole.starts_with("next year") {
-                    b.year() + 1
-                } else {
-                    b.year()
+                // "last year's first quarter", "the second quarter of last year"
+                match g(c, "reldir").map(str::to_lowercase).as_deref() {
+                    Some("last") => b.year() - 1,
+                    Some("next") => b.year() + 1,
+                    Some(_) => b.year(),
+                    None if whole.starts_with("last year") => b.year() - 1,
+                    None if whole.starts_with("next year") => b.year() + 1,
+                    None => b.year(),
                 }
             })
         }

@@ -30,6 +30,11 @@ const CASES: &[(&str, &str, &str, &str, &str)] = &[
     ("The vote closed at 11:05 GMT on Tuesday.", "2008-03-06", "11:05 GMT on Tuesday", "TIME", "2008-03-04T11:05Z"),
     ("The call began at 14:00 (UTC+05:30).", "2008-03-06", "14:00 (UTC+05:30)", "TIME", "2008-03-06T14:00+05:30"),
     ("Trading opened at 9:30 a.m. EST.", "2008-03-06", "9:30 a.m. EST", "TIME", "2008-03-06T09:30-05"),
+    // composition: a quarter of a relative year; a number and a half of a unit
+    ("Sales fell in the second quarter of last year.", "2008-03-06", "the second quarter of last year", "DATE", "2007-Q2"),
+    ("Output rises in the fourth quarter of next year.", "2008-03-06", "the fourth quarter of next year", "DATE", "2009-Q4"),
+    ("It took nearly three and a half years.", "2008-03-06", "nearly three and a half years", "DURATION", "P3.5Y"),
+    ("They waited two and a half hours.", "2008-03-06", "two and a half hours", "DURATION", "PT2.5H"),
     // general cases
     ("They met on Sunday.", "2025-05-10", "Sunday", "DATE", "2025-05-04"),
     ("They will meet on Saturday.", "2025-05-11", "Saturday", "DATE", "2025-05-17"),
