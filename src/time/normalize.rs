@@ -459,8 +459,8 @@ fn quantity(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<(Option<f64>
         (None, Some(n)) => Some(n),
         (None, None) => Some(1.0),
     };
-    // "three and a half years"
-    let n = if g(c, "half").is_some() { n.map(|v| v + 0.5) } else { n };
+    // "three and a half years", "5 1/2 hours"
+    let n = if g(c, "half").or_else(|| g(c, "halfsign")).is_some() { n.map(|v| v + 0.5) } else { n };
     // "fortnight" = 2W
     if let Some(rest) = unit.strip_prefix('2') {
         return Some((n.map(|v| v * 2.0), rest.to_string()));
@@ -586,6 +586,8 @@ fn duration_value(n: Option<f64>, unit: &str) -> String {
     match (unit, n) {
         // halves become whole numbers of a smaller unit
         ("H", Some(v)) if v < 1.0 => format!("PT{}M", fmt_num(v * 60.0)),
+        // "5 1/2 hours": PT5H30M, as TimeBank writes it
+        ("H", Some(v)) if v.fract() != 0.0 && (v.fract() * 60.0).fract() == 0.0 => format!("PT{}H{}M", v.trunc(), fmt_num(v.fract() * 60.0)),
         ("D", Some(v)) if v < 1.0 => format!("PT{}H", fmt_num(v * 24.0)),
         ("Y", Some(v)) if v < 1.0 && (v * 12.0).fract() == 0.0 => {
             format!("P{}M", fmt_num(v * 12.0))

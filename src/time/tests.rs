@@ -34,7 +34,8 @@ const CASES: &[(&str, &str, &str, &str, &str)] = &[
     ("Sales fell in the second quarter of last year.", "2008-03-06", "the second quarter of last year", "DATE", "2007-Q2"),
     ("Output rises in the fourth quarter of next year.", "2008-03-06", "the fourth quarter of next year", "DATE", "2009-Q4"),
     ("It took nearly three and a half years.", "2008-03-06", "nearly three and a half years", "DURATION", "P3.5Y"),
-    ("They waited two and a half hours.", "2008-03-06", "two and a half hours", "DURATION", "PT2.5H"),
+    ("They waited two and a half hours.", "2008-03-06", "two and a half hours", "DURATION", "PT2H30M"),
+    ("She spent about 5 1/2 hours in Nairobi.", "1998-08-17", "about 5 1/2 hours", "DURATION", "PT5H30M"),
     // general cases
     ("They met on Sunday.", "2025-05-10", "Sunday", "DATE", "2025-05-04"),
     ("They will meet on Saturday.", "2025-05-11", "Saturday", "DATE", "2025-05-17"),
