@@ -36,6 +36,13 @@ const CASES: &[(&str, &str, &str, &str, &str)] = &[
     ("It took nearly three and a half years.", "2008-03-06", "nearly three and a half years", "DURATION", "P3.5Y"),
     ("They waited two and a half hours.", "2008-03-06", "two and a half hours", "DURATION", "PT2H30M"),
     ("She spent about 5 1/2 hours in Nairobi.", "1998-08-17", "about 5 1/2 hours", "DURATION", "PT5H30M"),
+    // ranges are two DATEs, as TimeML annotates them; vague spans are durations of unknown length
+    ("He served from 2012 to 2015.", "2025-05-05", "2015", "DATE", "2015"),
+    ("The plan ran 2012–2015.", "2025-05-05", "2012", "DATE", "2012"),
+    ("The plan ran 2012–2015.", "2025-05-05", "2015", "DATE", "2015"),
+    ("The war lasted between 1998 and 2001.", "2025-05-05", "1998", "DATE", "1998"),
+    ("The feud has lasted for centuries.", "2025-05-05", "centuries", "DURATION", "PXCE"),
+    ("Tensions built over several decades.", "2025-05-05", "several decades", "DURATION", "PXDE"),
     // general cases
     ("They met on Sunday.", "2025-05-10", "Sunday", "DATE", "2025-05-04"),
     ("They will meet on Saturday.", "2025-05-11", "Saturday", "DATE", "2025-05-17"),
