@@ -204,7 +204,6 @@ pub fn resolve(words: &[&str], sentences: &[Range<usize>], named: &[Named<'_>], 
     let l = &*LISTS;
     let gender = genders(words, named);
     let mut cands_by_sentence: Vec<Vec<Cand>> = sentences.iter().map(|_| Vec::new()).collect();
-    let sentence_of = |w: usize| sentences.partition_point(|s| s.end <= w);
     let mut next_named = 0;
     let mut links = Vec::new();
     for (si, sent) in sentences.iter().enumerate() {
@@ -231,13 +230,12 @@ pub fn resolve(words: &[&str], sentences: &[Range<usize>], named: &[Named<'_>], 
             // named mentions starting here become candidates
             if next_named < named.len() && named[next_named].words.start == w {
                 let m = &named[next_named];
-                let s = sentence_of(m.words.start).min(cands_by_sentence.len() - 1);
-                cands_by_sentence[s].push(Cand { words: m.words.clone(), named: next_named });
+                cands_by_sentence[si].push(Cand { words: m.words.clone(), named: next_named });
                 let end = m.words.end.max(w + 1);
                 next_named += 1;
                 while next_named < named.len() && named[next_named].words.start < end {
                     let m = &named[next_named];
-                    cands_by_sentence[s].push(Cand { words: m.words.clone(), named: next_named });
+                    cands_by_sentence[si].push(Cand { words: m.words.clone(), named: next_named });
                     next_named += 1;
                 }
                 w = end;

@@ -223,15 +223,7 @@ pub fn finalize(sources: &[(Entry, PathBuf)], settings: &OutputSettings, out: &P
             let Some((ante, e)) = rec.mentions.get(c.antecedent).and_then(|a| entity_of[c.antecedent].map(|e| (a, e))) else { continue };
             let ent = &norm.entities[e];
             mentions.push(&MentionRow {
-                at: super::Located {
-                    doc: c.at.doc.clone(),
-                    sentence_index: c.at.sentence_index,
-                    start: c.at.start,
-                    end: c.at.end,
-                    char_start: c.at.char_start,
-                    char_end: c.at.char_end,
-                    text: c.at.text.clone(),
-                },
+                at: c.at.clone(),
                 label: ent.kind.clone(),
                 score: ante.score,
                 entity_id: ent.id.clone(),
@@ -251,9 +243,8 @@ pub fn finalize(sources: &[(Entry, PathBuf)], settings: &OutputSettings, out: &P
         for t in &rec.timexes {
             timexes.push(t)?;
         }
-        let mut n_event_mentions = 0;
+        let n_event_mentions = rec.event_mentions.len();
         for e in rec.event_mentions {
-            n_event_mentions += 1;
             let mut roles: Vec<(u32, Role)> = Vec::new();
             let (mut agents, mut participants, mut places, mut arguments, mut argument_text) = (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
             for a in &e.arguments {
@@ -491,7 +482,6 @@ pub fn finalize(sources: &[(Entry, PathBuf)], settings: &OutputSettings, out: &P
             dct: m.dct,
             dct_source: m.dct_source,
             undated: f.key.range.is_none(),
-            sort_key: (f.key.range.map(|(a, _)| a).unwrap_or(NaiveDate::MAX), f.key.doc as usize, f.offset as usize),
         };
         event_row_of.insert(i, event_spill.len());
         event_spill.push(&ev)

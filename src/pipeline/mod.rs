@@ -73,7 +73,7 @@ pub struct DocumentRow {
 }
 
 /// Where a span of text is: the leading columns of mentions.csv and timexes.csv.
-#[derive(Debug, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
 pub struct Located {
     pub doc: String,
     pub sentence_index: usize,
@@ -431,7 +431,7 @@ fn document_record(doc: &str, l: &Loaded, wd: &WordDoc<'_>, ms: Vec<crate::ner::
     let words: Vec<&str> = forms.iter().map(|f| f.as_ref()).collect();
     let chunks: Vec<Vec<std::ops::Range<usize>>> = sents.iter().map(|s| crate::text::NpChunker::builtin().chunks(&words[s.clone()])).collect();
     let sentence_of_word = |w: usize| sents.partition_point(|s| s.end <= w);
-    let ext = extent_starts(wd, &sents, &chunks, &ms);
+    let ext = extent_starts(wd, &words, &sents, &chunks, &ms);
 
     let mut co = CharOffsets::new(&l.text);
     let mut co_ext = CharOffsets::new(&l.text);
@@ -514,6 +514,7 @@ fn document_record(doc: &str, l: &Loaded, wd: &WordDoc<'_>, ms: Vec<crate::ner::
     let anchors = anchor::anchor(&events_in, &timex_in, &lower, l.dct);
 
     let mut co = CharOffsets::new(&l.text);
+    let mut co_sent = CharOffsets::new(&l.text);
     let mut event_sentences: BTreeMap<usize, SentenceRec> = BTreeMap::new();
     let mut event_rows: Vec<EventRec> = Vec::with_capacity(evs.len());
     for ((e, a), (anchor, &si)) in evs.into_iter().zip(args).zip(anchors.into_iter().zip(&ev_sentence)) {
@@ -528,8 +529,8 @@ fn document_record(doc: &str, l: &Loaded, wd: &WordDoc<'_>, ms: Vec<crate::ner::
             .collect();
         if arguments.iter().any(|x| x.mention.is_some()) && !event_sentences.contains_key(&si) {
             if let Some(&(ss, se)) = spans.get(si) {
-                let mut c2 = CharOffsets::new(&l.text);
-                event_sentences.insert(si, SentenceRec { start: ss, end: se, char_start: c2.at(ss), char_end: c2.at(se), text: l.text[ss..se].split_whitespace().collect::<Vec<_>>().join(" ") });
+                let (char_start, char_end) = (co_sent.at(ss), co_sent.at(se));
+                event_sentences.insert(si, SentenceRec { start: ss, end: se, char_start, char_end, text: l.text[ss..se].split_whitespace().collect::<Vec<_>>().join(" ") });
             }
         }
         event_rows.push(EventRec {
@@ -557,8 +558,15 @@ fn document_record(doc: &str, l: &Loaded, wd: &WordDoc<'_>, ms: Vec<crate::ner::
 }
 
 /// Byte offset where the noun-phrase extent of each mention starts (`mentions`: one document's,
-/// in text order; `chunks`: the base noun phrases of each sentence of `sents`).
-fn extent_starts(wd: &WordDoc<'_>, sents: &[std::ops::Range<usize>], chunks: &[Vec<std::ops::Range<usize>>], mentions: &[crate::ner::Mention]) -> Vec<usize> {
+/// in text order; `words`: the document's words as the model sees them; `chunks`: the base noun
+/// phrases of each sentence of `sents`).
+fn extent_starts(
+    wd: &WordDoc<'_>,
+    words: &[&str],
+    sents: &[std::ops::Range<usize>],
+    chunks: &[Vec<std::ops::Range<usize>>],
+    mentions: &[crate::ner::Mention],
+) -> Vec<usize> {
     use crate::entities::extent::{self, Name};
     let mut out: Vec<usize> = mentions.iter().map(|m| m.start).collect();
     let mut i = 0;
@@ -573,13 +581,11 @@ fn extent_starts(wd: &WordDoc<'_>, sents: &[std::ops::Range<usize>], chunks: &[V
         while j < mentions.len() && sent.contains(&mentions[j].words.start) {
             j += 1;
         }
-        let forms: Vec<std::borrow::Cow<'_, str>> = wd.words[sent.clone()].iter().map(|t| crate::text::model_form(t.text(wd.text))).collect();
-        let words: Vec<&str> = forms.iter().map(|f| f.as_ref()).collect();
         let names: Vec<Name> = mentions[i..j]
             .iter()
             .map(|m| Name { words: m.words.start - sent.start..m.words.end.min(sent.end) - sent.start, person: m.label == "PER" })
             .collect();
-        for (k, s) in extent::extent_starts(&words, &chunks[si], &names).into_iter().enumerate() {
+        for (k, s) in extent::extent_starts(&words[sent.clone()], &chunks[si], &names).into_iter().enumerate() {
             out[i + k] = wd.words[sent.start + s].start.min(mentions[i + k].start);
         }
         i = j;

@@ -100,36 +100,6 @@ pub fn tense_at(sentence: &str, skip: std::ops::Range<usize>) -> Tense {
     best.map(|(_, t)| t).unwrap_or(Tense::Unknown)
 }
 
-/// Auxiliaries and words that are tense cues but not event triggers.
-const NOT_TRIGGERS: &[&str] = &[
-    "was", "were", "had", "did", "is", "are", "am", "has", "have", "does", "do", "will", "shall", "would",
-    "ago", "earlier", "last", "yesterday", "next", "wasn't", "weren't", "didn't", "hadn't", "going", "due",
-    "upcoming", "set", "planned", "scheduled", "expected",
-];
-
-/// Finite verbs in the present tense that commonly govern dates in news.
-const PRESENT_VERBS: &[&str] = &[
-    "says", "tells", "announces", "plans", "expects", "meets", "visits", "signs", "opens", "closes", "launches",
-    "begins", "ends", "starts", "takes", "makes", "holds", "reports", "confirms", "denies", "warns", "vows",
-];
-
-/// Byte span of the verb nearest to the expression at `skip` (past-tense and -ed forms, common
-/// irregular pasts, present-tense reporting verbs), auxiliaries excluded.
-pub fn nearest_verb(sentence: &str, skip: std::ops::Range<usize>) -> Option<(usize, usize)> {
-    let mut best: Option<(usize, (usize, usize))> = None;
-    for (start, end, w) in words(sentence) {
-        let w = w.as_str();
-        if NOT_TRIGGERS.contains(&w) || !(is_past_word(w) || PRESENT_VERBS.contains(&w)) {
-            continue;
-        }
-        let Some(dist) = distance(sentence, start, end, &skip) else { continue };
-        if best.is_none_or(|(d, _)| dist < d) {
-            best = Some((dist, (start, end)));
-        }
-    }
-    best.map(|(_, span)| span)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -120,8 +120,6 @@ pub struct Event {
     pub dct: String,
     pub dct_source: String,
     pub undated: bool,
-    #[serde(skip)]
-    pub sort_key: (NaiveDate, usize, usize),
 }
 
 /// A date as precise as its precision: 2025, 2025-04, 2025-04-03 (other units: the TimeML value).
@@ -269,11 +267,6 @@ pub fn positions(keys: &[OrderKey]) -> Vec<usize> {
         pos[i] = current;
     }
     pos
-}
-
-/// Sort events by date, then document, then offset.
-pub fn sort(events: &mut [Event]) {
-    events.sort_by(|a, b| a.sort_key.cmp(&b.sort_key).then(a.event_id.cmp(&b.event_id)));
 }
 
 /// A short stable id from parts of a key.
