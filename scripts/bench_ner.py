@@ -1,14 +1,21 @@
 #!/usr/bin/env python3
 """Reference NER throughput: Python transformers pipeline("token-classification",
 aggregation_strategy="first") over the sentences of a folder of .txt documents (one sentence per
-line, as written by bench_ner.sh), with the same weights entline uses. Prints tokens/s."""
+line, as written by bench_ner.sh), with the same weights entline uses. Prints tokens/s.
+
+Any model folder entline runs: BERT or MPNet (the tokenizer and architecture transformers
+declares in the folder), with float or int8-rowwise weights (dequantized to float32 here, as
+entline does at load; see scripts/quantize_model.py)."""
 import os
 import sys
 import time
 from pathlib import Path
 
 import torch
-from transformers import AutoModelForTokenClassification, BertTokenizerFast, pipeline
+from transformers import AutoConfig, AutoModelForTokenClassification, AutoTokenizer, pipeline
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from quantize_model import is_int8_model, load_float_state_dict  # noqa: E402
 
 model_dir, corpus, threads = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3])
 torch.set_num_threads(threads)
@@ -16,8 +23,15 @@ lines = []
 for p in sorted(corpus.glob("*.txt")):
     lines.extend(l for l in p.read_text(encoding="utf-8").splitlines() if l.strip())
 tokens = sum(len(l.split()) for l in lines)
-tok = BertTokenizerFast.from_pretrained(model_dir)
-model = AutoModelForTokenClassification.from_pretrained(model_dir, torch_dtype=torch.float32)
+tok = AutoTokenizer.from_pretrained(model_dir)
+if is_int8_model(model_dir):
+    model = AutoModelForTokenClassification.from_config(AutoConfig.from_pretrained(model_dir))
+    missing, _ = model.load_state_dict(load_float_state_dict(model_dir), strict=False)
+    if missing:
+        sys.exit(f"{model_dir}: no weights for {missing}")
+    model.eval()
+else:
+    model = AutoModelForTokenClassification.from_pretrained(model_dir, torch_dtype=torch.float32)
 ner = pipeline("token-classification", model=model, tokenizer=tok, aggregation_strategy="first", device=-1)
 ner(lines[:8])  # warm-up
 # the pipeline's best batch size on this machine counts (conservative for entline)

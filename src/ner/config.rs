@@ -1,18 +1,23 @@
 //! Model folder layout and configuration (rust-bert's "config" layer).
 //!
 //! A model folder holds:
-//! - `config.json` — Hugging Face BERT config with `id2label`;
+//! - `config.json` — Hugging Face config with `id2label`; `model_type` `bert` (the default) or
+//!   `mpnet` chooses the encoder;
 //! - `vocab.txt` — WordPiece vocabulary;
-//! - weights: `model.safetensors` (preferred; also what Python transformers loads) or
+//! - weights: `model.safetensors` (preferred; also what Python transformers loads; float, or
+//!   int8-rowwise as written by scripts/quantize_model.py, see [`super::weights`]) or
 //!   `rust_model.ot` (rust-bert's converted format);
-//! - optional `tokenizer_config.json` (`do_lower_case`) and `entline.json` (entline's own
-//!   preprocessing: casing marker tokens, context window length).
+//! - optional `tokenizer_config.json` (`do_lower_case`), `special_tokens_map.json` (the window's
+//!   framing tokens: MPNet's `<s>`, `</s>`, `<pad>`; BERT's `[CLS]`, `[SEP]`, `[PAD]` without it)
+//!   and `entline.json` (entline's own preprocessing: casing marker tokens, context window
+//!   length, weight storage).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use super::weights::WeightStorage;
 use crate::error::{Error, Result};
 
 /// Files of a model, resolved to local paths.
@@ -23,6 +28,7 @@ pub struct ModelFiles {
     pub vocab: PathBuf,
     pub weights: PathBuf,
     pub tokenizer_config: Option<PathBuf>,
+    pub special_tokens_map: Option<PathBuf>,
     pub entline_config: Option<PathBuf>,
 }
 
@@ -67,6 +73,7 @@ impl ModelFiles {
             vocab,
             weights,
             tokenizer_config: opt("tokenizer_config.json"),
+            special_tokens_map: opt("special_tokens_map.json"),
             entline_config: opt("entline.json"),
         })
     }
@@ -90,6 +97,7 @@ impl ModelFiles {
             vocab: fetch("vocab.txt")?,
             weights: fetch("rust_model.ot")?,
             tokenizer_config: fetch("tokenizer_config.json").ok(),
+            special_tokens_map: fetch("special_tokens_map.json").ok(),
             entline_config: None,
         })
     }
@@ -116,6 +124,9 @@ pub struct EntlineConfig {
     pub label_scheme: Option<String>,
     #[serde(default)]
     pub event_head: Option<EventHeadConfig>,
+    /// How `model.safetensors` stores its matrices: absent for float, `int8-rowwise`.
+    #[serde(default)]
+    pub weights: Option<String>,
 }
 
 /// The event-mention head of a joint model: one linear layer over the encoder's output whose
@@ -167,6 +178,63 @@ struct TokenizerConfig {
 struct HfConfig {
     id2label: Option<HashMap<String, String>>,
     max_position_embeddings: Option<usize>,
+    model_type: Option<String>,
+}
+
+/// The encoder architecture (`model_type` in `config.json`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ModelType {
+    /// BERT and its small variants (MiniLM): rust-bert's `BertModel`.
+    Bert,
+    /// MPNet (all-mpnet-base-v2): [`super::mpnet::MpnetModel`].
+    Mpnet,
+}
+
+impl ModelType {
+    fn parse(model_type: Option<&str>) -> std::result::Result<Self, String> {
+        match model_type {
+            None | Some("bert") => Ok(ModelType::Bert),
+            Some("mpnet") => Ok(ModelType::Mpnet),
+            Some(other) => Err(format!("config.json model_type {other:?} is not supported (entline runs \"bert\" and \"mpnet\" encoders)")),
+        }
+    }
+}
+
+/// The tokens that frame every window and fill padding, as the model's tokenizer names them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpecialTokens {
+    pub cls: String,
+    pub sep: String,
+    pub pad: String,
+    pub unk: String,
+}
+
+impl Default for SpecialTokens {
+    /// BERT's names, used when the model folder has no `special_tokens_map.json`.
+    fn default() -> Self {
+        SpecialTokens { cls: "[CLS]".into(), sep: "[SEP]".into(), pad: "[PAD]".into(), unk: "[UNK]".into() }
+    }
+}
+
+impl SpecialTokens {
+    /// Read `special_tokens_map.json` (values are strings or `{"content": ...}` objects, as
+    /// transformers writes them); tokens it does not name keep BERT's names.
+    fn load(path: &Path, model: &str) -> Result<Self> {
+        let map: serde_json::Map<String, serde_json::Value> = read_json(path)?;
+        let mut out = SpecialTokens::default();
+        for (key, slot) in [("cls_token", &mut out.cls), ("sep_token", &mut out.sep), ("pad_token", &mut out.pad), ("unk_token", &mut out.unk)] {
+            let token = match map.get(key) {
+                None | Some(serde_json::Value::Null) => continue,
+                Some(serde_json::Value::String(s)) => Some(s.as_str()),
+                Some(v) => v.get("content").and_then(|c| c.as_str()),
+            };
+            *slot = token.map(str::to_string).ok_or_else(|| Error::Model {
+                model: model.to_string(),
+                msg: format!("{}: {key} is neither a string nor an object with a \"content\" string", path.display()),
+            })?;
+        }
+        Ok(out)
+    }
 }
 
 /// Everything about a model except its weights.
@@ -186,6 +254,12 @@ pub struct NerConfig {
     pub label_scheme: Option<String>,
     /// The event-mention head, for models trained jointly on NER and TimeML events.
     pub event_head: Option<EventHeadConfig>,
+    /// The encoder architecture.
+    pub model_type: ModelType,
+    /// The window's framing and padding tokens.
+    pub special_tokens: SpecialTokens,
+    /// How the weights are stored.
+    pub weights: WeightStorage,
 }
 
 fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T> {
@@ -224,7 +298,19 @@ impl NerConfig {
             .or(tok.as_ref().and_then(|t| t.do_lower_case))
             .unwrap_or_else(|| !files.name.to_lowercase().contains("cased") || files.name.to_lowercase().contains("uncased"));
         let strip_accents = tok.as_ref().and_then(|t| t.strip_accents).unwrap_or(lowercase);
-        let max_positions = hf.max_position_embeddings.unwrap_or(512);
+        let model_err = |msg: String| Error::Model { model: files.name.clone(), msg };
+        let model_type = ModelType::parse(hf.model_type.as_deref()).map_err(model_err)?;
+        let weights = WeightStorage::parse(ent.weights.as_deref()).map_err(model_err)?;
+        let special_tokens = match &files.special_tokens_map {
+            Some(p) => SpecialTokens::load(p, &files.name)?,
+            None => SpecialTokens::default(),
+        };
+        // MPNet (like RoBERTa) numbers positions from padding_idx + 1 = 2: two fewer tokens fit.
+        let position_offset = if model_type == ModelType::Mpnet { super::mpnet::PADDING_IDX as usize + 1 } else { 0 };
+        let max_positions = hf.max_position_embeddings.unwrap_or(512).saturating_sub(position_offset);
+        if max_positions < 8 {
+            return Err(model_err(format!("config.json max_position_embeddings leaves {max_positions} positions (at least 8 needed)")));
+        }
         let max_len = ent.max_len.unwrap_or(128).clamp(8, max_positions);
         let mut ent = ent;
         if let Some(h) = &mut ent.event_head {
@@ -253,6 +339,9 @@ impl NerConfig {
             max_positions,
             label_scheme: ent.label_scheme,
             event_head: ent.event_head,
+            model_type,
+            special_tokens,
+            weights,
         })
     }
 }

@@ -2,7 +2,9 @@
 //!
 //! Mirrors `Encoder` in scripts/train_ner.py exactly: the word (typography folded to ASCII, see
 //! [`crate::text::model_form`]) is WordPiece-tokenized on its own; if the model uses casing
-//! markers, a marker id goes first for Capitalized and ALL-CAPS words.
+//! markers, a marker id goes first for Capitalized and ALL-CAPS words. Windows are framed by the
+//! model's own special tokens (`special_tokens_map.json`: `<s>` … `</s>` for MPNet, `[CLS]` …
+//! `[SEP]` for BERT); word pieces are BERT's uncased WordPiece for both.
 
 use std::collections::HashMap;
 use std::sync::RwLock;
@@ -75,11 +77,12 @@ impl WordEncoder {
             Some(m) => Some((id(&m.capitalized)?, id(&m.all_caps)?)),
             None => None,
         };
+        let special = &cfg.special_tokens;
         Ok(WordEncoder {
-            cls: id("[CLS]")?,
-            sep: id("[SEP]")?,
-            pad: id("[PAD]").unwrap_or(0),
-            unk: id("[UNK]")?,
+            cls: id(&special.cls)?,
+            sep: id(&special.sep)?,
+            pad: id(&special.pad).unwrap_or(0),
+            unk: id(&special.unk)?,
             markers,
             tokenizer,
             cache: RwLock::new(HashMap::new()),

@@ -1,14 +1,18 @@
-//! Named-entity recognition stage: a BERT-family token classifier (rust-bert on libtorch) applied
-//! to whole documents, with exact byte offsets for every mention.
+//! Named-entity recognition stage: a transformer token classifier on libtorch — a BERT-family
+//! encoder (rust-bert) or MPNet ([`mpnet`]) — applied to whole documents, with exact byte offsets
+//! for every mention.
 //!
 //! Layers, as in rust-bert: [`config`] (model folder, labels, preprocessing) → [`model`] (the
-//! network, batched forward passes) → [`pipeline`] (windows over documents, decoding to mentions).
+//! network, its weights loaded by [`weights`], batched forward passes) → [`pipeline`] (windows
+//! over documents, decoding to mentions).
 
 pub mod config;
 pub mod decode;
 pub mod encode;
 pub mod model;
+pub mod mpnet;
 pub mod pipeline;
+pub mod weights;
 pub mod window;
 
 pub use pipeline::{Mention, Ner, NerOptions, Precision, Tagged, WordDoc, WordScores};

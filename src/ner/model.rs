@@ -5,27 +5,58 @@
 use rust_bert::bert::{BertConfig, BertEmbeddings, BertModel};
 use tch::{nn, nn::Module, Device, Kind, Tensor};
 
-use super::config::{ModelFiles, NerConfig};
+use super::config::{ModelFiles, ModelType, NerConfig};
+use super::mpnet::{MpnetConfig, MpnetModel, PADDING_IDX};
+use super::weights;
 use crate::error::{Error, Result};
 
-/// A BERT encoder with an entity-label head (`classifier`, as transformers names the layer of a
-/// token classifier) and, in joint models, an event-mention head (several label sets cut from one
-/// layer, see [`super::config::EventHeadConfig`]): one forward pass gives both.
+/// The encoder under the heads, chosen by `model_type` in `config.json`; its variables live
+/// under transformers' prefix for the architecture (`bert.`, `mpnet.`).
+enum Encoder {
+    Bert(BertModel<BertEmbeddings>),
+    Mpnet(MpnetModel),
+}
+
+impl Encoder {
+    /// Last hidden state `[batch, len, hidden]`.
+    fn forward(&self, ids: &Tensor, mask: &Tensor) -> Result<Tensor> {
+        match self {
+            Encoder::Bert(bert) => Ok(bert
+                .forward_t(Some(ids), Some(mask), None, None, None, None, None, false)
+                .map_err(|e| Error::Other(format!("model forward pass: {e}")))?
+                .hidden_state),
+            Encoder::Mpnet(mpnet) => mpnet.forward(ids, mask).map_err(|e| Error::Other(format!("model forward pass: {e}"))),
+        }
+    }
+}
+
+/// `pad_token_id` of a BERT `config.json` (rust-bert's `BertConfig` does not keep it).
+#[derive(serde::Deserialize)]
+struct PadToken {
+    pad_token_id: Option<i64>,
+}
+
+/// An encoder (BERT or MPNet) with an entity-label head (`classifier`, as transformers names the
+/// layer of a token classifier) and, in joint models, an event-mention head (several label sets
+/// cut from one layer, see [`super::config::EventHeadConfig`]): one forward pass gives both.
 pub struct Classifier {
     _vs: nn::VarStore,
-    bert: BertModel<BertEmbeddings>,
+    encoder: Encoder,
     classifier: nn::Linear,
     /// The event layer and the label-set widths of its output segments.
     events: Option<(nn::Linear, Vec<usize>)>,
     num_labels: usize,
     max_positions: usize,
+    /// Id that fills batches after a sequence's end (the model's `pad_token_id`; MPNet's position
+    /// ids skip it).
+    pad_id: i64,
     /// bfloat16 computation: its kernels' results depend on the batch's shape, so every batch is
     /// given one fixed shape (see `predict`).
     bf16: bool,
 }
 
-/// One input sequence: subword ids (with [CLS]/[SEP]) and the positions whose label
-/// distributions are wanted.
+/// One input sequence: subword ids (framed by the model's CLS and SEP tokens) and the positions
+/// whose label distributions are wanted.
 #[derive(Debug, Clone)]
 pub struct Sequence {
     pub ids: Vec<i64>,
@@ -36,28 +67,50 @@ impl Classifier {
     pub fn load(files: &ModelFiles, cfg: &NerConfig, bf16: bool) -> Result<Self> {
         let model_err = |msg: String| Error::Model { model: files.name.clone(), msg };
         let raw = std::fs::read_to_string(&files.config).map_err(|e| Error::io(&files.config, e))?;
-        let bert_cfg: BertConfig =
-            serde_json::from_str(&raw).map_err(|e| model_err(format!("config.json is not a BERT config: {e}")))?;
-        if bert_cfg.id2label.as_ref().map(|m| m.len()) != Some(cfg.labels.len()) {
-            return Err(model_err("config.json id2label does not match its labels".into()));
-        }
         let mut vs = nn::VarStore::new(Device::Cpu);
         let root = vs.root();
-        let bert = BertModel::new_with_optional_pooler(&root / "bert", &bert_cfg, false);
-        let classifier = nn::linear(&root / "classifier", bert_cfg.hidden_size, cfg.labels.len() as i64, Default::default());
+        let (encoder, hidden_size, pad_id) = match cfg.model_type {
+            ModelType::Bert => {
+                let bert_cfg: BertConfig =
+                    serde_json::from_str(&raw).map_err(|e| model_err(format!("config.json is not a BERT config: {e}")))?;
+                if bert_cfg.id2label.as_ref().map(|m| m.len()) != Some(cfg.labels.len()) {
+                    return Err(model_err("config.json id2label does not match its labels".into()));
+                }
+                let pad: PadToken = serde_json::from_str(&raw).map_err(|e| model_err(format!("config.json: {e}")))?;
+                let bert = BertModel::new_with_optional_pooler(&root / "bert", &bert_cfg, false);
+                (Encoder::Bert(bert), bert_cfg.hidden_size, pad.pad_token_id.unwrap_or(0))
+            }
+            ModelType::Mpnet => {
+                let mpnet_cfg: MpnetConfig =
+                    serde_json::from_str(&raw).map_err(|e| model_err(format!("config.json is not an MPNet config: {e}")))?;
+                let mpnet = MpnetModel::new(&root / "mpnet", &mpnet_cfg).map_err(|e| model_err(format!("config.json: {e}")))?;
+                (Encoder::Mpnet(mpnet), mpnet_cfg.hidden_size, mpnet_cfg.pad_token_id.unwrap_or(PADDING_IDX))
+            }
+        };
+        let classifier = nn::linear(&root / "classifier", hidden_size, cfg.labels.len() as i64, Default::default());
         let events = cfg.event_head.as_ref().map(|h| {
-            let layer = nn::linear(&root / h.weights.as_str(), bert_cfg.hidden_size, h.width() as i64, Default::default());
+            let layer = nn::linear(&root / h.weights.as_str(), hidden_size, h.width() as i64, Default::default());
             (layer, h.heads.iter().map(|x| x.labels.len()).collect::<Vec<_>>())
         });
-        vs.load(&files.weights).map_err(|e| model_err(format!("loading {}: {e}", files.weights.display())))?;
-        // Weights may be stored in half precision; compute in f32, or in bfloat16 where the CPU
-        // has native bf16 dot products (see `Precision`).
+        weights::load(&mut vs, &files.weights, cfg.weights).map_err(model_err)?;
+        // Weights may be stored in half precision (int8 matrices are dequantized to f32 at load);
+        // compute in f32, or in bfloat16 where the CPU has native bf16 dot products (see
+        // `Precision`).
         if bf16 {
             vs.bfloat16();
         } else {
             vs.float();
         }
-        Ok(Classifier { _vs: vs, bert, classifier, events, num_labels: cfg.labels.len(), max_positions: cfg.max_positions, bf16 })
+        Ok(Classifier {
+            _vs: vs,
+            encoder,
+            classifier,
+            events,
+            num_labels: cfg.labels.len(),
+            max_positions: cfg.max_positions,
+            pad_id,
+            bf16,
+        })
     }
 
     pub fn num_labels(&self) -> usize {
@@ -96,7 +149,7 @@ impl Classifier {
             let (rows, max_len) =
                 if self.bf16 { (batch_size.max(chunk.len()), window.max(longest)) } else { (chunk.len(), longest) };
             let max_len = max_len.min(self.max_positions);
-            let mut ids = vec![0i64; rows * max_len];
+            let mut ids = vec![self.pad_id; rows * max_len];
             let mut mask = vec![0i64; rows * max_len];
             for (r, &i) in chunk.iter().enumerate() {
                 let s = &seqs[i].ids[..seqs[i].ids.len().min(max_len)];
@@ -106,11 +159,7 @@ impl Classifier {
             let shape = [rows as i64, max_len as i64];
             let ids_t = Tensor::from_slice(&ids).view(shape);
             let mask_t = Tensor::from_slice(&mask).view(shape);
-            let hidden = self
-                .bert
-                .forward_t(Some(&ids_t), Some(&mask_t), None, None, None, None, None, false)
-                .map_err(|e| Error::Other(format!("model forward pass: {e}")))?
-                .hidden_state;
+            let hidden = self.encoder.forward(&ids_t, &mask_t)?;
             let mut parts = vec![self.classifier.forward(&hidden).softmax(-1, Kind::Float)];
             if let Some((layer, widths)) = &self.events {
                 let logits = layer.forward(&hidden);
@@ -133,5 +182,148 @@ impl Classifier {
             }
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use tch::{nn, Device, Kind, Tensor};
+
+    use crate::error::Error;
+    use crate::ner::config::{ModelFiles, NerConfig};
+    use crate::ner::encode::WordEncoder;
+    use crate::ner::mpnet::{MpnetConfig, MpnetModel};
+    use crate::ner::{Ner, NerOptions, Precision, WordDoc};
+
+    const VOCAB: &str = "<s>\n<pad>\n</s>\n<unk>\n[PAD]\n[unused1]\n[unused2]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\n\
+                         angela\nmerkel\nvisited\nparis\n.\nthe\nnato\nsummit\n##s\n";
+    const CONFIG: &str = r#"{"model_type": "mpnet", "vocab_size": 20, "hidden_size": 8, "num_hidden_layers": 2,
+        "num_attention_heads": 2, "intermediate_size": 16, "hidden_act": "gelu", "layer_norm_eps": 1e-5,
+        "max_position_embeddings": 40, "relative_attention_num_buckets": 32, "pad_token_id": 1,
+        "id2label": {"0": "O", "1": "B-PER", "2": "I-PER"}}"#;
+    const SPECIAL: &str = r#"{"cls_token": "<s>", "sep_token": {"content": "</s>", "lstrip": false},
+        "pad_token": "<pad>", "unk_token": "[UNK]"}"#;
+
+    /// The weights of a tiny random MPNet token classifier, every value exactly `q × 2^-k` with an
+    /// integer |q| ≤ 127 and one k per row, so that int8-rowwise storage is lossless: (name,
+    /// tensor) as float32, and the int8-rowwise form of the same weights.
+    fn tiny_weights() -> (Vec<(String, Tensor)>, Vec<(String, Tensor)>) {
+        let cfg: MpnetConfig = serde_json::from_str(CONFIG).unwrap();
+        let vs = nn::VarStore::new(Device::Cpu);
+        let _model = MpnetModel::new(vs.root() / "mpnet", &cfg).unwrap();
+        let _head = nn::linear(vs.root() / "classifier", 8, 3, Default::default());
+        tch::manual_seed(11);
+        let mut float = Vec::new();
+        let mut int8 = Vec::new();
+        let mut vars: Vec<(String, Tensor)> = vs.variables().into_iter().collect();
+        vars.sort_by(|a, b| a.0.cmp(&b.0));
+        for (name, v) in vars {
+            let size = v.size();
+            let q = Tensor::randint_low(-127, 128, &size, (Kind::Int64, Device::Cpu));
+            if size.len() == 2 {
+                // one power-of-two scale per row: 2^-5 .. 2^-8
+                let scale = (Tensor::randint_low(5, 9, [size[0]], (Kind::Int64, Device::Cpu)).to_kind(Kind::Float) * -1.0).exp2();
+                float.push((name.clone(), q.to_kind(Kind::Float) * scale.view([size[0], 1])));
+                int8.push((name.clone(), q.to_kind(Kind::Int8)));
+                int8.push((format!("{name}.int8_scale"), scale.to_kind(Kind::Half)));
+            } else {
+                let t = q.to_kind(Kind::Float) / 128.0;
+                float.push((name.clone(), t.shallow_clone()));
+                int8.push((name, t.to_kind(Kind::Half)));
+            }
+        }
+        (float, int8)
+    }
+
+    fn write_model(dir: &Path, config: &str, tensors: &[(String, Tensor)], entline: Option<&str>) {
+        std::fs::create_dir_all(dir).unwrap();
+        std::fs::write(dir.join("config.json"), config).unwrap();
+        std::fs::write(dir.join("vocab.txt"), VOCAB).unwrap();
+        std::fs::write(dir.join("special_tokens_map.json"), SPECIAL).unwrap();
+        std::fs::write(dir.join("tokenizer_config.json"), r#"{"do_lower_case": true}"#).unwrap();
+        if let Some(e) = entline {
+            std::fs::write(dir.join("entline.json"), e).unwrap();
+        }
+        Tensor::write_safetensors(tensors, dir.join("model.safetensors")).unwrap();
+    }
+
+    fn load(dir: &Path) -> crate::error::Result<Ner> {
+        Ner::load(dir.to_str().unwrap(), NerOptions { precision: Precision::F32, batch_size: 2, ..Default::default() })
+    }
+
+    fn model_error(dir: &Path) -> String {
+        match load(dir) {
+            Err(Error::Model { model, msg }) => format!("{model}: {msg}"),
+            Err(e) => panic!("expected a model error, got {e}"),
+            Ok(_) => panic!("expected a model error, the model loaded"),
+        }
+    }
+
+    /// An MPNet folder loads through the whole pipeline with MPNet's special tokens, and its
+    /// int8-rowwise form (declared in entline.json or not) gives exactly the same probabilities.
+    #[test]
+    fn tiny_mpnet_float_and_int8_agree() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (float, int8) = tiny_weights();
+        write_model(&tmp.path().join("float"), CONFIG, &float, None);
+        write_model(&tmp.path().join("int8"), CONFIG, &int8, Some(r#"{"weights": "int8-rowwise"}"#));
+        write_model(&tmp.path().join("int8-undeclared"), CONFIG, &int8, None);
+        let text = "Angela Merkel visited Paris. The NATO summits.\n\nParis";
+        let docs = [WordDoc::from_text(text), WordDoc::from_text("Merkel")];
+        let probs = |dir: &str| {
+            let dir = tmp.path().join(dir);
+            let files = ModelFiles::from_dir(&dir).unwrap();
+            let cfg = NerConfig::load(&files).unwrap();
+            let enc = WordEncoder::new(&files.vocab, &cfg).unwrap();
+            assert_eq!((enc.cls, enc.sep, enc.pad), (0, 2, 1), "MPNet's <s>, </s>, <pad>");
+            assert_eq!(cfg.max_positions, 38, "positions start at 2");
+            let ner = load(&dir).unwrap();
+            ner.word_probs(&docs).unwrap().into_iter().map(|s| s.ner).collect::<Vec<_>>()
+        };
+        let a = probs("float");
+        assert_eq!(a[0].len(), 3 * docs[0].words.len());
+        assert!(a[0].iter().all(|p| p.is_finite() && *p > 0.0 && *p < 1.0));
+        assert_eq!(a, probs("int8"));
+        assert_eq!(a, probs("int8-undeclared"));
+    }
+
+    #[test]
+    fn clear_errors_for_bad_models() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (_, int8) = tiny_weights();
+
+        let dir = tmp.path().join("bad-type");
+        write_model(&dir, &CONFIG.replace(r#""mpnet""#, r#""xlnet""#), &int8, None);
+        let e = model_error(&dir);
+        assert!(e.contains("bad-type") && e.contains("model_type \"xlnet\""), "{e}");
+
+        let dir = tmp.path().join("bad-scale");
+        let mut t: Vec<(String, Tensor)> = int8.iter().map(|(n, t)| (n.clone(), t.shallow_clone())).collect();
+        let i = t.iter().position(|(n, _)| n == "mpnet.encoder.layer.1.attention.attn.q.weight.int8_scale").unwrap();
+        t[i].1 = Tensor::ones([5], (Kind::Half, Device::Cpu));
+        write_model(&dir, CONFIG, &t, Some(r#"{"weights": "int8-rowwise"}"#));
+        let e = model_error(&dir);
+        assert!(e.contains("bad-scale") && e.contains("layer.1.attention.attn.q.weight.int8_scale has shape [5]"), "{e}");
+
+        let dir = tmp.path().join("no-scale");
+        let t: Vec<(String, Tensor)> =
+            int8.iter().filter(|(n, _)| n != "classifier.weight.int8_scale").map(|(n, t)| (n.clone(), t.shallow_clone())).collect();
+        write_model(&dir, CONFIG, &t, None);
+        let e = model_error(&dir);
+        assert!(e.contains("classifier.weight is int8 but there is no classifier.weight.int8_scale"), "{e}");
+
+        let dir = tmp.path().join("missing");
+        let t: Vec<(String, Tensor)> =
+            int8.iter().filter(|(n, _)| n != "mpnet.encoder.relative_attention_bias.weight").map(|(n, t)| (n.clone(), t.shallow_clone())).collect();
+        write_model(&dir, CONFIG, &t, Some(r#"{"weights": "int8-rowwise"}"#));
+        let e = model_error(&dir);
+        assert!(e.contains("no tensor mpnet.encoder.relative_attention_bias.weight"), "{e}");
+
+        let dir = tmp.path().join("bad-storage");
+        write_model(&dir, CONFIG, &int8, Some(r#"{"weights": "int4"}"#));
+        let e = model_error(&dir);
+        assert!(e.contains("unknown weights storage \"int4\""), "{e}");
     }
 }

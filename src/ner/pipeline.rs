@@ -5,7 +5,7 @@ use std::ops::Range;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::config::{EventHeadConfig, ModelFiles, NerConfig};
+use super::config::{EventHeadConfig, ModelFiles, NerConfig, SpecialTokens};
 use crate::events::{self, EventMention};
 use super::decode::{self, LabelSet, Span};
 use super::encode::{EncodedWord, WordEncoder};
@@ -158,6 +158,12 @@ impl Ner {
             format!("max_len={} overlap={} propagate={} bf16={}", self.max_len(), self.opts.overlap, self.opts.propagate, self.classifier.bf16())
                 .as_bytes(),
         );
+        // The window's special tokens come from special_tokens_map.json; only names other than
+        // BERT's enter the hash, so that models without such tokens keep their fingerprint.
+        let special = &self.config.special_tokens;
+        if *special != SpecialTokens::default() {
+            h.update(format!(" special={} {} {} {}", special.cls, special.sep, special.pad, special.unk).as_bytes());
+        }
         Ok(hex::encode(&h.finalize()[..16]))
     }
 

@@ -1,0 +1,384 @@
+//! The MPNet encoder (the architecture of sentence-transformers/all-mpnet-base-v2) on tch, for
+//! inference. rust-bert has no MPNet; this is a port of the forward pass of transformers'
+//! `MPNetModel` (`models/mpnet/modeling_mpnet.py`, transformers 4.44) without the pooler:
+//!
+//! - embeddings: word + absolute position embeddings (positions count from `padding_idx + 1`
+//!   over the non-padding tokens, as `create_position_ids_from_input_ids`), then LayerNorm — no
+//!   token-type embeddings;
+//! - a relative position bias (`encoder.relative_attention_bias`, 32 buckets up to a distance of
+//!   128, as T5) computed once per forward pass from the sequence length and added to the
+//!   attention scores of every layer, together with the additive attention mask;
+//! - post-LayerNorm layers: attention `attn.q/k/v/o` + `attention.LayerNorm`, then
+//!   `intermediate.dense` + activation, `output.dense` + `output.LayerNorm`.
+//!
+//! Variables are named as in transformers' checkpoints under the given path
+//! (`mpnet.embeddings.word_embeddings.weight`, `mpnet.encoder.layer.0.attention.attn.q.weight`,
+//! …) so that a `VarStore` loads `model.safetensors` directly. No dropout (inference only).
+
+use serde::Deserialize;
+use tch::{nn, Kind, TchError, Tensor};
+
+/// transformers' `MPNetEmbeddings` fixes the padding index at 1 (`<pad>`), whatever the config
+/// says; position ids start after it.
+pub const PADDING_IDX: i64 = 1;
+
+/// Buckets and distance of the relative position bias: transformers calls
+/// `compute_position_bias` with its default of 32 buckets (not the config's value) and
+/// `relative_position_bucket` with a maximum distance of 128.
+pub const NUM_BUCKETS: i64 = 32;
+pub const MAX_DISTANCE: i64 = 128;
+
+/// The fields of an MPNet `config.json` the forward pass needs; absent ones take the defaults
+/// of transformers' `MPNetConfig`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct MpnetConfig {
+    pub vocab_size: i64,
+    pub hidden_size: i64,
+    pub num_hidden_layers: i64,
+    pub num_attention_heads: i64,
+    pub intermediate_size: i64,
+    pub hidden_act: String,
+    pub layer_norm_eps: f64,
+    pub max_position_embeddings: i64,
+    pub relative_attention_num_buckets: i64,
+    pub pad_token_id: Option<i64>,
+}
+
+impl Default for MpnetConfig {
+    fn default() -> Self {
+        MpnetConfig {
+            vocab_size: 30527,
+            hidden_size: 768,
+            num_hidden_layers: 12,
+            num_attention_heads: 12,
+            intermediate_size: 3072,
+            hidden_act: "gelu".into(),
+            layer_norm_eps: 1e-12,
+            max_position_embeddings: 512,
+            relative_attention_num_buckets: NUM_BUCKETS,
+            pad_token_id: Some(PADDING_IDX),
+        }
+    }
+}
+
+impl MpnetConfig {
+    /// Check what the forward pass relies on; the message says what is wrong.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.num_attention_heads <= 0 || self.hidden_size <= 0 || self.hidden_size % self.num_attention_heads != 0 {
+            return Err(format!(
+                "hidden_size {} is not a multiple of num_attention_heads {}",
+                self.hidden_size, self.num_attention_heads
+            ));
+        }
+        if self.num_hidden_layers <= 0 || self.intermediate_size <= 0 || self.vocab_size <= 0 {
+            return Err("num_hidden_layers, intermediate_size and vocab_size must be positive".into());
+        }
+        if self.max_position_embeddings <= PADDING_IDX + 1 {
+            return Err(format!("max_position_embeddings {} leaves no positions", self.max_position_embeddings));
+        }
+        if self.relative_attention_num_buckets < NUM_BUCKETS {
+            return Err(format!(
+                "relative_attention_num_buckets {} (transformers' MPNet looks up {NUM_BUCKETS} buckets)",
+                self.relative_attention_num_buckets
+            ));
+        }
+        if let Some(p) = self.pad_token_id {
+            if p != PADDING_IDX {
+                return Err(format!("pad_token_id {p}: transformers' MPNet fixes the padding index at {PADDING_IDX}"));
+            }
+        }
+        Activation::parse(&self.hidden_act).map(|_| ())
+    }
+}
+
+/// The intermediate activation (`hidden_act`, as transformers' `ACT2FN`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Activation {
+    /// `gelu`: the exact (erf) form.
+    Gelu,
+    /// `gelu_new`, `gelu_pytorch_tanh`: the tanh approximation.
+    GeluTanh,
+    Relu,
+}
+
+impl Activation {
+    fn parse(name: &str) -> Result<Self, String> {
+        match name {
+            "gelu" => Ok(Activation::Gelu),
+            "gelu_new" | "gelu_pytorch_tanh" => Ok(Activation::GeluTanh),
+            "relu" => Ok(Activation::Relu),
+            other => Err(format!("hidden_act {other:?} is not supported (gelu, gelu_new, relu)")),
+        }
+    }
+
+    fn apply(self, x: &Tensor) -> Result<Tensor, TchError> {
+        match self {
+            Activation::Gelu => x.f_gelu("none"),
+            Activation::GeluTanh => x.f_gelu("tanh"),
+            Activation::Relu => x.f_relu(),
+        }
+    }
+}
+
+/// transformers' `MPNetEncoder.relative_position_bucket` for one relative position
+/// (`memory − context`): exact buckets for distances below `num_buckets / 4`, logarithmic ones up
+/// to `max_distance`, separately for each direction. The logarithm is taken in f32 as torch does
+/// on float tensors, so that bucket edges fall where they fall in Python.
+pub fn relative_position_bucket(relative_position: i64, num_buckets: i64, max_distance: i64) -> i64 {
+    let half = num_buckets / 2;
+    let n = -relative_position;
+    let mut ret = if n < 0 { half } else { 0 };
+    let n = n.abs();
+    let max_exact = half / 2;
+    if n < max_exact {
+        ret += n;
+    } else {
+        let ratio = ((max_distance as f64) / (max_exact as f64)).ln() as f32;
+        let scaled = (n as f32 / max_exact as f32).ln() / ratio * (half - max_exact) as f32;
+        ret += (max_exact + scaled as i64).min(half - 1);
+    }
+    ret
+}
+
+/// Bucket of every (query, key) pair of a sequence of `len` tokens, row-major.
+fn bucket_matrix(len: i64) -> Vec<i64> {
+    let mut out = Vec::with_capacity((len * len) as usize);
+    for q in 0..len {
+        for k in 0..len {
+            out.push(relative_position_bucket(k - q, NUM_BUCKETS, MAX_DISTANCE));
+        }
+    }
+    out
+}
+
+struct Linear {
+    w: Tensor,
+    b: Tensor,
+}
+
+impl Linear {
+    fn new(p: nn::Path<'_>, inputs: i64, outputs: i64) -> Self {
+        Linear { w: p.var("weight", &[outputs, inputs], nn::Init::Const(0.)), b: p.var("bias", &[outputs], nn::Init::Const(0.)) }
+    }
+    fn forward(&self, x: &Tensor) -> Result<Tensor, TchError> {
+        x.f_linear(&self.w, Some(&self.b))
+    }
+}
+
+struct LayerNorm {
+    w: Tensor,
+    b: Tensor,
+    size: i64,
+    eps: f64,
+}
+
+impl LayerNorm {
+    fn new(p: nn::Path<'_>, size: i64, eps: f64) -> Self {
+        LayerNorm { w: p.var("weight", &[size], nn::Init::Const(1.)), b: p.var("bias", &[size], nn::Init::Const(0.)), size, eps }
+    }
+    fn forward(&self, x: &Tensor) -> Result<Tensor, TchError> {
+        x.f_layer_norm([self.size], Some(&self.w), Some(&self.b), self.eps, false)
+    }
+}
+
+struct Layer {
+    q: Linear,
+    k: Linear,
+    v: Linear,
+    o: Linear,
+    attention_norm: LayerNorm,
+    intermediate: Linear,
+    output: Linear,
+    output_norm: LayerNorm,
+}
+
+/// `MPNetModel` without its pooler.
+pub struct MpnetModel {
+    word_embeddings: Tensor,
+    position_embeddings: Tensor,
+    embeddings_norm: LayerNorm,
+    layers: Vec<Layer>,
+    /// `[buckets, heads]`
+    relative_attention_bias: Tensor,
+    heads: i64,
+    head_size: i64,
+    activation: Activation,
+}
+
+impl MpnetModel {
+    /// Create the variables under `p` (transformers' `base_model_prefix` is `mpnet`). The
+    /// configuration must have passed [`MpnetConfig::validate`].
+    pub fn new(p: nn::Path<'_>, cfg: &MpnetConfig) -> Result<Self, String> {
+        cfg.validate()?;
+        let h = cfg.hidden_size;
+        let emb = &p / "embeddings";
+        let zeros = nn::Init::Const(0.);
+        let word_embeddings = (&emb / "word_embeddings").var("weight", &[cfg.vocab_size, h], zeros);
+        let position_embeddings = (&emb / "position_embeddings").var("weight", &[cfg.max_position_embeddings, h], zeros);
+        let embeddings_norm = LayerNorm::new(&emb / "LayerNorm", h, cfg.layer_norm_eps);
+        let enc = &p / "encoder";
+        let layers = (0..cfg.num_hidden_layers)
+            .map(|i| {
+                let l = &enc / "layer" / i;
+                let attn = &l / "attention" / "attn";
+                Layer {
+                    q: Linear::new(&attn / "q", h, h),
+                    k: Linear::new(&attn / "k", h, h),
+                    v: Linear::new(&attn / "v", h, h),
+                    o: Linear::new(&attn / "o", h, h),
+                    attention_norm: LayerNorm::new(&l / "attention" / "LayerNorm", h, cfg.layer_norm_eps),
+                    intermediate: Linear::new(&l / "intermediate" / "dense", h, cfg.intermediate_size),
+                    output: Linear::new(&l / "output" / "dense", cfg.intermediate_size, h),
+                    output_norm: LayerNorm::new(&l / "output" / "LayerNorm", h, cfg.layer_norm_eps),
+                }
+            })
+            .collect();
+        let relative_attention_bias = (&enc / "relative_attention_bias").var(
+            "weight",
+            &[cfg.relative_attention_num_buckets, cfg.num_attention_heads],
+            zeros,
+        );
+        Ok(MpnetModel {
+            word_embeddings,
+            position_embeddings,
+            embeddings_norm,
+            layers,
+            relative_attention_bias,
+            heads: cfg.num_attention_heads,
+            head_size: h / cfg.num_attention_heads,
+            activation: Activation::parse(&cfg.hidden_act)?,
+        })
+    }
+
+    /// Last hidden state `[batch, len, hidden]` of `input_ids` `[batch, len]` under
+    /// `attention_mask` (1 = token, 0 = padding), in the kind of the weights.
+    pub fn forward(&self, input_ids: &Tensor, attention_mask: &Tensor) -> Result<Tensor, TchError> {
+        let (batch, len) = input_ids.size2()?;
+        let kind = self.word_embeddings.kind();
+        // create_position_ids_from_input_ids: padding_idx + running count of non-padding tokens
+        let not_pad = input_ids.f_ne(PADDING_IDX)?.f_to_kind(Kind::Int64)?;
+        let positions = not_pad.f_cumsum(1, Kind::Int64)?.f_mul(&not_pad)?.f_add_scalar(PADDING_IDX)?;
+        let words = Tensor::f_embedding(&self.word_embeddings, input_ids, PADDING_IDX, false, false)?;
+        let pos = Tensor::f_embedding(&self.position_embeddings, &positions, PADDING_IDX, false, false)?;
+        let mut hidden = self.embeddings_norm.forward(&words.f_add(&pos)?)?;
+
+        // compute_position_bias: [1, heads, len, len], the same for every row of the batch
+        let buckets = Tensor::f_from_slice(&bucket_matrix(len))?.f_view([len, len])?;
+        let bias = Tensor::f_embedding(&self.relative_attention_bias, &buckets, -1, false, false)?
+            .f_permute([2, 0, 1])?
+            .f_unsqueeze(0)?;
+        // get_extended_attention_mask: (1 − mask) × the kind's most negative value
+        let min = if kind == Kind::BFloat16 { -3.389_531_4e38 } else if kind == Kind::Half { -65504.0 } else { f32::MIN as f64 };
+        let mask = attention_mask
+            .f_to_kind(kind)?
+            .f_neg()?
+            .f_add_scalar(1.0)?
+            .f_mul_scalar(min)?
+            .f_view([batch, 1, 1, len])?;
+
+        let split = |x: Tensor| x.f_view([batch, len, self.heads, self.head_size])?.f_permute([0, 2, 1, 3]);
+        let scale = (self.head_size as f64).sqrt();
+        for layer in &self.layers {
+            let q = split(layer.q.forward(&hidden)?)?;
+            let k = split(layer.k.forward(&hidden)?)?;
+            let v = split(layer.v.forward(&hidden)?)?;
+            let scores = q.f_matmul(&k.f_transpose(-1, -2)?)?.f_div_scalar(scale)?.f_add(&bias)?.f_add(&mask)?;
+            let probs = scores.f_softmax(-1, kind)?;
+            let context = probs
+                .f_matmul(&v)?
+                .f_permute([0, 2, 1, 3])?
+                .f_contiguous()?
+                .f_view([batch, len, self.heads * self.head_size])?;
+            let attended = layer.attention_norm.forward(&layer.o.forward(&context)?.f_add(&hidden)?)?;
+            let inner = self.activation.apply(&layer.intermediate.forward(&attended)?)?;
+            hidden = layer.output_norm.forward(&layer.output.forward(&inner)?.f_add(&attended)?)?;
+        }
+        Ok(hidden)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // transformers' `MPNetEncoder.relative_position_bucket(torch.arange(-140, 141))` (32 buckets,
+    // max distance 128) with transformers 4.44 / torch 2.4, split at 0.
+    const PYTHON_BEFORE: [i64; 141] = [
+        15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15,
+        15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 14, 14,
+        14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 13,
+        13, 13, 13, 13, 13, 13, 13, 13, 13, 13, 13, 13, 13, 13, 13, 13, 13, 12, 12, 12, 12, 12, 12, 12, 12, 12,
+        12, 12, 12, 12, 12, 11, 11, 11, 11, 11, 11, 11, 11, 11, 10, 10, 10, 10, 10, 10, 10, 9, 9, 9, 9, 8, 8, 8,
+        8, 7, 6, 5, 4, 3, 2, 1, 0,
+    ];
+    const PYTHON_AFTER: [i64; 141] = [
+        0, 17, 18, 19, 20, 21, 22, 23, 24, 24, 24, 24, 25, 25, 25, 25, 26, 26, 26, 26, 26, 26, 26, 27, 27, 27,
+        27, 27, 27, 27, 27, 27, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 29, 29, 29, 29, 29, 29,
+        29, 29, 29, 29, 29, 29, 29, 29, 29, 29, 29, 29, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30,
+        30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31,
+        31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31,
+        31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31,
+    ];
+
+    #[test]
+    fn buckets_match_transformers() {
+        for (i, want) in PYTHON_BEFORE.iter().enumerate() {
+            let rel = i as i64 - 140;
+            assert_eq!(relative_position_bucket(rel, NUM_BUCKETS, MAX_DISTANCE), *want, "relative position {rel}");
+        }
+        for (i, want) in PYTHON_AFTER.iter().enumerate() {
+            let rel = i as i64;
+            assert_eq!(relative_position_bucket(rel, NUM_BUCKETS, MAX_DISTANCE), *want, "relative position {rel}");
+        }
+        // far beyond max_distance: the last bucket of each direction
+        assert_eq!(relative_position_bucket(300, NUM_BUCKETS, MAX_DISTANCE), 31);
+        assert_eq!(relative_position_bucket(-300, NUM_BUCKETS, MAX_DISTANCE), 15);
+    }
+
+    #[test]
+    fn bucket_matrix_is_query_by_key() {
+        // row = query, column = key: a key after its query is a positive relative position
+        assert_eq!(bucket_matrix(3), vec![0, 17, 18, 1, 0, 17, 2, 1, 0]);
+    }
+
+    fn tiny_config() -> MpnetConfig {
+        serde_json::from_str(
+            r#"{"vocab_size": 12, "hidden_size": 8, "num_hidden_layers": 2, "num_attention_heads": 2,
+                "intermediate_size": 16, "max_position_embeddings": 20, "pad_token_id": 1, "layer_norm_eps": 1e-5}"#,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn config_checks() {
+        let cfg = tiny_config();
+        assert!(cfg.validate().is_ok());
+        assert!(MpnetConfig { num_attention_heads: 3, ..cfg.clone() }.validate().unwrap_err().contains("multiple"));
+        assert!(MpnetConfig { pad_token_id: Some(0), ..cfg.clone() }.validate().unwrap_err().contains("padding index"));
+        assert!(MpnetConfig { hidden_act: "swish".into(), ..cfg.clone() }.validate().unwrap_err().contains("swish"));
+        assert!(MpnetConfig { relative_attention_num_buckets: 16, ..cfg }.validate().is_err());
+    }
+
+    /// A tiny random MPNet: padding (and the other rows of a batch) never change the outputs at a
+    /// sequence's own tokens.
+    #[test]
+    fn padding_does_not_change_tokens() {
+        let cpu = tch::Device::Cpu;
+        tch::manual_seed(7);
+        let vs = nn::VarStore::new(cpu);
+        let model = MpnetModel::new(vs.root() / "mpnet", &tiny_config()).unwrap();
+        tch::no_grad(|| {
+            for (_, mut v) in vs.variables() {
+                v.copy_(&(Tensor::randn(v.size(), (Kind::Float, cpu)) * 0.5));
+            }
+        });
+        let alone = model.forward(&Tensor::from_slice(&[0i64, 5, 6, 7, 2]).view([1, 5]), &Tensor::ones([1, 5], (Kind::Int64, cpu))).unwrap();
+        let ids = Tensor::from_slice(&[0i64, 5, 6, 7, 2, 1, 1, 0, 9, 2, 1, 1, 1, 1]).view([2, 7]);
+        let mask = Tensor::from_slice(&[1i64, 1, 1, 1, 1, 0, 0, 1, 1, 1, 0, 0, 0, 0]).view([2, 7]);
+        let batch = model.forward(&ids, &mask).unwrap();
+        let diff = f64::try_from((batch.narrow(0, 0, 1).narrow(1, 0, 5) - &alone).abs().max()).unwrap();
+        assert!(diff < 1e-5, "max difference {diff}");
+        assert_eq!(batch.isfinite().all().int64_value(&[]), 1);
+    }
+}
