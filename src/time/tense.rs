@@ -16,6 +16,13 @@ const FUTURE: &[&str] = &[
     "until", "till", "effective", "expected", "expects", "pending", "soon", "planning", "intends", "intend", "aims",
 ];
 
+/// Future cues that are nouns unless "to" follows ("plans to" / "vacation plans").
+const NOUN_UNLESS_TO: &[&str] = &["plan", "plans"];
+
+/// Modals of future-in-the-past and possibility: they give no tense, but a clause with one is not
+/// told by a farther past-tense verb ("said the father would be traveling Thursday").
+const WEAK_MODAL: &[&str] = &["would", "could", "might"];
+
 /// Future cues that describe a plan; after "had (been)" they speak of the past.
 const PLAN: &[&str] = &["due", "scheduled", "expected", "planned", "set", "going"];
 
@@ -79,10 +86,18 @@ pub fn tense_at(sentence: &str, skip: std::ops::Range<usize>) -> Tense {
     for (k, (start, end, w)) in ws.iter().enumerate() {
         let (start, end, w) = (*start, *end, w.as_str());
         let before = |n: usize| if k >= n { ws[k - n].2.as_str() } else { "" };
+        let after = ws.get(k + 1).map_or("", |x| x.2.as_str());
         // "had been due to expire Friday", "had been scheduled": a plan seen from the past
         let pluperfect = PLAN.contains(&w) && (before(1) == "had" || (before(2) == "had" && before(1) == "been"));
         let t = if pluperfect {
             Tense::Past
+        } else if NOUN_UNLESS_TO.contains(&w) && after != "to" {
+            // "vacation plans" is a noun; "plans to" the verb
+            continue;
+        } else if WEAK_MODAL.contains(&w) {
+            // "would be traveling Thursday": future seen from the past; no tense of its own, but
+            // nearer than the reporting verb
+            Tense::Unknown
         } else if w.ends_with("'ll") || FUTURE.contains(&w) {
             Tense::Future
         } else if is_past_word(w) {
@@ -120,5 +135,8 @@ mod tests {
         assert_eq!(at("The offer had been due to expire Friday evening.", "Friday"), Tense::Past);
         assert_eq!(at("It had been scheduled to expire at midnight Friday.", "Friday"), Tense::Past);
         assert_eq!(at("The offer is due to expire Friday.", "Friday"), Tense::Future);
+        assert_eq!(at("On Friday, when she set aside vacation plans, the office lifted a warning.", "Friday"), Tense::Past);
+        assert_eq!(at("She plans to leave Friday.", "Friday"), Tense::Future);
+        assert_eq!(at("He announced that the father would be traveling Thursday.", "Thursday"), Tense::Unknown);
     }
 }
