@@ -91,6 +91,9 @@ pub fn tense_at(sentence: &str, skip: std::ops::Range<usize>) -> Tense {
         let pluperfect = PLAN.contains(&w) && (before(1) == "had" || (before(2) == "had" && before(1) == "been"));
         let t = if pluperfect {
             Tense::Past
+        } else if after == "to" && matches!(w, "set" | "is" | "are") {
+            // "set to resume Monday", "is to resume trading Tuesday": a plan
+            Tense::Future
         } else if NOUN_UNLESS_TO.contains(&w) && after != "to" {
             // "vacation plans" is a noun; "plans to" the verb
             continue;
@@ -137,6 +140,8 @@ mod tests {
         assert_eq!(at("The offer is due to expire Friday.", "Friday"), Tense::Future);
         assert_eq!(at("On Friday, when she set aside vacation plans, the office lifted a warning.", "Friday"), Tense::Past);
         assert_eq!(at("She plans to leave Friday.", "Friday"), Tense::Future);
+        assert_eq!(at("The peace process, set to resume Monday in Belfast, stalled.", "Monday"), Tense::Future);
+        assert_eq!(at("He is to resume trading in Paris Tuesday.", "Tuesday"), Tense::Future);
         assert_eq!(at("He announced that the father would be traveling Thursday.", "Thursday"), Tense::Unknown);
     }
 }

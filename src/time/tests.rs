@@ -49,6 +49,9 @@ const CASES: &[(&str, &str, &str, &str, &str)] = &[
     ("The vote is due later this month.", "2008-03-06", "later this month", "DATE", "2008-03"),
     ("Shares fell earlier this year.", "2008-03-06", "earlier this year", "DATE", "2008"),
     ("He had resigned the month before.", "2008-03-06", "the month before", "DATE", "2008-02"),
+    ("Sales in the latest period were $1.76 billion.", "1989-11-02", "the latest period", "DATE", "1989-Q3"),
+    ("It forecast an increase for the full year.", "1989-11-02", "the full year", "DATE", "1989"),
+    ("The talks are set to resume Monday in Belfast.", "1998-03-22", "Monday", "DATE", "1998-03-23"),
     ("She returned the year after.", "2008-03-06", "the year after", "DATE", "2009"),
     // ranges are two DATEs, as TimeML annotates them; vague spans are durations of unknown length
     ("He served from 2012 to 2015.", "2025-05-05", "2015", "DATE", "2015"),
