@@ -581,6 +581,11 @@ fn offset(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
     let base = if gran == Gran::Quarter && unit == "Y" { ctx.reference.map(|r| r.0).unwrap_or(anchor) } else { anchor };
     let d = calendar::shift(base, if unit == "WE" { "W" } else { &unit }, k)?;
     let mut norm = resolved(rule.kind, d, gran)?;
+    if gran == Gran::Quarter && unit == "Y" {
+        // "up from $4 a year earlier": a comparison; the quarter under discussion stays the
+        // narrative's time (else a second "a year earlier" would step back two years)
+        norm.sets_reference = None;
+    }
     if unit == "WE" {
         norm.value.push_str("-WE");
     }

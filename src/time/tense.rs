@@ -38,12 +38,16 @@ const PAST: &[&str] = &[
     "split", "spread", "stole", "swept", "tore", "woke", "withdrew", "overtook", "underwent", "oversaw",
 ];
 
+/// Words after which a verb is in its base form ("will succeed", "to proceed"), whatever it ends in.
+const BASE_FORM_AFTER: &[&str] = &["will", "to", "would", "could", "can", "may", "might", "must", "should", "shall", "not"];
+
 /// Words ending in -ed that are not past-tense verbs.
 const NOT_PAST_ED: &[&str] = &[
     "need", "needed", "speed", "red", "bed", "hundred", "seed", "indeed", "united", "limited", "based",
     "related", "proposed", "expected", "scheduled", "planned", "shed", "feed", "breed", "deed", "weed", "greed",
     "bred", "fled", "sled", "led", "wed", "shred", "biased", "detailed", "advanced", "interested", "concerned",
     "unprecedented", "supposed", "used", "owned", "listed", "combined", "estimated", "adjusted", "diluted",
+    "succeed", "exceed", "proceed", "embed", "bleed", "heed",
 ];
 
 fn is_past_word(w: &str) -> bool {
@@ -103,7 +107,7 @@ pub fn tense_at(sentence: &str, skip: std::ops::Range<usize>) -> Tense {
             Tense::Unknown
         } else if w.ends_with("'ll") || FUTURE.contains(&w) {
             Tense::Future
-        } else if is_past_word(w) {
+        } else if is_past_word(w) && !BASE_FORM_AFTER.contains(&before(1)) {
             Tense::Past
         } else if PRESENT.contains(&w) {
             Tense::Present
@@ -142,6 +146,7 @@ mod tests {
         assert_eq!(at("She plans to leave Friday.", "Friday"), Tense::Future);
         assert_eq!(at("The peace process, set to resume Monday in Belfast, stalled.", "Monday"), Tense::Future);
         assert_eq!(at("He is to resume trading in Paris Tuesday.", "Tuesday"), Tense::Future);
+        assert_eq!(at("Smith, 58 years old, will succeed Daniel P. Davison Feb. 1, soon after.", "Feb. 1"), Tense::Future);
         assert_eq!(at("He announced that the father would be traveling Thursday.", "Thursday"), Tense::Unknown);
     }
 }

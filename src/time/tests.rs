@@ -364,6 +364,17 @@ fn without_dct_relative_values_stay_unresolved() {
     assert_eq!(find("Sunday").value, "XXXX-WXX-7");
 }
 
+/// A year-on-year comparison does not move the narrative's time: the second "a year earlier" is
+/// still the same quarter of the previous year.
+#[test]
+fn comparisons_keep_the_reference_quarter() {
+    let text = "Profit rose in the third quarter to $5 million from $4 million a year earlier. \
+                Sales rose to $2 billion from $1.8 billion a year earlier.";
+    let got = tagger().tag(text, Some(d("1989-11-02")));
+    let values: Vec<&str> = got.iter().filter(|t| t.text == "a year earlier").map(|t| t.value.as_str()).collect();
+    assert_eq!(values, ["1988-Q3", "1988-Q3"], "{got:?}");
+}
+
 #[test]
 fn narrative_reference_time_anchors_anaphora() {
     let text = "The ship sailed on March 3, 1998. The next day it sank.";
