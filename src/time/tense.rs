@@ -38,8 +38,12 @@ const PAST: &[&str] = &[
     "split", "spread", "stole", "swept", "tore", "woke", "withdrew", "overtook", "underwent", "oversaw",
 ];
 
-/// Words after which a verb is in its base form ("will succeed", "to proceed"), whatever it ends in.
-const BASE_FORM_AFTER: &[&str] = &["will", "to", "would", "could", "can", "may", "might", "must", "should", "shall", "not"];
+/// Words after which a verb is in its base form ("will succeed", "to proceed") or a participle
+/// ("would be held", "has been named"): the auxiliary, not the verb, carries the tense.
+const BASE_FORM_AFTER: &[&str] = &[
+    "will", "to", "would", "could", "can", "may", "might", "must", "should", "shall", "not", "be", "been", "being",
+    "is", "are", "was", "were", "has", "have", "had",
+];
 
 /// Words ending in -ed that are not past-tense verbs.
 const NOT_PAST_ED: &[&str] = &[
@@ -147,6 +151,7 @@ mod tests {
         assert_eq!(at("The peace process, set to resume Monday in Belfast, stalled.", "Monday"), Tense::Future);
         assert_eq!(at("He is to resume trading in Paris Tuesday.", "Tuesday"), Tense::Future);
         assert_eq!(at("Smith, 58 years old, will succeed Daniel P. Davison Feb. 1, soon after.", "Feb. 1"), Tense::Future);
+        assert_eq!(at("He added that an accession would still be held at the summit on April 24.", "April 24"), Tense::Unknown);
         assert_eq!(at("He announced that the father would be traveling Thursday.", "Thursday"), Tense::Unknown);
     }
 }
