@@ -578,7 +578,15 @@ fn offset(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
     let Some(anchor) = ctx.dct else {
         return unresolved(rule.kind, x_value(gran));
     };
-    let base = if gran == Gran::Quarter && unit == "Y" { ctx.reference.map(|r| r.0).unwrap_or(anchor) } else { anchor };
+    // "three days later", "a week earlier": a step from the day the story is at, when it is at one
+    let story_step = matches!(g(c, "dir").map(words_key).as_deref(), Some("later" | "earlier"))
+        && matches!(unit.as_str(), "D" | "W")
+        && ctx.reference.is_some_and(|r| r.1 == Gran::Day);
+    let base = if (gran == Gran::Quarter && unit == "Y") || story_step {
+        ctx.reference.map(|r| r.0).unwrap_or(anchor)
+    } else {
+        anchor
+    };
     let d = calendar::shift(base, if unit == "WE" { "W" } else { &unit }, k)?;
     let mut norm = resolved(rule.kind, d, gran)?;
     if gran == Gran::Quarter && unit == "Y" {

@@ -381,6 +381,10 @@ fn narrative_reference_time_anchors_anaphora() {
     let got = tagger().tag(text, Some(d("2025-05-05")));
     let next = got.iter().find(|x| x.text == "The next day").expect("found");
     assert_eq!(next.value, "1998-03-04");
+    let text = "The ship sailed on March 3, 1998. Three days later it sank; a week earlier it had been refitted.";
+    let got = tagger().tag(text, Some(d("2025-05-05")));
+    let find = |s: &str| got.iter().find(|x| x.text == s).map(|x| x.value.clone());
+    assert_eq!(find("Three days later").as_deref(), Some("1998-03-06"), "{got:?}");
 }
 
 /// The current date is read in exactly one place: `--doc-date today` in the CLI.
