@@ -21,3 +21,7 @@ pub mod events;
 pub mod timeline;
 pub mod pipeline;
 pub mod report;
+pub mod analysis;
+
+pub use analysis::{Analysis, Config, Document, Pipeline};
+pub use pipeline::finish::Corpus;
