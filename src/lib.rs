@@ -5,6 +5,19 @@
 //! anchors) → [`time`] (temporal expressions) → [`entities`] and [`coref`] (pronouns, descriptions) → [`timeline`]
 //! (events merged across documents, entity timelines) →
 //! [`export`] (CSV, JSON lines, TimelineJS) and [`report`] (HTML timeline); [`pipeline`] runs them. [`conll`] reads and writes CoNLL-2003 for evaluation.
+//!
+//! The front door is [`Pipeline`] (see [`analysis`]): one call from a text to its entities, time
+//! expressions and events.
+//!
+//! ```
+//! let pipeline = entline::Pipeline::new(entline::Config::default())?;
+//! let doc = entline::Document::new("Steve Jobs unveiled the iPhone in San Francisco on Tuesday.")
+//!     .with_date(chrono::NaiveDate::from_ymd_opt(2007, 1, 10).expect("a date"));
+//! let analysis = pipeline.process(&doc)?;
+//! let event = analysis.events.iter().find(|e| e.trigger == "unveiled").expect("the event");
+//! assert_eq!((event.date_start.as_str(), event.agents.as_str()), ("2007-01-09", "Steve Jobs"));
+//! # Ok::<(), entline::Error>(())
+//! ```
 
 pub mod conll;
 pub mod error;
@@ -21,3 +34,7 @@ pub mod events;
 pub mod timeline;
 pub mod pipeline;
 pub mod report;
+pub mod analysis;
+
+pub use analysis::{Analysis, Config, Document, Pipeline};
+pub use pipeline::finish::Corpus;

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 
 use entline::input::{self, Found};
-use entline::ner::{self, Ner, NerOptions};
+use entline::ner::{self, Ner};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -221,16 +221,29 @@ struct ModelArgs {
 }
 
 impl ModelArgs {
+    /// The library configuration these options describe (temporal rules and per-run settings
+    /// are the caller's).
+    fn config(&self) -> entline::Config {
+        entline::Config {
+            model: self.model.as_ref().map(PathBuf::from),
+            precision: self.precision,
+            threads: Some(self.threads.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)).max(1)),
+            batch_size: self.batch_size as usize,
+            max_len: self.max_len,
+            ..Default::default()
+        }
+    }
+
     fn load(&self) -> entline::Result<Ner> {
-        let threads = self.threads.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)).max(1);
-        tch::set_num_threads(threads as i32);
-        let _ = rayon::ThreadPoolBuilder::new().num_threads(threads).build_global();
-        let spec = self.model.clone().unwrap_or_else(|| ner::default_model_dir().to_string_lossy().into_owned());
-        let ner = Ner::load(&spec, NerOptions { batch_size: self.batch_size as usize, max_len: self.max_len, precision: self.precision, ..Default::default() })?;
+        let ner = self.config().load_model()?;
+        self.warn_max_len(&ner);
+        Ok(ner)
+    }
+
+    fn warn_max_len(&self, ner: &Ner) {
         if let Some(asked) = self.max_len.filter(|&m| m > ner.max_len()) {
             eprintln!("entline: warning: --max-len {asked} is longer than the model's context window; using {}", ner.max_len());
         }
-        Ok(ner)
     }
 }
 
@@ -283,8 +296,9 @@ fn extract(a: &ExtractArgs) -> entline::Result<ExitCode> {
         eprintln!("entline: no input documents found");
         return Ok(ExitCode::from(1));
     }
-    let ner = a.model.load()?;
-    let tagger = entline::time::TimeTagger::new()?;
+    let pipeline = entline::Pipeline::new(entline::Config { min_score: a.min_score, count_demonyms: a.count_demonyms, undated: a.undated, ..a.model.config() })?;
+    a.model.warn_max_len(pipeline.ner());
+    let (ner, tagger) = pipeline.into_parts();
     let formats = if a.format.is_empty() { vec![entline::pipeline::Format::Csv] } else { a.format.clone() };
     let opts = entline::pipeline::Options {
         out: a.out.clone(),

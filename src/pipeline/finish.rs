@@ -62,56 +62,229 @@ impl Table {
 }
 
 /// Rows written to a temporary file as they come and read back in a chosen order, so that no
-/// table is held in memory.
-struct Spill<T> {
-    path: PathBuf,
-    w: BufWriter<std::fs::File>,
-    pos: u64,
-    /// (position, length) of each row
-    index: Vec<(u64, usize)>,
-    _rows: std::marker::PhantomData<T>,
+/// table is held in memory; or, for the library, simply kept in memory.
+enum Spill<T> {
+    File {
+        path: PathBuf,
+        w: BufWriter<std::fs::File>,
+        pos: u64,
+        /// (position, length) of each row
+        index: Vec<(u64, usize)>,
+    },
+    Memory(Vec<T>),
 }
 
 impl<T: serde::Serialize + serde::de::DeserializeOwned> Spill<T> {
-    fn new(path: PathBuf) -> Result<Spill<T>> {
+    /// A spill file at `path`, or memory when there is no folder to spill to.
+    fn new(path: Option<PathBuf>) -> Result<Spill<T>> {
+        let Some(path) = path else { return Ok(Spill::Memory(Vec::new())) };
         let f = std::fs::File::create(&path).map_err(|e| Error::io(&path, e))?;
-        Ok(Spill { path, w: BufWriter::new(f), pos: 0, index: Vec::new(), _rows: std::marker::PhantomData })
+        Ok(Spill::File { path, w: BufWriter::new(f), pos: 0, index: Vec::new() })
     }
 
-    fn push(&mut self, row: &T) -> Result<()> {
-        let mut line = serde_json::to_vec(row).map_err(|x| Error::input(&self.path, x.to_string()))?;
-        line.push(b'\n');
-        self.w.write_all(&line).map_err(|x| Error::io(&self.path, x))?;
-        self.index.push((self.pos, line.len()));
-        self.pos += line.len() as u64;
+    fn push(&mut self, row: T) -> Result<()> {
+        match self {
+            Spill::Memory(rows) => rows.push(row),
+            Spill::File { path, w, pos, index } => {
+                let mut line = serde_json::to_vec(&row).map_err(|x| Error::input(path, x.to_string()))?;
+                line.push(b'\n');
+                w.write_all(&line).map_err(|x| Error::io(path, x))?;
+                index.push((*pos, line.len()));
+                *pos += line.len() as u64;
+            }
+        }
         Ok(())
     }
 
     fn len(&self) -> usize {
-        self.index.len()
+        match self {
+            Spill::Memory(rows) => rows.len(),
+            Spill::File { index, .. } => index.len(),
+        }
     }
 
-    /// Visit the rows in `order` (row numbers; all rows in push order when `None`), then delete the file.
-    fn visit(mut self, order: Option<Vec<usize>>, mut visit: impl FnMut(usize, T) -> Result<()>) -> Result<()> {
-        self.w.flush().map_err(|x| Error::io(&self.path, x))?;
-        let order = order.unwrap_or_else(|| (0..self.index.len()).collect());
-        let mut r = BufReader::new(std::fs::File::open(&self.path).map_err(|x| Error::io(&self.path, x))?);
+    /// Visit the rows in `order` (row numbers, each at most once; all rows in push order when
+    /// `None`), then delete the file.
+    fn visit(self, order: Option<Vec<usize>>, mut visit: impl FnMut(usize, T) -> Result<()>) -> Result<()> {
+        let order = order.unwrap_or_else(|| (0..self.len()).collect());
+        let (path, mut w, index) = match self {
+            Spill::Memory(rows) => {
+                let mut rows: Vec<Option<T>> = rows.into_iter().map(Some).collect();
+                for i in order {
+                    let row = rows.get_mut(i).and_then(Option::take).ok_or_else(|| Error::Other(format!("spilled row {i} visited twice")))?;
+                    visit(i, row)?;
+                }
+                return Ok(());
+            }
+            Spill::File { path, w, index, .. } => (path, w, index),
+        };
+        w.flush().map_err(|x| Error::io(&path, x))?;
+        let mut r = BufReader::new(std::fs::File::open(&path).map_err(|x| Error::io(&path, x))?);
         let mut buf = Vec::new();
         let mut at = 0u64;
         for i in order {
-            let (pos, len) = self.index[i];
+            let (pos, len) = index[i];
             if pos != at {
-                r.seek(SeekFrom::Start(pos)).map_err(|x| Error::io(&self.path, x))?;
+                r.seek(SeekFrom::Start(pos)).map_err(|x| Error::io(&path, x))?;
             }
             buf.resize(len, 0);
-            r.read_exact(&mut buf).map_err(|x| Error::io(&self.path, x))?;
+            r.read_exact(&mut buf).map_err(|x| Error::io(&path, x))?;
             at = pos + len as u64;
-            let row: T = serde_json::from_slice(&buf).map_err(|x| Error::input(&self.path, x.to_string()))?;
+            let row: T = serde_json::from_slice(&buf).map_err(|x| Error::input(&path, x.to_string()))?;
             visit(i, row)?;
         }
         drop(r);
-        let _ = std::fs::remove_file(&self.path);
+        let _ = std::fs::remove_file(&path);
         Ok(())
+    }
+}
+
+/// Where the final tables go, row by row, in this order: mentions and time expressions (per
+/// document), documents, entities, event mentions, events (in date order), entity timelines.
+pub trait Tables {
+    fn mention(&mut self, row: &MentionRow) -> Result<()>;
+    fn timex(&mut self, row: &TimexRow) -> Result<()>;
+    fn document(&mut self, row: &DocumentRow) -> Result<()>;
+    /// All entity rows at once, most mentioned first (the report needs them before the events).
+    fn entities(&mut self, rows: &[EntityRow]) -> Result<()>;
+    fn event_mention(&mut self, row: &EventMentionRow) -> Result<()>;
+    fn event(&mut self, row: &Event) -> Result<()>;
+    fn timeline(&mut self, row: &TimelineRow) -> Result<()>;
+}
+
+/// The tables of a batch in memory, as [`crate::Pipeline::process_batch`] returns them: the rows
+/// `entline extract` writes into its CSV files, in the same order.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Corpus {
+    pub documents: Vec<DocumentRow>,
+    pub mentions: Vec<MentionRow>,
+    pub timexes: Vec<TimexRow>,
+    pub event_mentions: Vec<EventMentionRow>,
+    pub entities: Vec<EntityRow>,
+    pub events: Vec<Event>,
+    pub timelines: Vec<TimelineRow>,
+}
+
+impl Tables for Corpus {
+    fn mention(&mut self, row: &MentionRow) -> Result<()> {
+        self.mentions.push(row.clone());
+        Ok(())
+    }
+    fn timex(&mut self, row: &TimexRow) -> Result<()> {
+        self.timexes.push(row.clone());
+        Ok(())
+    }
+    fn document(&mut self, row: &DocumentRow) -> Result<()> {
+        self.documents.push(row.clone());
+        Ok(())
+    }
+    fn entities(&mut self, rows: &[EntityRow]) -> Result<()> {
+        self.entities.extend_from_slice(rows);
+        Ok(())
+    }
+    fn event_mention(&mut self, row: &EventMentionRow) -> Result<()> {
+        self.event_mentions.push(row.clone());
+        Ok(())
+    }
+    fn event(&mut self, row: &Event) -> Result<()> {
+        self.events.push(row.clone());
+        Ok(())
+    }
+    fn timeline(&mut self, row: &TimelineRow) -> Result<()> {
+        self.timelines.push(row.clone());
+        Ok(())
+    }
+}
+
+/// The tables as files in the output folder, in the formats asked for, with the TimelineJS sheet
+/// and the HTML report.
+struct TableFiles<'a> {
+    out: &'a Path,
+    settings: &'a OutputSettings,
+    mentions: Table,
+    timexes: Table,
+    documents: Table,
+    entities: Table,
+    event_mentions: Table,
+    events: Table,
+    timelines: Table,
+    tjs: Option<Sink>,
+    report: Option<ReportWriter>,
+}
+
+impl<'a> TableFiles<'a> {
+    fn create(out: &'a Path, settings: &'a OutputSettings) -> Result<Self> {
+        Ok(TableFiles {
+            out,
+            settings,
+            mentions: Table::of::<MentionRow>(out, "mentions", settings)?,
+            timexes: Table::of::<TimexRow>(out, "timexes", settings)?,
+            documents: Table::of::<DocumentRow>(out, "documents", settings)?,
+            entities: Table::of::<EntityRow>(out, "entities", settings)?,
+            event_mentions: Table::of::<EventMentionRow>(out, "event_mentions", settings)?,
+            events: Table::of::<Event>(out, "events", settings)?,
+            timelines: Table::of::<TimelineRow>(out, "timelines", settings)?,
+            tjs: if settings.formats.contains(&Format::Timelinejs) {
+                Some(Sink::csv(&out.join("timelinejs.csv"), export::TIMELINEJS_HEADER, settings.style())?)
+            } else {
+                None
+            },
+            report: None,
+        })
+    }
+
+    fn finish(self) -> Result<()> {
+        for t in [self.mentions, self.timexes, self.documents, self.entities, self.event_mentions, self.events, self.timelines] {
+            t.finish()?;
+        }
+        if let Some(t) = self.tjs {
+            t.finish()?;
+        }
+        if let Some(r) = self.report {
+            r.finish()?;
+        }
+        Ok(())
+    }
+}
+
+impl Tables for TableFiles<'_> {
+    fn mention(&mut self, row: &MentionRow) -> Result<()> {
+        self.mentions.push(row)
+    }
+    fn timex(&mut self, row: &TimexRow) -> Result<()> {
+        self.timexes.push(row)
+    }
+    fn document(&mut self, row: &DocumentRow) -> Result<()> {
+        self.documents.push(row)
+    }
+    fn entities(&mut self, rows: &[EntityRow]) -> Result<()> {
+        for r in rows {
+            self.entities.push(r)?;
+        }
+        if self.settings.report_top > 0 {
+            let ents: Vec<ReportEntity> =
+                rows.iter().map(|r| ReportEntity { name: r.name.clone(), kind: r.kind.clone(), mentions: r.mentions }).collect();
+            self.report = Some(ReportWriter::create(&self.out.join("timeline.html"), self.settings.report_top, &ents)?);
+        }
+        Ok(())
+    }
+    fn event_mention(&mut self, row: &EventMentionRow) -> Result<()> {
+        self.event_mentions.push(row)
+    }
+    fn event(&mut self, e: &Event) -> Result<()> {
+        self.events.push(e)?;
+        if let Some(r) = &mut self.report {
+            r.push(e)?;
+        }
+        if let Some(t) = &mut self.tjs {
+            for row in export::timelinejs_rows(std::slice::from_ref(e)) {
+                t.push_cells(&row)?;
+            }
+        }
+        Ok(())
+    }
+    fn timeline(&mut self, row: &TimelineRow) -> Result<()> {
+        self.timelines.push(row)
     }
 }
 
@@ -147,19 +320,6 @@ struct MentionFacts {
 /// output folder whose cache holds its record), in the entries' order.
 pub fn finalize(sources: &[(Entry, PathBuf)], settings: &OutputSettings, out: &Path) -> Result<Summary> {
     std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
-    let res = Resources::builtin()?;
-
-    // ---- pass 1: each document's entities, kept as a few numbers each, merged across documents
-    let mut merger = entities::Merger::default();
-    for (entry, dir) in sources {
-        match &entry.key {
-            Some(key) => merger.add(&record_entities(&res, &record::load_record(dir, key)?)),
-            None => merger.add(&DocEntities::default()),
-        }
-    }
-    let norm = merger.finish();
-
-    // ---- pass 2: stream the rows of the per-document tables; event mentions to a spill file
     let cache = record::cache_dir(out);
     std::fs::create_dir_all(&cache).map_err(|e| Error::io(&cache, e))?;
     // spill files of killed runs
@@ -168,17 +328,59 @@ pub fn finalize(sources: &[(Entry, PathBuf)], settings: &OutputSettings, out: &P
             let _ = std::fs::remove_file(e.path());
         }
     }
+    let entries: Vec<Entry> = sources.iter().map(|(e, _)| e.clone()).collect();
+    let load = |i: usize| -> Result<Option<DocRecord>> {
+        let (entry, dir) = &sources[i];
+        entry.key.as_ref().map(|key| record::load_record(dir, key)).transpose()
+    };
+    let mut files = TableFiles::create(out, settings)?;
+    let summary = build_tables(&entries, &load, settings, Some(&cache), &mut files)?;
+    files.finish()?;
+    Ok(summary)
+}
+
+/// The tables of records in memory (the library's batch form): `records[i]` is the record of
+/// `entries[i]`, `None` for an input that failed.
+pub fn tables_of_records(entries: &[Entry], records: &[Option<DocRecord>], settings: &OutputSettings) -> Result<(Summary, Corpus)> {
+    let mut rows = Corpus::default();
+    let load = |i: usize| -> Result<Option<DocRecord>> { Ok(records.get(i).cloned().flatten()) };
+    let summary = build_tables(entries, &load, settings, None, &mut rows)?;
+    Ok((summary, rows))
+}
+
+/// Every table from the records of `entries` (`load(i)`: the record of entry i, read twice), in
+/// the entries' order. Event mentions and events are spilled to files in `spill_dir`, or kept in
+/// memory without one.
+fn build_tables(
+    entries: &[Entry],
+    load: &dyn Fn(usize) -> Result<Option<DocRecord>>,
+    settings: &OutputSettings,
+    spill_dir: Option<&Path>,
+    tables: &mut dyn Tables,
+) -> Result<Summary> {
+    let res = Resources::builtin()?;
+
+    // ---- pass 1: each document's entities, kept as a few numbers each, merged across documents
+    let mut merger = entities::Merger::default();
+    for i in 0..entries.len() {
+        match load(i)? {
+            Some(rec) => merger.add(&record_entities(&res, &rec)),
+            None => merger.add(&DocEntities::default()),
+        }
+    }
+    let norm = merger.finish();
+
+    // ---- pass 2: stream the rows of the per-document tables; event mentions to a spill file
     let pid = std::process::id();
-    let mut mentions = Table::of::<MentionRow>(out, "mentions", settings)?;
-    let mut timexes = Table::of::<TimexRow>(out, "timexes", settings)?;
-    let mut spill: Spill<SpilledMention> = Spill::new(cache.join(format!("mentions.spill{pid}")))?;
+    let spill_path = |name: &str| spill_dir.map(|d| d.join(format!("{name}.spill{pid}")));
+    let mut spill: Spill<SpilledMention> = Spill::new(spill_path("mentions"))?;
     let mut strings = Strings::default();
     let mut facts: Vec<MentionFacts> = Vec::new();
     let mut doc_rows: Vec<DocumentRow> = Vec::new();
     let mut entity_mentions = vec![0usize; norm.entities.len()];
     let mut summary = Summary::default();
-    for (d, (entry, dir)) in sources.iter().enumerate() {
-        let Some(key) = &entry.key else {
+    for (d, entry) in entries.iter().enumerate() {
+        let Some(mut rec) = load(d)? else {
             summary.failed += 1;
             doc_rows.push(DocumentRow {
                 doc: entry.doc.clone(),
@@ -189,7 +391,6 @@ pub fn finalize(sources: &[(Entry, PathBuf)], settings: &OutputSettings, out: &P
             });
             continue;
         };
-        let mut rec = record::load_record(dir, key)?;
         summary.documents += 1;
         let local = record_entities(&res, &rec);
         if local.resolution.len() != rec.mentions.len() {
@@ -217,12 +418,12 @@ pub fn finalize(sources: &[(Entry, PathBuf)], settings: &OutputSettings, out: &P
         let mut k = 0;
         for c in &rec.corefs {
             while k < rec.mentions.len() && rec.mentions[k].at.start <= c.at.start {
-                mentions.push(&rec.mentions[k])?;
+                tables.mention(&rec.mentions[k])?;
                 k += 1;
             }
             let Some((ante, e)) = rec.mentions.get(c.antecedent).and_then(|a| entity_of[c.antecedent].map(|e| (a, e))) else { continue };
             let ent = &norm.entities[e];
-            mentions.push(&MentionRow {
+            tables.mention(&MentionRow {
                 at: c.at.clone(),
                 label: ent.kind.clone(),
                 score: ante.score,
@@ -238,10 +439,10 @@ pub fn finalize(sources: &[(Entry, PathBuf)], settings: &OutputSettings, out: &P
             })?;
         }
         for m in &rec.mentions[k..] {
-            mentions.push(m)?;
+            tables.mention(m)?;
         }
         for t in &rec.timexes {
-            timexes.push(t)?;
+            tables.timex(t)?;
         }
         let n_event_mentions = rec.event_mentions.len();
         for e in rec.event_mentions {
@@ -286,7 +487,7 @@ pub fn finalize(sources: &[(Entry, PathBuf)], settings: &OutputSettings, out: &P
                 facts.len() as u32 - 1
             });
             let (date_start, date_end) = an.range.map(|(a, b)| (a.format("%Y-%m-%d").to_string(), b.format("%Y-%m-%d").to_string())).unwrap_or_default();
-            spill.push(&SpilledMention {
+            spill.push(SpilledMention {
                 row: EventMentionRow {
                     at: e.at,
                     attrs: e.attrs,
@@ -326,8 +527,6 @@ pub fn finalize(sources: &[(Entry, PathBuf)], settings: &OutputSettings, out: &P
             event_mentions: n_event_mentions,
         });
     }
-    mentions.finish()?;
-    timexes.finish()?;
 
     // ---- events: clusters of the mentions in which an entity takes part
     let root = cluster(&facts, |f| &f.key);
@@ -356,9 +555,9 @@ pub fn finalize(sources: &[(Entry, PathBuf)], settings: &OutputSettings, out: &P
         let (a, b) = span_of[r as usize];
         &members[a as usize..b as usize]
     };
-    let event_id_at = |doc: u32, offset: u32| timeline::stable_id("ev", &[&sources[doc as usize].0.doc, &offset.to_string()]);
+    let event_id_at = |doc: u32, offset: u32| timeline::stable_id("ev", &[&entries[doc as usize].doc, &offset.to_string()]);
     let event_id = |r: u32| event_id_at(facts[r as usize].key.doc, facts[r as usize].offset);
-    let mut events_per_doc = vec![0usize; sources.len()];
+    let mut events_per_doc = vec![0usize; entries.len()];
     let mut span: HashMap<u32, (NaiveDate, NaiveDate)> = HashMap::new();
     // (date, document, offset, representative) of the listed events
     let mut event_order: Vec<(NaiveDate, u32, u32, u32)> = Vec::new();
@@ -383,12 +582,10 @@ pub fn finalize(sources: &[(Entry, PathBuf)], settings: &OutputSettings, out: &P
     }
 
     // documents.csv (its event counts are known now)
-    let mut documents = Table::of::<DocumentRow>(out, "documents", settings)?;
     for (d, mut row) in doc_rows.into_iter().enumerate() {
         row.events = events_per_doc[d];
-        documents.push(&row)?;
+        tables.document(&row)?;
     }
-    documents.finish()?;
 
     // entities.csv
     let mut entity_rows: Vec<EntityRow> = norm
@@ -412,15 +609,10 @@ pub fn finalize(sources: &[(Entry, PathBuf)], settings: &OutputSettings, out: &P
         .collect();
     entity_rows.sort_by(|a, b| b.mentions.cmp(&a.mentions).then(a.kind.cmp(&b.kind)).then(a.name.cmp(&b.name)));
     summary.entities = entity_rows.len();
-    let mut entities_t = Table::of::<EntityRow>(out, "entities", settings)?;
-    for r in &entity_rows {
-        entities_t.push(r)?;
-    }
-    entities_t.finish()?;
+    tables.entities(&entity_rows)?;
 
     // event_mentions.csv in input order, with event ids; event rows of representatives to a second spill
-    let mut event_mentions = Table::of::<EventMentionRow>(out, "event_mentions", settings)?;
-    let mut event_spill: Spill<Event> = Spill::new(cache.join(format!("events.spill{pid}")))?;
+    let mut event_spill: Spill<Event> = Spill::new(spill_path("events"))?;
     let mut event_row_of: HashMap<u32, usize> = HashMap::new();
     let names = |ents: &BTreeMap<u32, (Role, u32)>, pick: &dyn Fn(Role, &str) -> bool| -> String {
         let mut v: Vec<String> = ents
@@ -436,11 +628,11 @@ pub fn finalize(sources: &[(Entry, PathBuf)], settings: &OutputSettings, out: &P
         let Some(i) = m.kept else {
             // no entity takes part: an event of its own, in no table but this one
             m.row.event_id = event_id_at(m.doc, m.row.at.start as u32);
-            return event_mentions.push(&m.row);
+            return tables.event_mention(&m.row);
         };
         let r = root[i as usize];
         m.row.event_id = event_id(r);
-        event_mentions.push(&m.row)?;
+        tables.event_mention(&m.row)?;
         if rep_of[r as usize] != i || !listed[r as usize] {
             return Ok(());
         }
@@ -484,49 +676,16 @@ pub fn finalize(sources: &[(Entry, PathBuf)], settings: &OutputSettings, out: &P
             undated: f.key.range.is_none(),
         };
         event_row_of.insert(i, event_spill.len());
-        event_spill.push(&ev)
+        event_spill.push(ev)
     })?;
-    event_mentions.finish()?;
 
     // events.csv, the TimelineJS sheet and the report, in date order
     event_order.sort_unstable();
     let order: Vec<usize> = event_order.iter().filter_map(|&(_, _, _, rep)| event_row_of.get(&rep).copied()).collect();
     summary.events = order.len();
-    let mut events = Table::of::<Event>(out, "events", settings)?;
-    let mut tjs = if settings.formats.contains(&Format::Timelinejs) {
-        Some(Sink::csv(&out.join("timelinejs.csv"), export::TIMELINEJS_HEADER, settings.style())?)
-    } else {
-        None
-    };
-    let mut report = if settings.report_top > 0 {
-        let ents: Vec<ReportEntity> =
-            entity_rows.iter().map(|r| ReportEntity { name: r.name.clone(), kind: r.kind.clone(), mentions: r.mentions }).collect();
-        Some(ReportWriter::create(&out.join("timeline.html"), settings.report_top, &ents)?)
-    } else {
-        None
-    };
-    event_spill.visit(Some(order), |_, e| {
-        events.push(&e)?;
-        if let Some(r) = &mut report {
-            r.push(&e)?;
-        }
-        if let Some(t) = &mut tjs {
-            for row in export::timelinejs_rows(std::slice::from_ref(&e)) {
-                t.push_cells(&row)?;
-            }
-        }
-        Ok(())
-    })?;
-    events.finish()?;
-    if let Some(t) = tjs {
-        t.finish()?;
-    }
-    if let Some(r) = report {
-        r.finish()?;
-    }
+    event_spill.visit(Some(order), |_, e| tables.event(&e))?;
 
     // timelines.csv: every entity's events in order (undated at position 0)
-    let mut timelines = Table::of::<TimelineRow>(out, "timelines", settings)?;
     timeline_rows.sort_by(|a, b| norm.entities[a.0 as usize].id.cmp(&norm.entities[b.0 as usize].id).then(a.1.cmp(&b.1)));
     let mut k = 0;
     while k < timeline_rows.len() {
@@ -545,7 +704,7 @@ pub fn finalize(sources: &[(Entry, PathBuf)], settings: &OutputSettings, out: &P
             let rep = &facts[rep_of[r as usize] as usize];
             let (value, precision) = (strings.get(rep.value), strings.get(rep.precision).to_string());
             let range = rep.key.range;
-            timelines.push(&TimelineRow {
+            tables.timeline(&TimelineRow {
                 entity_id: ent.id.clone(),
                 name: ent.name.clone(),
                 kind: ent.kind.clone(),
@@ -559,13 +718,12 @@ pub fn finalize(sources: &[(Entry, PathBuf)], settings: &OutputSettings, out: &P
                 role: role.as_str().to_string(),
                 trigger: strings.get(f.trigger).to_string(),
                 lemma: strings.get(f.lemma).to_string(),
-                doc: sources[f.key.doc as usize].0.doc.clone(),
+                doc: entries[f.key.doc as usize].doc.clone(),
                 sentence_index: f.key.sentence as usize,
             })?;
         }
         k = j;
     }
-    timelines.finish()?;
     Ok(summary)
 }
 
@@ -585,7 +743,7 @@ fn event_entities(members: &[u32], facts: &[MentionFacts]) -> BTreeMap<u32, (Rol
 }
 
 /// One row of timelines.csv: an event in an entity's timeline.
-#[derive(Debug, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, Default)]
 pub struct TimelineRow {
     pub entity_id: String,
     pub name: String,

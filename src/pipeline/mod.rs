@@ -5,7 +5,7 @@
 //! cached under `OUT/.entline/` (the basis of `--resume` and `merge`); the final tables are then
 //! streamed from the records, so memory holds only the compact entity state, never the texts.
 
-mod finish;
+pub mod finish;
 pub mod record;
 pub mod timeml;
 
@@ -58,7 +58,7 @@ pub struct Options {
     pub settings: OutputSettings,
 }
 
-#[derive(Debug, Serialize, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
 pub struct DocumentRow {
     pub doc: String,
     pub dct: String,
@@ -100,7 +100,7 @@ impl Located {
     }
 }
 
-#[derive(Debug, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
 pub struct MentionRow {
     #[serde(flatten)]
     pub at: Located,
@@ -115,7 +115,7 @@ pub struct MentionRow {
 
 /// The noun phrase a mention heads ("the much-anticipated iPhone" for "iPhone"); see
 /// [`entities::extent`]. It ends where the name ends; for persons it is the name.
-#[derive(Debug, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
 pub struct Extent {
     pub extent_start: usize,
     pub extent_end: usize,
@@ -124,7 +124,7 @@ pub struct Extent {
     pub extent_text: String,
 }
 
-#[derive(Debug, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
 pub struct TimexRow {
     #[serde(flatten)]
     pub at: Located,
@@ -139,7 +139,7 @@ pub struct TimexRow {
 
 /// One row of event_mentions.csv: a TimeML event trigger found by the model's event head, the
 /// event it belongs to, its anchor and its arguments.
-#[derive(Debug, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
 pub struct EventMentionRow {
     #[serde(flatten)]
     pub at: Located,
@@ -177,7 +177,7 @@ pub struct ArgumentRec {
 }
 
 /// An event mention as the record keeps it (the entity ids and the event are known at the end).
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct EventRec {
     #[serde(flatten)]
     pub at: Located,
@@ -189,7 +189,7 @@ pub struct EventRec {
 }
 
 /// A pronoun or definite description and the named mention it refers to.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CorefRec {
     #[serde(flatten)]
     pub at: Located,
@@ -209,7 +209,7 @@ pub struct SentenceRec {
     pub text: String,
 }
 
-#[derive(Debug, Serialize, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
 pub struct EntityRow {
     pub entity_id: String,
     pub name: String,
@@ -224,7 +224,7 @@ pub struct EntityRow {
 
 
 /// Summary of a run, for the CLI.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Summary {
     pub documents: usize,
     pub failed: usize,
@@ -245,11 +245,11 @@ pub struct Progress {
 }
 
 /// A loaded document: text and date.
-struct Loaded {
-    text: String,
-    dct: Option<NaiveDate>,
-    source: DctSource,
-    warning: Option<String>,
+pub(crate) struct Loaded {
+    pub text: String,
+    pub dct: Option<NaiveDate>,
+    pub source: DctSource,
+    pub warning: Option<String>,
 }
 
 /// The text of a file as `extract` reads it, by format (TimeML: the content of `<TEXT>`; HTML:
@@ -359,7 +359,7 @@ pub fn run(
                 }
             }
         }
-        let records = process(&ner, tagger, &fresh, opts)?;
+        let records = process(&ner, tagger, &fresh, opts.min_score)?;
         for ((i, doc, key, l), rec) in fresh.into_iter().zip(records) {
             if opts.warnings && l.dct.is_none() && rec.timexes.iter().any(|t| !t.anchored) {
                 eprintln!("entline: warning: {doc}: no document date; relative dates left unresolved (use --doc-date)");
@@ -402,14 +402,14 @@ fn release_free_memory() {
 
 /// NER, temporal expressions, coreference, and event mentions with their arguments and anchors,
 /// of loaded documents (NER batches span them).
-fn process(ner: &Ner, tagger: &TimeTagger, docs: &[(usize, String, String, Loaded)], opts: &Options) -> Result<Vec<DocRecord>> {
+pub(crate) fn process(ner: &Ner, tagger: &TimeTagger, docs: &[(usize, String, String, Loaded)], min_score: f32) -> Result<Vec<DocRecord>> {
     if docs.is_empty() {
         return Ok(Vec::new());
     }
     let wdocs: Vec<WordDoc> = docs.par_iter().map(|(_, _, _, l)| WordDoc::from_text(&l.text)).collect();
     let (mut mentions, event_mentions): (Vec<_>, Vec<_>) = ner.analyze(&wdocs)?.into_iter().map(|t| (t.mentions, t.events)).unzip();
     for m in &mut mentions {
-        m.retain(|x| x.score >= opts.min_score);
+        m.retain(|x| x.score >= min_score);
     }
     Ok(docs
         .par_iter()

@@ -21,7 +21,7 @@ pub const CACHE_DIR: &str = ".entline";
 pub const RECORD_VERSION: u32 = 4;
 
 /// What the final tables need of one processed document.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DocRecord {
     pub doc: String,
     pub dct: String,

@@ -258,6 +258,8 @@ pub const NORM_FUNCTIONS: &[&str] = &[
     "anaphoric",
     "holiday",
     "named_day",
+    "frame_offset",
+    "week_of_month",
 ];
 
 /// A rule's regex, case-insensitive. The lazy DFA cache of each regex (one per thread that runs

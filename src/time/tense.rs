@@ -16,6 +16,13 @@ const FUTURE: &[&str] = &[
     "until", "till", "effective", "expected", "expects", "pending", "soon", "planning", "intends", "intend", "aims",
 ];
 
+/// Future cues that are nouns unless "to" follows ("plans to" / "vacation plans").
+const NOUN_UNLESS_TO: &[&str] = &["plan", "plans"];
+
+/// Modals of future-in-the-past and possibility: they give no tense, but a clause with one is not
+/// told by a farther past-tense verb ("said the father would be traveling Thursday").
+const WEAK_MODAL: &[&str] = &["would", "could", "might"];
+
 /// Future cues that describe a plan; after "had (been)" they speak of the past.
 const PLAN: &[&str] = &["due", "scheduled", "expected", "planned", "set", "going"];
 
@@ -31,12 +38,20 @@ const PAST: &[&str] = &[
     "split", "spread", "stole", "swept", "tore", "woke", "withdrew", "overtook", "underwent", "oversaw",
 ];
 
+/// Words after which a verb is in its base form ("will succeed", "to proceed") or a participle
+/// ("would be held", "has been named"): the auxiliary, not the verb, carries the tense.
+const BASE_FORM_AFTER: &[&str] = &[
+    "will", "to", "would", "could", "can", "may", "might", "must", "should", "shall", "not", "be", "been", "being",
+    "is", "are", "was", "were", "has", "have", "had",
+];
+
 /// Words ending in -ed that are not past-tense verbs.
 const NOT_PAST_ED: &[&str] = &[
     "need", "needed", "speed", "red", "bed", "hundred", "seed", "indeed", "united", "limited", "based",
     "related", "proposed", "expected", "scheduled", "planned", "shed", "feed", "breed", "deed", "weed", "greed",
     "bred", "fled", "sled", "led", "wed", "shred", "biased", "detailed", "advanced", "interested", "concerned",
     "unprecedented", "supposed", "used", "owned", "listed", "combined", "estimated", "adjusted", "diluted",
+    "succeed", "exceed", "proceed", "embed", "bleed", "heed",
 ];
 
 fn is_past_word(w: &str) -> bool {
@@ -79,13 +94,24 @@ pub fn tense_at(sentence: &str, skip: std::ops::Range<usize>) -> Tense {
     for (k, (start, end, w)) in ws.iter().enumerate() {
         let (start, end, w) = (*start, *end, w.as_str());
         let before = |n: usize| if k >= n { ws[k - n].2.as_str() } else { "" };
+        let after = ws.get(k + 1).map_or("", |x| x.2.as_str());
         // "had been due to expire Friday", "had been scheduled": a plan seen from the past
         let pluperfect = PLAN.contains(&w) && (before(1) == "had" || (before(2) == "had" && before(1) == "been"));
         let t = if pluperfect {
             Tense::Past
+        } else if after == "to" && matches!(w, "set" | "is" | "are") {
+            // "set to resume Monday", "is to resume trading Tuesday": a plan
+            Tense::Future
+        } else if NOUN_UNLESS_TO.contains(&w) && after != "to" {
+            // "vacation plans" is a noun; "plans to" the verb
+            continue;
+        } else if WEAK_MODAL.contains(&w) {
+            // "would be traveling Thursday": future seen from the past; no tense of its own, but
+            // nearer than the reporting verb
+            Tense::Unknown
         } else if w.ends_with("'ll") || FUTURE.contains(&w) {
             Tense::Future
-        } else if is_past_word(w) {
+        } else if is_past_word(w) && !BASE_FORM_AFTER.contains(&before(1)) {
             Tense::Past
         } else if PRESENT.contains(&w) {
             Tense::Present
@@ -120,5 +146,12 @@ mod tests {
         assert_eq!(at("The offer had been due to expire Friday evening.", "Friday"), Tense::Past);
         assert_eq!(at("It had been scheduled to expire at midnight Friday.", "Friday"), Tense::Past);
         assert_eq!(at("The offer is due to expire Friday.", "Friday"), Tense::Future);
+        assert_eq!(at("On Friday, when she set aside vacation plans, the office lifted a warning.", "Friday"), Tense::Past);
+        assert_eq!(at("She plans to leave Friday.", "Friday"), Tense::Future);
+        assert_eq!(at("The peace process, set to resume Monday in Belfast, stalled.", "Monday"), Tense::Future);
+        assert_eq!(at("He is to resume trading in Paris Tuesday.", "Tuesday"), Tense::Future);
+        assert_eq!(at("Smith, 58 years old, will succeed Daniel P. Davison Feb. 1, soon after.", "Feb. 1"), Tense::Future);
+        assert_eq!(at("He added that an accession would still be held at the summit on April 24.", "April 24"), Tense::Unknown);
+        assert_eq!(at("He announced that the father would be traveling Thursday.", "Thursday"), Tense::Unknown);
     }
 }

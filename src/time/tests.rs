@@ -36,6 +36,23 @@ const CASES: &[(&str, &str, &str, &str, &str)] = &[
     ("It took nearly three and a half years.", "2008-03-06", "nearly three and a half years", "DURATION", "P3.5Y"),
     ("They waited two and a half hours.", "2008-03-06", "two and a half hours", "DURATION", "PT2H30M"),
     ("She spent about 5 1/2 hours in Nairobi.", "1998-08-17", "about 5 1/2 hours", "DURATION", "PT5H30M"),
+    // composition: a unit of a relative frame ("the same week a year earlier", "the first week of
+    // June"), partial periods ("later this month"), periods before or after the reference
+    ("Sales rose in the same week a year earlier.", "2008-03-06", "the same week a year earlier", "DATE", "2007-W10"),
+    ("Sales matched the same month last year.", "2008-03-06", "the same month last year", "DATE", "2007-03"),
+    ("Profit doubled from the same quarter two years ago.", "2008-03-06", "the same quarter two years ago", "DATE", "2006-Q1"),
+    ("Profit doubled from the same period two years ago.", "2008-03-06", "the same period two years ago", "DATE", "2006"),
+    ("The store opens in the first week of June.", "2008-03-06", "the first week of June", "DATE", "2008-W23"),
+    ("Prices fell in the last week of February.", "2008-03-06", "the last week of February", "DATE", "2008-W09"),
+    ("It will close by the end of this year.", "2008-03-06", "the end of this year", "DATE", "2008"),
+    ("It was built at the start of the decade.", "2008-03-06", "the start of the decade", "DATE", "200"),
+    ("The vote is due later this month.", "2008-03-06", "later this month", "DATE", "2008-03"),
+    ("Shares fell earlier this year.", "2008-03-06", "earlier this year", "DATE", "2008"),
+    ("He had resigned the month before.", "2008-03-06", "the month before", "DATE", "2008-02"),
+    ("Sales in the latest period were $1.76 billion.", "1989-11-02", "the latest period", "DATE", "1989-Q3"),
+    ("It forecast an increase for the full year.", "1989-11-02", "the full year", "DATE", "1989"),
+    ("The talks are set to resume Monday in Belfast.", "1998-03-22", "Monday", "DATE", "1998-03-23"),
+    ("She returned the year after.", "2008-03-06", "the year after", "DATE", "2009"),
     // ranges are two DATEs, as TimeML annotates them; vague spans are durations of unknown length
     ("He served from 2012 to 2015.", "2025-05-05", "2015", "DATE", "2015"),
     ("The plan ran 2012–2015.", "2025-05-05", "2012", "DATE", "2012"),
@@ -212,7 +229,8 @@ const CASES: &[(&str, &str, &str, &str, &str)] = &[
     ("It happened this weekend.", "2025-05-07", "this weekend", "DATE", "2025-W19-WE"),
     ("It happened last weekend.", "2025-05-07", "last weekend", "DATE", "2025-W18-WE"),
     ("It rises by year-end.", "2025-05-05", "year-end", "DATE", "2025-12-31"),
-    ("It rises by the end of the year.", "2025-05-05", "the end of the year", "DATE", "2025-12-31"),
+    ("It rises by the end of the year.", "2025-05-05", "the end of the year", "DATE", "2025"),
+    ("It rises by year end.", "2025-05-05", "year end", "DATE", "2025"),
     ("It fell earlier this year.", "2025-05-05", "earlier this year", "DATE", "2025"),
     ("It fell earlier this month.", "2025-05-05", "earlier this month", "DATE", "2025-05"),
     ("It will fall later this month.", "2025-05-05", "later this month", "DATE", "2025-05"),
@@ -316,6 +334,22 @@ fn table() {
     assert!(failures.is_empty(), "{} of {} cases failed:\n{}", failures.len(), CASES.len(), failures.join("\n"));
 }
 
+/// Partial periods carry TimeML's `mod`: "the end of this year" is 2008 with mod END.
+#[test]
+fn partial_periods_have_a_modifier() {
+    for (text, expr, value, modifier) in [
+        ("It will close by the end of this year.", "the end of this year", "2008", "END"),
+        ("It was built at the start of the decade.", "the start of the decade", "200", "START"),
+        ("It rises by year end.", "year end", "2008", "END"),
+        ("The vote is due later this month.", "later this month", "2008-03", "END"),
+        ("Shares fell earlier this year.", "earlier this year", "2008", "START"),
+    ] {
+        let got = tagger().tag(text, Some(d("2008-03-06")));
+        let t = got.iter().find(|t| t.text == expr).unwrap_or_else(|| panic!("{expr:?} not found in {got:?}"));
+        assert_eq!((t.value.as_str(), t.modifier), (value, Some(modifier)), "{text}");
+    }
+}
+
 #[test]
 fn without_dct_relative_values_stay_unresolved() {
     let t = tagger();
@@ -330,12 +364,27 @@ fn without_dct_relative_values_stay_unresolved() {
     assert_eq!(find("Sunday").value, "XXXX-WXX-7");
 }
 
+/// A year-on-year comparison does not move the narrative's time: the second "a year earlier" is
+/// still the same quarter of the previous year.
+#[test]
+fn comparisons_keep_the_reference_quarter() {
+    let text = "Profit rose in the third quarter to $5 million from $4 million a year earlier. \
+                Sales rose to $2 billion from $1.8 billion a year earlier.";
+    let got = tagger().tag(text, Some(d("1989-11-02")));
+    let values: Vec<&str> = got.iter().filter(|t| t.text == "a year earlier").map(|t| t.value.as_str()).collect();
+    assert_eq!(values, ["1988-Q3", "1988-Q3"], "{got:?}");
+}
+
 #[test]
 fn narrative_reference_time_anchors_anaphora() {
     let text = "The ship sailed on March 3, 1998. The next day it sank.";
     let got = tagger().tag(text, Some(d("2025-05-05")));
     let next = got.iter().find(|x| x.text == "The next day").expect("found");
     assert_eq!(next.value, "1998-03-04");
+    let text = "The ship sailed on March 3, 1998. Three days later it sank; a week earlier it had been refitted.";
+    let got = tagger().tag(text, Some(d("2025-05-05")));
+    let find = |s: &str| got.iter().find(|x| x.text == s).map(|x| x.value.clone());
+    assert_eq!(find("Three days later").as_deref(), Some("1998-03-06"), "{got:?}");
 }
 
 /// The current date is read in exactly one place: `--doc-date today` in the CLI.
