@@ -3,6 +3,9 @@
 and, when LibreOffice is available, converts to .xlsx with the same number of non-empty cells.
 
     python3 scripts/check_csv.py OUT_DIR [--require-libreoffice]
+
+A manual tool for any output folder. CI now covers the full LibreOffice round trip (CSV -> .xlsx ->
+CSV, every cell compared, no formula) on the seed and on tricky documents: tests/spreadsheet.rs.
 """
 import csv
 import glob

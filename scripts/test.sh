@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up (if needed) and run the whole test suite in the release profile, so the libtorch /
 # rust-bert build is shared with the binary. Used by .ci/run. Installs headless Chromium (apt) for
-# the report test when it is missing.
+# the report test and LibreOffice Calc (apt) for the spreadsheet test when they are missing.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -9,5 +9,8 @@ scripts/setup.sh --no-build
 # headless Chromium renders the HTML report in tests/report.rs
 ENTLINE_CHROMIUM="$(scripts/setup_chromium.sh)"
 export ENTLINE_CHROMIUM
+# headless LibreOffice Calc opens every CSV table in tests/spreadsheet.rs
+ENTLINE_SOFFICE="$(scripts/setup_libreoffice.sh)"
+export ENTLINE_SOFFICE
 export LIBTORCH="$(sed -n 's/^LIBTORCH = "\(.*\)"$/\1/p' .cargo/config.toml)" LIBTORCH_CXX11_ABI=0
 cargo test --release "$@"
