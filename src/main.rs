@@ -172,6 +172,10 @@ struct ExtractArgs {
     /// Print nothing but errors.
     #[arg(long, short)]
     quiet: bool,
+    /// Also write a machine-readable report of the run to FILE (JSON): inputs and outcomes,
+    /// failures, counts, seconds per stage, model, settings and fingerprints.
+    #[arg(long, value_name = "FILE")]
+    json_summary: Option<PathBuf>,
 }
 
 fn parse_shard(s: &str) -> Result<(usize, usize), String> {
@@ -298,6 +302,17 @@ fn extract(a: &ExtractArgs) -> entline::Result<ExitCode> {
     }
     let pipeline = entline::Pipeline::new(entline::Config { min_score: a.min_score, count_demonyms: a.count_demonyms, undated: a.undated, ..a.model.config() })?;
     a.model.warn_max_len(pipeline.ner());
+    let model_info = {
+        let ner = pipeline.ner();
+        serde_json::json!({
+            "path": ner.files.name,
+            "fingerprint": ner.fingerprint()?,
+            "precision": if ner.bf16() { "bf16" } else { "f32" },
+            "max_len": ner.max_len(),
+            "threads": pipeline.config().threads,
+            "batch_size": pipeline.config().batch_size,
+        })
+    };
     let (ner, tagger) = pipeline.into_parts();
     let formats = if a.format.is_empty() { vec![entline::pipeline::Format::Csv] } else { a.format.clone() };
     let opts = entline::pipeline::Options {
@@ -341,7 +356,50 @@ fn extract(a: &ExtractArgs) -> entline::Result<ExitCode> {
     if !a.quiet {
         print_summary(&s, &a.out, started.elapsed().as_secs_f64());
     }
+    if let Some(path) = &a.json_summary {
+        write_json_summary(path, &a.out, &s, &opts, model_info, started.elapsed().as_secs_f64())?;
+    }
     Ok(exit_code(s.documents, s.failed))
+}
+
+/// `--json-summary`: the run as JSON, for pipelines that call entline.
+fn write_json_summary(
+    path: &std::path::Path,
+    out: &std::path::Path,
+    s: &entline::pipeline::Summary,
+    opts: &entline::pipeline::Options,
+    model: serde_json::Value,
+    seconds: f64,
+) -> entline::Result<()> {
+    let manifest = entline::pipeline::record::read_manifest(out)?;
+    let problems: Vec<serde_json::Value> = manifest
+        .entries
+        .iter()
+        .filter(|e| e.status != "ok")
+        .map(|e| serde_json::json!({ "doc": e.doc, "status": e.status, "error": e.error }))
+        .collect();
+    let report = serde_json::json!({
+        "entline": env!("CARGO_PKG_VERSION"),
+        "source": env!("ENTLINE_SOURCE_HASH"),
+        "command": std::env::args().collect::<Vec<_>>(),
+        "out": out,
+        "seconds": seconds,
+        "summary": s,
+        "problems": problems,
+        "model": model,
+        "settings": {
+            "output": opts.settings,
+            "min_score": opts.min_score,
+            "doc_date": opts.doc_date.map(|d| d.to_string()),
+            "date_from_mtime": opts.date_from_mtime,
+            "resume": opts.resume,
+            "shard": opts.shard.map(|(k, n)| format!("{k}/{n}")),
+            "max_bytes": opts.max_bytes,
+        },
+        "fingerprint": manifest.fingerprint,
+    });
+    let text = serde_json::to_string_pretty(&report).map_err(|e| entline::Error::Other(format!("JSON summary: {e}")))?;
+    std::fs::write(path, text + "\n").map_err(|e| entline::Error::io(path, e))
 }
 
 fn timeml(inputs: &[PathBuf], out: &PathBuf, date: &DateArgs, rules: &[PathBuf], model: Option<&ModelArgs>) -> entline::Result<ExitCode> {

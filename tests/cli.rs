@@ -191,3 +191,38 @@ fn help_has_examples() {
     let s = String::from_utf8_lossy(&out.stdout);
     assert!(s.contains("Examples:") && s.contains("entline extract"));
 }
+
+/// `--json-summary`: the run as JSON — outcomes, problems, counts, seconds per stage, model.
+#[test]
+fn json_summary_reports_the_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let report = tmp.path().join("run.json");
+    let missing = tmp.path().join("missing.txt");
+    let out = run(&[
+        "extract",
+        root().join("seeds").to_str().unwrap(),
+        missing.to_str().unwrap(),
+        "--doc-date",
+        "2025-05-05",
+        "--out",
+        tmp.path().join("out").to_str().unwrap(),
+        "--json-summary",
+        report.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "some input failed: {}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&report).expect("report written")).expect("JSON");
+    let s = &v["summary"];
+    assert_eq!(s["inputs"]["ok"], 1);
+    assert_eq!(s["inputs"]["skipped"], 1);
+    assert_eq!(s["documents"], 1);
+    assert!(s["mentions"].as_u64().unwrap() > 10 && s["events"].as_u64().unwrap() > 0, "{s}");
+    for stage in ["read", "model", "stages", "records", "tables"] {
+        assert!(s["seconds"][stage].as_f64().is_some_and(|x| x >= 0.0), "{stage}: {s}");
+    }
+    assert_eq!(v["problems"][0]["status"], "skipped");
+    assert!(v["problems"][0]["doc"].as_str().unwrap().ends_with("missing.txt"));
+    assert_eq!(v["model"]["path"], "entline-ner-minilm");
+    assert_eq!(v["settings"]["doc_date"], "2025-05-05");
+    assert_eq!(v["fingerprint"].as_str().map(str::len), Some(32));
+}

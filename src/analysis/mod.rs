@@ -240,7 +240,7 @@ impl Pipeline {
                 (i, name, String::new(), Loaded { text: d.text.clone(), dct, source, warning: None })
             })
             .collect();
-        let records = pipeline::process(&self.ner, &self.tagger, &loaded, self.config.min_score)?;
+        let records = pipeline::process(&self.ner, &self.tagger, &loaded, self.config.min_score, &mut Default::default())?;
         let entries: Vec<Entry> = loaded
             .iter()
             .map(|(i, name, _, _)| Entry { index: *i, doc: name.clone(), status: "ok".into(), error: String::new(), key: Some(String::new()) })

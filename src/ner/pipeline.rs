@@ -167,6 +167,11 @@ impl Ner {
         Ok(hex::encode(&h.finalize()[..16]))
     }
 
+    /// Whether the model computes in bfloat16 (else f32).
+    pub fn bf16(&self) -> bool {
+        self.classifier.bf16()
+    }
+
     /// The context window used: `--max-len` or the model's own, never longer than the window a
     /// model declares it was trained with. Beyond it the joint model splits names (a 20,000-word
     /// test text: 2 to 5 of 50 names split in two at windows of 192 to 512 subwords, none at 128).

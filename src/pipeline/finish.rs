@@ -380,6 +380,7 @@ fn build_tables(
     let mut entity_mentions = vec![0usize; norm.entities.len()];
     let mut summary = Summary::default();
     for (d, entry) in entries.iter().enumerate() {
+        *summary.inputs.entry(entry.status.clone()).or_default() += 1;
         let Some(mut rec) = load(d)? else {
             summary.failed += 1;
             doc_rows.push(DocumentRow {

@@ -223,7 +223,7 @@ pub struct EntityRow {
 }
 
 
-/// Summary of a run, for the CLI.
+/// Summary of a run, for the CLI (and `--json-summary`).
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Summary {
     pub documents: usize,
@@ -232,6 +232,28 @@ pub struct Summary {
     pub entities: usize,
     pub events: usize,
     pub timexes: usize,
+    /// Inputs by outcome: `ok` (processed or reused), `failed` (unreadable), `skipped` (could not
+    /// be walked); `reused`: the `ok` ones taken from an earlier run's cache (`--resume`).
+    pub inputs: BTreeMap<String, usize>,
+    pub reused: usize,
+    /// Wall-clock seconds per stage.
+    pub seconds: Timings,
+}
+
+/// Wall-clock seconds spent per stage of a run (stages of one group of documents run in turn,
+/// each on all threads).
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct Timings {
+    /// Reading and decoding the files, finding their dates.
+    pub read: f64,
+    /// The model: entity and event mentions.
+    pub model: f64,
+    /// Time expressions, coreference, event participants and anchors.
+    pub stages: f64,
+    /// Writing the per-document records.
+    pub records: f64,
+    /// Entities and events merged across documents; the tables, the report.
+    pub tables: f64,
 }
 
 /// Progress of a run, for a progress bar.
@@ -332,7 +354,10 @@ pub fn run(
     }
     let todo: Vec<(usize, &PathBuf)> = files.iter().enumerate().filter(|(_, p)| mine(&doc_name(p))).collect();
     let mut prog = Progress { files: entries.len(), ..Default::default() };
+    let mut timings = Timings::default();
+    let mut reused = 0;
     for group in todo.chunks(opts.group_size.max(1)) {
+        let clock = std::time::Instant::now();
         let loaded: Vec<(usize, &PathBuf, std::result::Result<Loaded, String>)> =
             group.par_iter().map(|&(i, p)| (i, p, load(p, opts))).collect();
         let mut fresh: Vec<(usize, String, String, Loaded)> = Vec::new(); // (index, doc, key, loaded)
@@ -346,6 +371,7 @@ pub fn run(
                     let key = record::record_key(&fp, &doc, &date_str(l.dct), l.source.as_str(), &l.text);
                     match opts.resume.then(|| record::read_record(out, &key)).flatten() {
                         Some(rec) => {
+                            reused += 1;
                             prog.mentions += rec.mentions.len();
                             prog.events += rec.event_mentions.len();
                             entries.push(Entry { index: i, doc, status: "ok".into(), error: String::new(), key: Some(key) });
@@ -359,7 +385,9 @@ pub fn run(
                 }
             }
         }
-        let records = process(&ner, tagger, &fresh, opts.min_score)?;
+        timings.read += clock.elapsed().as_secs_f64();
+        let records = process(&ner, tagger, &fresh, opts.min_score, &mut timings)?;
+        let clock = std::time::Instant::now();
         for ((i, doc, key, l), rec) in fresh.into_iter().zip(records) {
             if opts.warnings && l.dct.is_none() && rec.timexes.iter().any(|t| !t.anchored) {
                 eprintln!("entline: warning: {doc}: no document date; relative dates left unresolved (use --doc-date)");
@@ -369,10 +397,12 @@ pub fn run(
             prog.events += rec.event_mentions.len();
             entries.push(Entry { index: i, doc, status: "ok".into(), error: String::new(), key: Some(key) });
         }
+        timings.records += clock.elapsed().as_secs_f64();
         prog.files += group.len();
         progress(prog);
         release_free_memory();
     }
+    let clock = std::time::Instant::now();
     entries.sort_by_key(|e| e.index);
     let manifest = record::Manifest {
         version: record::RECORD_VERSION,
@@ -385,7 +415,11 @@ pub fn run(
     record::prune(out, &manifest.entries);
     drop(ner);
     let sources: Vec<(Entry, PathBuf)> = manifest.entries.into_iter().map(|e| (e, out.clone())).collect();
-    finalize(&sources, &opts.settings, out)
+    let mut summary = finalize(&sources, &opts.settings, out)?;
+    timings.tables += clock.elapsed().as_secs_f64();
+    summary.reused = reused;
+    summary.seconds = timings;
+    Ok(summary)
 }
 
 /// Hand memory freed by the last group back to the system. glibc keeps freed chunks in its heap
@@ -402,21 +436,32 @@ fn release_free_memory() {
 
 /// NER, temporal expressions, coreference, and event mentions with their arguments and anchors,
 /// of loaded documents (NER batches span them).
-pub(crate) fn process(ner: &Ner, tagger: &TimeTagger, docs: &[(usize, String, String, Loaded)], min_score: f32) -> Result<Vec<DocRecord>> {
+pub(crate) fn process(
+    ner: &Ner,
+    tagger: &TimeTagger,
+    docs: &[(usize, String, String, Loaded)],
+    min_score: f32,
+    timings: &mut Timings,
+) -> Result<Vec<DocRecord>> {
     if docs.is_empty() {
         return Ok(Vec::new());
     }
+    let clock = std::time::Instant::now();
     let wdocs: Vec<WordDoc> = docs.par_iter().map(|(_, _, _, l)| WordDoc::from_text(&l.text)).collect();
     let (mut mentions, event_mentions): (Vec<_>, Vec<_>) = ner.analyze(&wdocs)?.into_iter().map(|t| (t.mentions, t.events)).unzip();
     for m in &mut mentions {
         m.retain(|x| x.score >= min_score);
     }
-    Ok(docs
+    timings.model += clock.elapsed().as_secs_f64();
+    let clock = std::time::Instant::now();
+    let records = docs
         .par_iter()
         .zip(wdocs.par_iter())
         .zip(mentions.into_par_iter().zip(event_mentions))
         .map(|(((_, doc, _, l), wd), (ms, evs))| document_record(doc, l, wd, ms, evs, tagger))
-        .collect())
+        .collect();
+    timings.stages += clock.elapsed().as_secs_f64();
+    Ok(records)
 }
 
 /// The record of one document from its words, entity mentions and event mentions.
