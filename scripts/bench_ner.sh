@@ -2,21 +2,30 @@
 # NER throughput of entline vs the Python transformers pipeline (aggregation_strategy="first") on
 # the same weights and the same texts, in one run:
 #   scripts/bench_ner.sh [CONLL_FILE] [--threads N] [--model DIR]
+#   scripts/bench_ner.sh --busy [--baseline BIN] [CONLL_FILE] [--threads N] [--model DIR]
 # Texts: the sentences of CONLL_FILE (default ../shared/data/conll2003/eng.testa). entline tags them
 # with `entline tag-conll` (whole process timed, best of three runs: start, model load, reading, NER, output); the
 # Python pipeline gets the same sentences as plain text and only its call is timed (model loaded
 # beforehand, the faster of batch sizes 8 and 32) — a conservative comparison for entline. The full `entline extract`
 # (NER + time expressions + entities + events + CSV) on the same documents is reported as well.
+# --busy: a shared machine instead. `entline extract` over the same documents alone and while
+# another process keeps one core busy (best of 3 each, in turns), and the ratio busy / alone;
+# with --baseline BIN the same for another entline binary (e.g. an older build), so that the two
+# are compared in one run.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CONLL="$ROOT/../shared/data/conll2003/eng.testa"
 THREADS=$(nproc)
 MODEL="$ROOT/models/entline-ner-minilm"
+BUSY=0
+BASELINE=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --threads) THREADS=$2; shift 2 ;;
     --model) MODEL=$2; shift 2 ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    --busy) BUSY=1; shift ;;
+    --baseline) BASELINE=$2; shift 2 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) CONLL=$1; shift ;;
   esac
 done
@@ -43,6 +52,42 @@ for i, d in enumerate(docs):
 print(f"corpus: {len(docs)} documents", file=sys.stderr)
 PY
 TOKENS=$(cat "$TMP"/corpus/*.txt | wc -w)
+if [ "$BUSY" = 1 ]; then
+  # seconds of one whole `entline extract` run of binary $1
+  run_extract() {
+    rm -rf "$TMP/out"
+    local a b
+    a=$(date +%s.%N)
+    "$1" extract "$TMP/corpus" --out "$TMP/out" --threads "$THREADS" --model "$MODEL" --quiet
+    b=$(date +%s.%N)
+    python3 -c "import sys; print(float(sys.argv[2]) - float(sys.argv[1]))" "$a" "$b"
+  }
+  BINS=("$ROOT/target/release/entline")
+  [ -n "$BASELINE" ] && BINS+=("$BASELINE")
+  declare -A ALONE BUSYT
+  for bin in "${BINS[@]}"; do run_extract "$bin" > /dev/null; done  # warm caches
+  for _ in 1 2 3; do
+    for bin in "${BINS[@]}"; do
+      t=$(run_extract "$bin")
+      ALONE[$bin]=$(python3 -c "import sys; b=sys.argv[2]; print(min(float(sys.argv[1]), float(b)) if b else sys.argv[1])" "$t" "${ALONE[$bin]:-}")
+      # one other process keeps a core busy for the length of the run
+      python3 -c "while True: pass" &
+      HOG=$!
+      sleep 0.5
+      t=$(run_extract "$bin")
+      kill "$HOG"; wait "$HOG" 2>/dev/null || true
+      BUSYT[$bin]=$(python3 -c "import sys; b=sys.argv[2]; print(min(float(sys.argv[1]), float(b)) if b else sys.argv[1])" "$t" "${BUSYT[$bin]:-}")
+    done
+  done
+  echo "texts: $TOKENS tokens, $(ls "$TMP/corpus" | wc -l) documents, threads: $THREADS, CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+  for bin in "${BINS[@]}"; do
+    python3 -c "import sys; a, b = float(sys.argv[2]), float(sys.argv[3]); print(f'{sys.argv[1]}: alone {a:.2f} s, one core busy {b:.2f} s, busy / alone {b / a:.2f}')" "$bin" "${ALONE[$bin]}" "${BUSYT[$bin]}"
+  done
+  if [ -n "$BASELINE" ]; then
+    python3 -c "import sys; print(f'alone time entline / baseline: {float(sys.argv[1]) / float(sys.argv[2]):.3f}')" "${ALONE[${BINS[0]}]}" "${ALONE[$BASELINE]}"
+  fi
+  exit 0
+fi
 "$ROOT/target/release/entline" tag-conll "$CONLL" --threads "$THREADS" --model "$MODEL" > /dev/null  # warm caches
 # best of three whole-process runs (the Python side gets the best of two batch sizes)
 BEST=""

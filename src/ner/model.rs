@@ -3,6 +3,7 @@
 //! rust-bert's `NERModel` pipeline, and free of its single-item-last-batch panic.
 
 use rust_bert::bert::{BertConfig, BertEmbeddings, BertModel};
+use rayon::prelude::*;
 use tch::{nn, nn::Module, Device, Kind, Tensor};
 
 use super::config::{ModelFiles, ModelType, NerConfig};
@@ -136,53 +137,109 @@ impl Classifier {
     /// that a sequence's result never depends on which other sequences share its batch — the
     /// outputs of a document stay the same whatever documents it is processed with (resume,
     /// shards, thread counts).
+    ///
+    /// The batches run side by side on rayon's workers, each forward pass on one thread (see
+    /// [`single_threaded_torch`]): no pass waits at a barrier for a thread that another process
+    /// has taken the core of, so a busy machine slows entline by the share of CPU it loses, not
+    /// several times that; and a batch's numbers never depend on the thread count.
     pub fn predict(&self, seqs: &[Sequence], batch_size: usize, window: usize) -> Result<Vec<Vec<f32>>> {
-        let mut out: Vec<Vec<f32>> = vec![Vec::new(); seqs.len()];
         let mut order: Vec<usize> = (0..seqs.len()).collect();
         order.sort_by_key(|&i| (seqs[i].ids.len(), i));
-        let _guard = tch::no_grad_guard();
-        for chunk in order.chunks(batch_size.max(1)) {
-            let longest = chunk.iter().map(|&i| seqs[i].ids.len()).max().unwrap_or(0);
-            if longest == 0 {
-                continue;
-            }
-            let (rows, max_len) =
-                if self.bf16 { (batch_size.max(chunk.len()), window.max(longest)) } else { (chunk.len(), longest) };
-            let max_len = max_len.min(self.max_positions);
-            let mut ids = vec![self.pad_id; rows * max_len];
-            let mut mask = vec![0i64; rows * max_len];
-            for (r, &i) in chunk.iter().enumerate() {
-                let s = &seqs[i].ids[..seqs[i].ids.len().min(max_len)];
-                ids[r * max_len..r * max_len + s.len()].copy_from_slice(s);
-                mask[r * max_len..r * max_len + s.len()].iter_mut().for_each(|m| *m = 1);
-            }
-            let shape = [rows as i64, max_len as i64];
-            let ids_t = Tensor::from_slice(&ids).view(shape);
-            let mask_t = Tensor::from_slice(&mask).view(shape);
-            let hidden = self.encoder.forward(&ids_t, &mask_t)?;
-            let mut parts = vec![self.classifier.forward(&hidden).softmax(-1, Kind::Float)];
-            if let Some((layer, widths)) = &self.events {
-                let logits = layer.forward(&hidden);
-                let mut at = 0i64;
-                for &w in widths {
-                    parts.push(logits.narrow(-1, at, w as i64).softmax(-1, Kind::Float));
-                    at += w as i64;
-                }
-            }
-            let probs = Tensor::cat(&parts, -1).contiguous();
-            let flat: Vec<f32> = Vec::<f32>::try_from(probs.view(-1)).map_err(Error::Torch)?;
-            let k = self.stride();
-            for (r, &i) in chunk.iter().enumerate() {
-                let mut v = Vec::with_capacity(seqs[i].positions.len() * k);
-                for &p in &seqs[i].positions {
-                    let base = (r * max_len + p.min(max_len - 1)) * k;
-                    v.extend_from_slice(&flat[base..base + k]);
-                }
+        let chunks: Vec<&[usize]> = order.chunks(batch_size.max(1)).collect();
+        let model = Shared(self);
+        let done: Vec<Result<Vec<(usize, Vec<f32>)>>> = chunks
+            .par_iter()
+            .map(|chunk| {
+                single_threaded_torch();
+                let _guard = tch::no_grad_guard(); // grad mode is per thread
+                model.classifier().forward_batch(seqs, chunk, batch_size, window)
+            })
+            .collect();
+        let mut out: Vec<Vec<f32>> = vec![Vec::new(); seqs.len()];
+        for batch in done {
+            for (i, v) in batch? {
                 out[i] = v;
             }
         }
         Ok(out)
     }
+
+    /// One batch: the sequences `chunk` (indices into `seqs`), padded as [`Classifier::predict`]
+    /// says; the probabilities at each sequence's positions.
+    fn forward_batch(&self, seqs: &[Sequence], chunk: &[usize], batch_size: usize, window: usize) -> Result<Vec<(usize, Vec<f32>)>> {
+        let longest = chunk.iter().map(|&i| seqs[i].ids.len()).max().unwrap_or(0);
+        if longest == 0 {
+            return Ok(chunk.iter().map(|&i| (i, Vec::new())).collect());
+        }
+        let (rows, max_len) = if self.bf16 { (batch_size.max(chunk.len()), window.max(longest)) } else { (chunk.len(), longest) };
+        let max_len = max_len.min(self.max_positions);
+        let mut ids = vec![self.pad_id; rows * max_len];
+        let mut mask = vec![0i64; rows * max_len];
+        for (r, &i) in chunk.iter().enumerate() {
+            let s = &seqs[i].ids[..seqs[i].ids.len().min(max_len)];
+            ids[r * max_len..r * max_len + s.len()].copy_from_slice(s);
+            mask[r * max_len..r * max_len + s.len()].iter_mut().for_each(|m| *m = 1);
+        }
+        let shape = [rows as i64, max_len as i64];
+        let ids_t = Tensor::from_slice(&ids).view(shape);
+        let mask_t = Tensor::from_slice(&mask).view(shape);
+        let hidden = self.encoder.forward(&ids_t, &mask_t)?;
+        let mut parts = vec![self.classifier.forward(&hidden).softmax(-1, Kind::Float)];
+        if let Some((layer, widths)) = &self.events {
+            let logits = layer.forward(&hidden);
+            let mut at = 0i64;
+            for &w in widths {
+                parts.push(logits.narrow(-1, at, w as i64).softmax(-1, Kind::Float));
+                at += w as i64;
+            }
+        }
+        let probs = Tensor::cat(&parts, -1).contiguous();
+        let flat: Vec<f32> = Vec::<f32>::try_from(probs.view(-1)).map_err(Error::Torch)?;
+        let k = self.stride();
+        Ok(chunk
+            .iter()
+            .enumerate()
+            .map(|(r, &i)| {
+                let mut v = Vec::with_capacity(seqs[i].positions.len() * k);
+                for &p in &seqs[i].positions {
+                    let base = (r * max_len + p.min(max_len - 1)) * k;
+                    v.extend_from_slice(&flat[base..base + k]);
+                }
+                (i, v)
+            })
+            .collect())
+    }
+}
+
+/// The classifier shared by the workers of one [`Classifier::predict`] call.
+struct Shared<'a>(&'a Classifier);
+
+impl Shared<'_> {
+    /// (A method, so that closures capture the `Sync` wrapper, not its field.)
+    fn classifier(&self) -> &Classifier {
+        self.0
+    }
+}
+
+// SAFETY: tch's `Tensor` is not `Sync` because libtorch tensors may be mutated in place; the
+// forward passes only read the weights (no in-place operation on a parameter, autograd off, no
+// dropout at inference) and allocate their own results, and libtorch's operators and the
+// tensors' reference counts are thread-safe for such concurrent reads — the arrangement
+// libtorch documents for serving one module from several threads.
+unsafe impl Sync for Shared<'_> {}
+
+/// Make libtorch run this thread's operators on this thread alone (once per thread). OpenMP's
+/// thread count is a per-thread setting; each rayon worker sets its own.
+pub fn single_threaded_torch() {
+    thread_local! {
+        static DONE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+    DONE.with(|d| {
+        if !d.get() {
+            tch::set_num_threads(1);
+            d.set(true);
+        }
+    });
 }
 
 #[cfg(test)]
