@@ -263,7 +263,7 @@ fn exit_code(ok: usize, failed: usize) -> ExitCode {
 }
 
 /// Documents read and tagged together (batches span documents; memory stays bounded).
-const DOCS_PER_GROUP: usize = 16;
+const DOCS_PER_GROUP: usize = 32;
 
 fn print_summary(s: &entline::pipeline::Summary, out: &std::path::Path, secs: f64) {
     eprintln!(

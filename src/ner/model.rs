@@ -140,14 +140,20 @@ impl Classifier {
     ///
     /// The batches run side by side on rayon's workers, each forward pass on one thread (see
     /// [`single_threaded_torch`]): no pass waits at a barrier for a thread that another process
-    /// has taken the core of, so a busy machine slows entline by the share of CPU it loses, not
-    /// several times that; and a batch's numbers never depend on the thread count.
+    /// has taken the core of, so a busy machine slows entline by about the share of CPU it loses,
+    /// not several times that. The last, incomplete round runs on the calling thread with its
+    /// libtorch threads.
     pub fn predict(&self, seqs: &[Sequence], batch_size: usize, window: usize) -> Result<Vec<Vec<f32>>> {
         let mut order: Vec<usize> = (0..seqs.len()).collect();
         order.sort_by_key(|&i| (seqs[i].ids.len(), i));
         let chunks: Vec<&[usize]> = order.chunks(batch_size.max(1)).collect();
+        // Whole rounds (a batch per worker) run side by side; the batches left over run one after
+        // another on the calling thread with all of its libtorch threads, so that no worker idles
+        // through the last round while another finishes its batch alone.
+        let workers = rayon::current_num_threads().max(1);
+        let side_by_side = if workers > 1 { chunks.len() / workers * workers } else { 0 };
         let model = Shared(self);
-        let done: Vec<Result<Vec<(usize, Vec<f32>)>>> = chunks
+        let mut done: Vec<Result<Vec<(usize, Vec<f32>)>>> = chunks[..side_by_side]
             .par_iter()
             .map(|chunk| {
                 single_threaded_torch();
@@ -155,6 +161,8 @@ impl Classifier {
                 model.classifier().forward_batch(seqs, chunk, batch_size, window)
             })
             .collect();
+        let _guard = tch::no_grad_guard();
+        done.extend(chunks[side_by_side..].iter().map(|chunk| self.forward_batch(seqs, chunk, batch_size, window)));
         let mut out: Vec<Vec<f32>> = vec![Vec::new(); seqs.len()];
         for batch in done {
             for (i, v) in batch? {
