@@ -185,7 +185,9 @@ fn peel(text: &str, mut start: usize, mut end: usize, out: &mut Vec<Token>) {
 /// Byte position where clitic `cl` starts at the end of `word` (apostrophe may be typographic).
 fn clitic_position(word: &str, cl: &str) -> Option<usize> {
     let lower = word.to_lowercase();
-    if lower.len() != word.len() {
+    // only where lower-casing maps each char to one char, so that char positions in `lower` are
+    // char positions in `word` (equal byte lengths alone do not say so: "\u{212A}\u{130}\u{130}'s")
+    if lower.len() != word.len() || lower.chars().count() != word.chars().count() {
         return None;
     }
     let folded = fold_apostrophes(&lower);
@@ -247,6 +249,21 @@ mod tests {
         // pre-tokenized text keeps its clitics whole
         assert_eq!(words("Apple 's iTunes , they ’re here"), ["Apple", "'s", "iTunes", ",", "they", "’re", "here"]);
         assert_eq!(words("'sup 's-Hertogenbosch"), ["'", "sup", "'", "s-Hertogenbosch"]);
+    }
+
+    #[test]
+    fn clitics_after_case_mappings_of_other_lengths() {
+        // 'K' (Kelvin sign, 3 bytes) lower-cases to 'k' (1 byte), 'İ' (2 bytes) to "i̇" (3 bytes,
+        // two chars): the same length in bytes, but not in chars, so the clitic was looked for at
+        // the wrong char and an empty token came out
+        let t = "\u{212A}\u{130}\u{130}'s";
+        assert_eq!(t.len(), t.to_lowercase().len());
+        for w in tokenize(t) {
+            assert!(w.start < w.end, "{:?}", tokenize(t));
+        }
+        assert_eq!(words(t), [t]);
+        assert_eq!(words("\u{2126}mega's"), ["\u{2126}mega's"]);
+        assert_eq!(words("Zoë's"), ["Zoë", "'s"]);
     }
 
     #[test]

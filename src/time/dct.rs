@@ -154,7 +154,8 @@ fn month_num(m: &str) -> Option<u32> {
 /// A full date in the first lines of a document (title, byline, "March 06, 2008" on its own line).
 pub fn from_header(text: &str) -> Option<NaiveDate> {
     let head: String = text.lines().filter(|l| !l.trim().is_empty()).take(4).collect::<Vec<_>>().join("\n");
-    let head = &head[..head.len().min(600)];
+    // the first 600 bytes, cut at a character boundary
+    let head = &head[..(0..=head.len().min(600)).rev().find(|&i| head.is_char_boundary(i)).unwrap_or(0)];
     for line in head.lines() {
         // a header line is short, or starts with the date
         if let Some(c) = HEADER_FULL.captures(line) {
@@ -209,6 +210,14 @@ mod tests {
         assert_eq!(from_header("Headline\nTuesday , 24 May , 2008\nBody ."), Some(d("2008-05-24")));
         // a day glued to a year is no date
         assert_eq!(from_header("May 242008\nBody ."), None);
+    }
+
+    #[test]
+    fn header_cut_inside_a_character() {
+        // the header is cut after 600 bytes; byte 600 falls inside the 'é' of the first line
+        let text = format!("May 5, 2007 x{}", "é".repeat(400));
+        assert!(!text.is_char_boundary(600));
+        assert_eq!(from_header(&text), Some(d("2007-05-05")));
     }
 
     #[test]

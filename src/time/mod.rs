@@ -42,6 +42,16 @@ pub struct Timex {
     pub unresolved: bool,
 }
 
+/// Years of the DCTs the tagger anchors to: those a TimeML value writes with four digits (and a
+/// sign before year 0). A DCT outside them (`--doc-date +262143-12-31` parses) is not used, as if
+/// there were none: near the ends of chrono's calendar (years ±262,143) the day and week
+/// arithmetic of normalization would overflow.
+pub const ANCHOR_YEARS: std::ops::RangeInclusive<i32> = -9999..=9999;
+
+fn anchorable(d: NaiveDate) -> bool {
+    ANCHOR_YEARS.contains(&chrono::Datelike::year(&d))
+}
+
 /// The temporal tagger: compiled rules and vocabulary.
 pub struct TimeTagger {
     vocab: Vocab,
@@ -76,7 +86,9 @@ impl TimeTagger {
 
     /// Find and normalize the temporal expressions of `text`. Without a DCT, expressions relative
     /// to it keep X's in their values (and `unresolved` is set); the current date is never used.
+    /// A DCT outside [`ANCHOR_YEARS`] counts as none.
     pub fn tag(&self, text: &str, dct: Option<NaiveDate>) -> Vec<Timex> {
+        let dct = dct.filter(|&d| anchorable(d));
         struct Cand<'t> {
             start: usize,
             end: usize,
@@ -117,13 +129,15 @@ impl TimeTagger {
                 .then(self.rules[a.rule].priority.cmp(&self.rules[b.rule].priority))
                 .then(a.start.cmp(&b.start))
         });
-        let mut taken: Vec<(usize, usize)> = Vec::new();
+        // spans taken so far, disjoint: start → end (of those starting before a candidate's end,
+        // only the last can reach into it)
+        let mut taken: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
         let mut chosen: Vec<Cand> = Vec::new();
         for c in cands {
-            if taken.iter().any(|&(s, e)| c.start < e && s < c.end) {
+            if taken.range(..c.end).next_back().is_some_and(|(_, &e)| c.start < e) {
                 continue;
             }
-            taken.push((c.start, c.end));
+            taken.insert(c.start, c.end);
             chosen.push(c);
         }
         chosen.sort_by_key(|c| c.start);
@@ -138,7 +152,7 @@ impl TimeTagger {
                 si += 1;
             }
             let (ss, se) = sentences.get(si).map(|s| (s.start, s.end.max(c.end))).unwrap_or((0, text.len()));
-            let ss = ss.min(c.start);
+            let (ss, se) = tense_context(text, ss.min(c.start), se, c.start, c.end);
             let tense = tense::tense_at(&text[ss..se], c.start - ss..c.end - ss);
             let rule = &self.rules[c.rule];
             let ctx = Ctx { vocab: &self.vocab, dct, reference, tense };
@@ -164,6 +178,31 @@ impl TimeTagger {
         }
         out
     }
+}
+
+/// Bytes of text on each side of an expression, at most, that its tense is read from: the nearest
+/// cue of the sentence decides, and sentences of real text stay far below this (the longest reach in
+/// TimeBank, AQUAINT and the seeds is 563 bytes); a longer "sentence" is a table, a list or a text
+/// without punctuation. Bounds the work per expression, which grew with the sentence: a 100 KB line
+/// of dates took minutes to tag, a 1 MB one hours.
+const TENSE_CONTEXT: usize = 1000;
+
+/// The part `ss..se` of the sentence around the expression `start..end` that its tense is read
+/// from: the whole sentence, or [`TENSE_CONTEXT`] bytes on each side cut back to whole words.
+fn tense_context(text: &str, ss: usize, se: usize, start: usize, end: usize) -> (usize, usize) {
+    let ss = if start - ss > TENSE_CONTEXT {
+        let lo = ceil_boundary(text, start - TENSE_CONTEXT);
+        text[lo..start].find(char::is_whitespace).map_or(lo, |k| lo + k)
+    } else {
+        ss
+    };
+    let se = if se - end > TENSE_CONTEXT {
+        let hi = floor_boundary(text, end + TENSE_CONTEXT);
+        text[end..hi].rfind(char::is_whitespace).map_or(hi, |k| end + k)
+    } else {
+        se
+    };
+    (ss, se)
 }
 
 fn floor_boundary(s: &str, mut i: usize) -> usize {

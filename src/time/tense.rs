@@ -63,10 +63,11 @@ fn is_past_word(w: &str) -> bool {
 
 /// Words of a sentence with byte spans, lower-cased, apostrophes folded.
 fn words(sentence: &str) -> impl Iterator<Item = (usize, usize, String)> + '_ {
-    static WORD: once_cell::sync::Lazy<regex::Regex> =
-        once_cell::sync::Lazy::new(|| regex::Regex::new(r"[\p{L}\p{N}](?:[\p{L}\p{N}'’-]*[\p{L}\p{N}])?").expect("static regex"));
     WORD.find_iter(sentence).map(|m| (m.start(), m.end(), m.as_str().to_lowercase().replace('\u{2019}', "'")))
 }
+
+static WORD: once_cell::sync::Lazy<regex::Regex> =
+    once_cell::sync::Lazy::new(|| regex::Regex::new(r"[\p{L}\p{N}](?:[\p{L}\p{N}'’-]*[\p{L}\p{N}])?").expect("static regex"));
 
 /// Distance of a cue at `start..end` from the expression at `skip`, in words; cues after the
 /// expression, and cues across clause punctuation, count more (they rarely govern it).
@@ -78,12 +79,9 @@ fn distance(sentence: &str, start: usize, end: usize, skip: &std::ops::Range<usi
     // clause punctuation (the ';' of a character entity such as "&amp;" is not)
     static ENTITY: once_cell::sync::Lazy<regex::Regex> =
         once_cell::sync::Lazy::new(|| regex::Regex::new(r"&(?:[A-Za-z]+|#\d+|#x[0-9A-Fa-f]+);").expect("static regex"));
-    let n_punct = ENTITY
-        .replace_all(gap, " ")
-        .chars()
-        .filter(|c| matches!(c, ',' | ';' | ':' | '\u{2014}' | '\u{2013}' | '(' | ')'))
-        .count();
-    let n_words = words(&ENTITY.replace_all(gap, " ")).count();
+    let gap = ENTITY.replace_all(gap, " ");
+    let n_punct = gap.chars().filter(|c| matches!(c, ',' | ';' | ':' | '\u{2014}' | '\u{2013}' | '(' | ')')).count();
+    let n_words = WORD.find_iter(&gap).count();
     Some(n_words + 5 * n_punct + if after { 3 } else { 0 })
 }
 

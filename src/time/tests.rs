@@ -408,3 +408,60 @@ fn clock_is_read_only_for_doc_date_today() {
     assert_eq!(hits.len(), 1, "{hits:#?}");
     assert!(hits[0].contains("main.rs"), "{hits:#?}");
 }
+
+/// A DCT at the ends of chrono's calendar (`--doc-date +262143-12-31` parses) is not used: the
+/// week and day arithmetic of normalization would overflow there (it panicked).
+#[test]
+fn dct_outside_anchor_years_counts_as_none() {
+    let text = "LONDON , Tuesday , May 24 , 2008 10:32 AM BST. On Monday he left.";
+    let none = tagger().tag(text, None);
+    for dct in [NaiveDate::MIN, NaiveDate::MIN + chrono::Duration::days(365), NaiveDate::MAX, d("+10000-01-01")] {
+        assert_eq!(tagger().tag(text, Some(dct)), none, "{dct}");
+    }
+    // the ends of the range are anchors as any other year
+    let got = tagger().tag("He left on Monday.", Some(d("9999-12-31")));
+    assert_eq!(got[0].value, "9999-12-27", "{got:?}");
+    let got = tagger().tag("He left on Monday.", Some(d("-9999-01-01")));
+    assert!(!got[0].unresolved, "{got:?}");
+}
+
+/// Counts that carry a date in the text past the end of chrono's calendar, or close to it, leave
+/// the expression unresolved or out, and the rest of the text as it is.
+#[test]
+fn counts_past_the_calendar() {
+    for text in [
+        "The ship sailed on December 30, 1998. 260,145 years later, on Friday, it sank.",
+        "The ship sailed on December 30, 1998. 260,145 years later it sank. The next day it was raised. On Friday it left.",
+        "It sailed on December 30, 1998; 95,016,960 days later it sank, on Friday.",
+        "It sailed on December 30, 1998. 13,573,851 weeks later it sank. The day after, on Friday, it was raised.",
+        "It sailed on December 30, 1998. 999,999,999,999,999,999,999 days later it sank. On Friday it was raised.",
+    ] {
+        let got = tagger().tag(text, Some(d("2008-03-06")));
+        let find = |s: &str| got.iter().find(|x| x.text == s).map(|x| x.value.as_str());
+        assert_eq!(find("December 30, 1998"), Some("1998-12-30"), "{got:?}");
+        assert_eq!(find("Friday"), Some("2008-02-29"), "{got:?}");
+        assert!(tagger().tag(text, None).iter().any(|x| x.text == "Friday"));
+    }
+}
+
+/// In a "sentence" of thousands of words (a text without punctuation, rows of a table), the tense
+/// of an expression is read from the words around it, not from the whole sentence for every
+/// expression (a 100 KB line of dates took a minute to tag, 200 KB four).
+#[test]
+fn tense_is_read_near_the_expression_in_long_sentences() {
+    for filler in ["x ", "é ", "ab\u{A0}"] {
+        let pad = filler.repeat(3000);
+        let text = format!("{pad}the team met on Friday and will meet again on Friday {pad}");
+        for (k, (start, _)) in text.match_indices("Friday").enumerate() {
+            let end = start + "Friday".len();
+            let (ss, se) = tense_context(&text, 0, text.len(), start, end);
+            assert!(start - ss <= TENSE_CONTEXT && se - end <= TENSE_CONTEXT, "{filler:?} {ss}..{se}");
+            // whole words: cut where a word ends or starts
+            assert!(text[ss..].starts_with(char::is_whitespace) && text[se..].starts_with(char::is_whitespace), "{filler:?}");
+            let got = tagger().tag(&text, Some(d("2008-03-06")));
+            assert_eq!(got[k].value, ["2008-02-29", "2008-03-07"][k], "{filler:?}: {got:?}");
+        }
+        // a sentence of ordinary length is read whole
+        assert_eq!(tense_context(&text, 10, 2000, 1000, 1006), (10, 2000));
+    }
+}
