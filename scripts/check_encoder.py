@@ -31,6 +31,7 @@ from transformers import AutoConfig, AutoModel, AutoTokenizer
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from quantize_model import load_float_state_dict  # noqa: E402
+from train_ner import case_class  # noqa: E402  (the casing rule training used)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -55,18 +56,6 @@ LONG = (
     "scheduled for October , when heads of government are expected to sign the final text together "
     "with the International Monetary Fund and the African Union ."
 )
-
-
-def case_class(word):
-    """As scripts/train_ner.py and src/ner/encode.rs: 0 none, 1 Capitalized, 2 ALL CAPS."""
-    if not word:
-        return 0
-    if not word[0].isupper():
-        return int(any(c.isupper() for c in word[1:]))
-    letters = [c for c in word if c.isalpha()]
-    if len(letters) >= 2 and all(c.isupper() for c in letters):
-        return 2
-    return 1
 
 
 def encode(tok, markers, words):
