@@ -71,11 +71,8 @@ fn main() -> Result<()> {
     }
     let probs = classifier.predict(&seqs, batch_size, longest)?;
     let stride = classifier.stride();
-    let sequences: Vec<serde_json::Value> = seqs
-        .iter()
-        .zip(&probs)
-        .map(|(s, p)| serde_json::json!({ "ids": s.ids, "probs": p.chunks(stride).collect::<Vec<_>>() }))
-        .collect();
+    let sequences: Vec<serde_json::Value> =
+        seqs.iter().zip(&probs).map(|(s, p)| serde_json::json!({ "ids": s.ids, "probs": p.chunks(stride).collect::<Vec<_>>() })).collect();
     let out = serde_json::json!({
         "model_type": format!("{:?}", cfg.model_type).to_lowercase(),
         "bf16": classifier.bf16(),

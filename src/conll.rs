@@ -85,8 +85,7 @@ fn doc_text(doc: &ConllDoc, lines: &[Line]) -> (String, Vec<Token>, Vec<std::ops
 /// Tag a CoNLL file and write every line with the predicted IOB2 tag appended.
 pub fn tag_file(ner: &Ner, path: &Path, out: &mut dyn Write) -> Result<()> {
     let raw = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let content = String::from_utf8(raw)
-        .unwrap_or_else(|e| encoding_rs::WINDOWS_1252.decode(e.as_bytes()).0.into_owned());
+    let content = String::from_utf8(raw).unwrap_or_else(|e| encoding_rs::WINDOWS_1252.decode(e.as_bytes()).0.into_owned());
     let raw_lines: Vec<&str> = content.split_terminator('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).collect();
     let lines: Vec<Line> = raw_lines.iter().map(|l| parse_line(l)).collect();
     let docs = group(&lines);
@@ -94,10 +93,7 @@ pub fn tag_file(ner: &Ner, path: &Path, out: &mut dyn Write) -> Result<()> {
     // documents in groups so that batches span documents while memory stays bounded
     for chunk in docs.chunks(64) {
         let texts: Vec<_> = chunk.iter().map(|d| doc_text(d, &lines)).collect();
-        let wdocs: Vec<WordDoc> = texts
-            .iter()
-            .map(|(t, w, s)| WordDoc { text: t.as_str(), words: w.clone(), sentences: s.clone() })
-            .collect();
+        let wdocs: Vec<WordDoc> = texts.iter().map(|(t, w, s)| WordDoc { text: t.as_str(), words: w.clone(), sentences: s.clone() }).collect();
         let mentions = ner.extract(&wdocs)?;
         for ((d, wd), m) in chunk.iter().zip(&wdocs).zip(&mentions) {
             let word_tags = ner.iob2_tags(wd, m);

@@ -27,14 +27,14 @@ pub mod ner;
 pub mod text;
 
 pub use error::{Error, Result};
-pub mod time;
-pub mod entities;
+pub mod analysis;
 pub mod coref;
+pub mod entities;
 pub mod events;
-pub mod timeline;
 pub mod pipeline;
 pub mod report;
-pub mod analysis;
+pub mod time;
+pub mod timeline;
 
 pub use analysis::{Analysis, Config, Document, Pipeline};
 pub use pipeline::finish::Corpus;

@@ -34,7 +34,9 @@ enum Cmd {
     Extract(ExtractArgs),
     /// Merge the output folders of `extract --shard K/N` runs into one, entities normalized
     /// across all of them: the same tables as one run over all the inputs.
-    #[command(after_help = "Example:\n  entline extract corpus/ --shard 1/2 --out out.1 &\n  entline extract corpus/ --shard 2/2 --out out.2\n  entline merge out.1 out.2 --out out/")]
+    #[command(
+        after_help = "Example:\n  entline extract corpus/ --shard 1/2 --out out.1 &\n  entline extract corpus/ --shard 2/2 --out out.2\n  entline merge out.1 out.2 --out out/"
+    )]
     Merge {
         /// Output folders of the shard runs.
         #[arg(required = true)]
@@ -300,7 +302,8 @@ fn extract(a: &ExtractArgs) -> entline::Result<ExitCode> {
         eprintln!("entline: no input documents found");
         return Ok(ExitCode::from(1));
     }
-    let pipeline = entline::Pipeline::new(entline::Config { min_score: a.min_score, count_demonyms: a.count_demonyms, undated: a.undated, ..a.model.config() })?;
+    let pipeline =
+        entline::Pipeline::new(entline::Config { min_score: a.min_score, count_demonyms: a.count_demonyms, undated: a.undated, ..a.model.config() })?;
     a.model.warn_max_len(pipeline.ner());
     let model_info = {
         let ner = pipeline.ner();
@@ -455,10 +458,7 @@ fn tokens(paths: &[PathBuf]) -> entline::Result<ExitCode> {
             .sentences
             .iter()
             .map(|s| {
-                wd.words[s.clone()]
-                    .iter()
-                    .map(|w| (co.at(w.start), co.at(w.end), entline::text::model_form(w.text(&text)).into_owned()))
-                    .collect()
+                wd.words[s.clone()].iter().map(|w| (co.at(w.start), co.at(w.end), entline::text::model_form(w.text(&text)).into_owned())).collect()
             })
             .collect();
         let line = serde_json::json!({ "doc": entline::pipeline::doc_name(&path), "sentences": sentences });

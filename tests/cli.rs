@@ -27,16 +27,10 @@ fn seed_entities_with_exact_offsets() {
         let chars: String = seed.chars().skip(cs).take(ce - cs).collect();
         assert_eq!(chars, r["text"], "char offsets of {r:?}");
     }
-    let has = |text: &str, label: Option<&str>| {
-        rows.iter().any(|r| r["text"] == text && label.map_or(true, |l| r["label"] == l))
-    };
-    for (text, label) in [
-        ("Donald Trump", Some("PER")),
-        ("Claudia Sheinbaum", Some("PER")),
-        ("Mexico", Some("LOC")),
-        ("U.S.", Some("LOC")),
-        ("Air Force One", None),
-    ] {
+    let has = |text: &str, label: Option<&str>| rows.iter().any(|r| r["text"] == text && label.map_or(true, |l| r["label"] == l));
+    for (text, label) in
+        [("Donald Trump", Some("PER")), ("Claudia Sheinbaum", Some("PER")), ("Mexico", Some("LOC")), ("U.S.", Some("LOC")), ("Air Force One", None)]
+    {
         assert!(has(text, label), "{text} ({label:?}) not found in {:#?}", rows.iter().map(|r| (&r["text"], &r["label"])).collect::<Vec<_>>());
     }
     // the full organization, "U.S." included, with its exact offsets
@@ -82,11 +76,39 @@ fn tag_conll_keeps_every_line_as_prefix() {
 #[test]
 fn long_document_entities_across_window_edges() {
     let names = [
-        "Angela Merkel", "Barack Obama", "Vladimir Putin", "Emmanuel Macron", "Justin Trudeau",
-        "Nelson Mandela", "Jacinda Ardern", "Olaf Scholz", "Narendra Modi", "Shinzo Abe",
+        "Angela Merkel",
+        "Barack Obama",
+        "Vladimir Putin",
+        "Emmanuel Macron",
+        "Justin Trudeau",
+        "Nelson Mandela",
+        "Jacinda Ardern",
+        "Olaf Scholz",
+        "Narendra Modi",
+        "Shinzo Abe",
     ];
-    let filler = ["the", "committee", "said", "that", "talks", "about", "trade", "would", "continue", "and",
-        "officials", "were", "expected", "to", "meet", "again", "after", "a", "short", "break"];
+    let filler = [
+        "the",
+        "committee",
+        "said",
+        "that",
+        "talks",
+        "about",
+        "trade",
+        "would",
+        "continue",
+        "and",
+        "officials",
+        "were",
+        "expected",
+        "to",
+        "meet",
+        "again",
+        "after",
+        "a",
+        "short",
+        "break",
+    ];
     let mut text = String::new();
     let mut expected = Vec::new();
     let mut k = 0;
@@ -115,7 +137,18 @@ fn long_document_entities_across_window_edges() {
     std::fs::write(&doc, &text).unwrap();
     for max_len in ["48", "96", "128", "512"] {
         let out_dir = tmp.path().join(format!("out{max_len}"));
-        let out = run(&["extract", doc.to_str().unwrap(), "--out", out_dir.to_str().unwrap(), "--max-len", max_len, "--batch-size", "7", "--min-score", "0"]);
+        let out = run(&[
+            "extract",
+            doc.to_str().unwrap(),
+            "--out",
+            out_dir.to_str().unwrap(),
+            "--max-len",
+            max_len,
+            "--batch-size",
+            "7",
+            "--min-score",
+            "0",
+        ]);
         assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
         // the shipped model declares its 128-subword training window: a longer one is not used
         let warned = String::from_utf8_lossy(&out.stderr).contains("--max-len 512 is longer than the model's context window; using 128");

@@ -77,7 +77,10 @@ fn timeml_output_has_events_and_instances() {
     assert!(events.iter().any(|(_, class, text)| text == "said" && class == "REPORTING"), "{events:?}");
     assert!(events.iter().any(|(_, _, text)| text == "rose"), "{events:?}");
     // one MAKEINSTANCE per event, before </TimeML>
-    let inst = regex::Regex::new(r#"<MAKEINSTANCE eiid="ei\d+" eventID="(e\d+)" tense="[A-Z]+" aspect="[A-Z_]+" polarity="(POS|NEG)" pos="[A-Z]+"( modality="[a-z ]+")?/>"#).unwrap();
+    let inst = regex::Regex::new(
+        r#"<MAKEINSTANCE eiid="ei\d+" eventID="(e\d+)" tense="[A-Z]+" aspect="[A-Z_]+" polarity="(POS|NEG)" pos="[A-Z]+"( modality="[a-z ]+")?/>"#,
+    )
+    .unwrap();
     let ids: Vec<String> = inst.captures_iter(&got).map(|c| c[1].to_string()).collect();
     assert_eq!(ids, events.iter().map(|e| e.0.clone()).collect::<Vec<_>>());
     assert!(got.trim_end().ends_with("/></TimeML>"));

@@ -35,10 +35,7 @@ fn batch_rows_equal_the_extract_tables() {
     assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
 
     let pipeline = Pipeline::new(Config::default()).expect("the shipped model loads");
-    let docs: Vec<Document> = files
-        .iter()
-        .map(|f| Document::new(std::fs::read_to_string(f).expect("fixture")).with_name(f.as_str()))
-        .collect();
+    let docs: Vec<Document> = files.iter().map(|f| Document::new(std::fs::read_to_string(f).expect("fixture")).with_name(f.as_str())).collect();
     let corpus = pipeline.process_batch(&docs).expect("analysed");
     assert!(!corpus.events.is_empty() && !corpus.entities.is_empty(), "{corpus:?}");
     for (table, rows) in [
@@ -62,9 +59,7 @@ fn batch_rows_equal_the_extract_tables() {
 fn one_document_with_and_without_a_date() {
     let pipeline = Pipeline::new(Config::default()).expect("the shipped model loads");
     let text = "Apple unveiled the iPhone in San Francisco on Tuesday. Steve Jobs said it would ship in June.";
-    let dated = pipeline
-        .process(&Document::new(text).with_date(chrono::NaiveDate::from_ymd_opt(2007, 1, 10).expect("date")))
-        .expect("analysed");
+    let dated = pipeline.process(&Document::new(text).with_date(chrono::NaiveDate::from_ymd_opt(2007, 1, 10).expect("date"))).expect("analysed");
     assert_eq!(dated.document.doc, "doc1");
     assert_eq!(dated.document.dct, "2007-01-10");
     let tuesday = dated.timexes.iter().find(|t| t.at.text == "Tuesday").expect("Tuesday found");

@@ -67,9 +67,8 @@ fn timeml_s_elements_without_whitespace_are_one_sentence_each() {
         let k = spans.iter().position(|&(a, b)| a <= s && e <= b).unwrap_or_else(|| panic!("{r:?} spans two <s>"));
         assert_eq!(r["sentence_index"], k.to_string(), "{r:?}");
     }
-    let index_of = |name: &str| {
-        mentions.iter().find(|r| r["text"] == name).map(|r| r["sentence_index"].clone()).unwrap_or_else(|| panic!("{name} missing"))
-    };
+    let index_of =
+        |name: &str| mentions.iter().find(|r| r["text"] == name).map(|r| r["sentence_index"].clone()).unwrap_or_else(|| panic!("{name} missing"));
     // the title, a body sentence after one without final punctuation, the last sentence
     assert_eq!(index_of("Steve Jobs"), "0");
     assert_eq!(index_of("Phil Schiller"), "4");

@@ -178,10 +178,8 @@ fn copy_dir(from: &Path, to: &Path) {
 /// All rows of a CSV file, header included. entline's own tables must be rectangular.
 fn read_csv(path: &Path, flexible: bool) -> Vec<Vec<String>> {
     let mut r = csv::ReaderBuilder::new().has_headers(false).flexible(flexible).from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let rows: Vec<Vec<String>> = r
-        .records()
-        .map(|x| x.unwrap_or_else(|e| panic!("{}: {e}", path.display())).iter().map(str::to_string).collect())
-        .collect();
+    let rows: Vec<Vec<String>> =
+        r.records().map(|x| x.unwrap_or_else(|e| panic!("{}: {e}", path.display())).iter().map(str::to_string).collect()).collect();
     assert!(!rows.is_empty(), "{}: empty", path.display());
     assert!(!rows[0][0].starts_with('\u{feff}'), "{}: BOM read as part of the first cell", path.display());
     rows
@@ -189,12 +187,8 @@ fn read_csv(path: &Path, flexible: bool) -> Vec<Vec<String>> {
 
 /// The `.csv` tables of an output folder, sorted.
 fn csv_tables(dir: &Path) -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "csv"))
-        .collect();
+    let mut v: Vec<PathBuf> =
+        std::fs::read_dir(dir).unwrap().flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "csv")).collect();
     v.sort();
     v
 }
@@ -234,8 +228,13 @@ fn assert_tricky_cells(tables: &BTreeMap<String, Vec<Vec<String>>>, guarded: boo
 fn convert(soffice: &Path, profile: &Path, infilter: Option<&str>, to: &str, out: &Path, files: &[PathBuf], ext: &str) -> Duration {
     let start = Instant::now();
     let mut cmd = Command::new(soffice);
-    cmd.arg(format!("-env:UserInstallation=file://{}", profile.display()))
-        .args(["--headless", "--norestore", "--nologo", "--nodefault", "--nolockcheck"]);
+    cmd.arg(format!("-env:UserInstallation=file://{}", profile.display())).args([
+        "--headless",
+        "--norestore",
+        "--nologo",
+        "--nodefault",
+        "--nolockcheck",
+    ]);
     if let Some(f) = infilter {
         cmd.arg(format!("--infilter={f}"));
     }
@@ -397,10 +396,8 @@ fn every_csv_table_survives_libreoffice_calc() {
     assert!(bytes.starts_with(b"\xEF\xBB\xBFevent_id,") && bytes.windows(2).any(|w| w == b"\r\n"));
 
     // the control: the tricky events.csv with the guard undone (what --raw-csv writes)
-    let control: Vec<Vec<String>> = originals["tricky__events.csv"]
-        .iter()
-        .map(|r| r.iter().map(|c| entline::export::unguard_cell(c).to_string()).collect())
-        .collect();
+    let control: Vec<Vec<String>> =
+        originals["tricky__events.csv"].iter().map(|r| r.iter().map(|c| entline::export::unguard_cell(c).to_string()).collect()).collect();
     assert!(control.iter().flatten().any(|c| c.starts_with('=')));
     let mut w = csv::Writer::from_path(stage.join("control__events-unguarded.csv")).unwrap();
     for r in &control {
@@ -411,10 +408,8 @@ fn every_csv_table_survives_libreoffice_calc() {
 
     let files: Vec<PathBuf> = originals.keys().map(|k| stage.join(k)).collect();
     let columns = originals.values().map(|rows| rows[0].len()).max().unwrap();
-    let passes = [
-        Pass { name: "text", infilter: text_import_options(columns) },
-        Pass { name: "user", infilter: format!("{CSV_FILTER}:{USER_IMPORT}") },
-    ];
+    let passes =
+        [Pass { name: "text", infilter: text_import_options(columns) }, Pass { name: "user", infilter: format!("{CSV_FILTER}:{USER_IMPORT}") }];
     let export = format!("csv:{CSV_FILTER}:{EXPORT}");
 
     // both passes at once, each with its own LibreOffice profile
@@ -473,7 +468,8 @@ fn every_csv_table_survives_libreoffice_calc() {
     assert!(control_formulas > 0, "the unguarded control table gave no formula in the user pass: the formula check proves nothing");
     assert!(errs.is_empty(), "{} differences after LibreOffice Calc:\n{}", errs.len(), errs.join("\n"));
 
-    let t: Vec<String> = passes.iter().zip(&timings).map(|(p, (a, b))| format!("{} {:.1}+{:.1}s", p.name, a.as_secs_f64(), b.as_secs_f64())).collect();
+    let t: Vec<String> =
+        passes.iter().zip(&timings).map(|(p, (a, b))| format!("{} {:.1}+{:.1}s", p.name, a.as_secs_f64(), b.as_secs_f64())).collect();
     loud(&format!(
         "spreadsheet: {} tables ({} seed, {} tricky, {} tricky --excel, 1 control), {cells} cells compared in 2 passes \
          ({line_breaks} with CR -> LF), 0 formulas (control: {control_formulas}), {numbers} cells read as numbers in the user pass; extract {:.1}s, soffice {}, total {:.1}s",

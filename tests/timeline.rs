@@ -83,7 +83,17 @@ fn formats_excel_and_formula_guard() {
     std::fs::write(docs.join("evil.txt"), "=HYPERLINK(\"http://x\") Angela Merkel visited Paris on Monday.\n").unwrap();
     let out = tmp.path().join("out");
     let o = Command::new(env!("CARGO_BIN_EXE_entline"))
-        .args(["extract", docs.to_str().unwrap(), "--doc-date", "2025-05-05", "--format", "csv,jsonl,timelinejs", "--excel", "--out", out.to_str().unwrap()])
+        .args([
+            "extract",
+            docs.to_str().unwrap(),
+            "--doc-date",
+            "2025-05-05",
+            "--format",
+            "csv,jsonl,timelinejs",
+            "--excel",
+            "--out",
+            out.to_str().unwrap(),
+        ])
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));

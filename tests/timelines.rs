@@ -78,7 +78,8 @@ fn two_reports_of_one_event_are_one_event() {
     let tmp = tempfile::tempdir().unwrap();
     extract(&root().join("tests/fixtures/two_reports"), tmp.path(), &[]);
     let events = rows(&tmp.path().join("events.csv"));
-    let unveil: Vec<&HashMap<String, String>> = events.iter().filter(|e| e["agents"].contains("Airbus") && e["participants"].contains("A390")).collect();
+    let unveil: Vec<&HashMap<String, String>> =
+        events.iter().filter(|e| e["agents"].contains("Airbus") && e["participants"].contains("A390")).collect();
     assert_eq!(unveil.len(), 1, "{events:#?}");
     let e = unveil[0];
     assert_eq!((e["mentions"].as_str(), e["documents"].as_str(), e["date_start"].as_str()), ("2", "2", "2024-06-03"));

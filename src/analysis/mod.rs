@@ -33,9 +33,7 @@ use crate::error::{Error, Result};
 use crate::ner::{self, Ner, NerOptions, Precision};
 use crate::pipeline::finish::{tables_of_records, Corpus, TimelineRow};
 use crate::pipeline::record::{Entry, OutputSettings};
-use crate::pipeline::{
-    self, DocumentRow, EntityRow, EventMentionRow, Loaded, MentionRow, TimexRow,
-};
+use crate::pipeline::{self, DocumentRow, EntityRow, EventMentionRow, Loaded, MentionRow, TimexRow};
 use crate::time::dct::{self, DctSource};
 use crate::time::TimeTagger;
 use crate::timeline::Event;

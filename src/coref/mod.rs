@@ -149,7 +149,8 @@ static LISTS: Lazy<Lists> = Lazy::new(|| {
 });
 
 /// Words after "it" that make it pleonastic when a "that"/"to" clause follows ("it is likely that").
-const PLEONASTIC_VERBS: &[&str] = &["is", "was", "'s", "’s", "seems", "seemed", "appears", "appeared", "remains", "became", "becomes", "will", "would", "may", "might", "could"];
+const PLEONASTIC_VERBS: &[&str] =
+    &["is", "was", "'s", "’s", "seems", "seemed", "appears", "appeared", "remains", "became", "becomes", "will", "would", "may", "might", "could"];
 
 fn lower(w: &str) -> String {
     w.to_lowercase()
@@ -311,10 +312,7 @@ mod tests {
             }
         }
         named.sort_by_key(|m| m.words.start);
-        let chunks: Vec<Vec<Range<usize>>> = sentences
-            .iter()
-            .map(|s| crate::text::NpChunker::builtin().chunks(&words[s.clone()]))
-            .collect();
+        let chunks: Vec<Vec<Range<usize>>> = sentences.iter().map(|s| crate::text::NpChunker::builtin().chunks(&words[s.clone()])).collect();
         resolve(&words, &sentences, &named, &chunks)
             .into_iter()
             .map(|l| (words[l.words].join(" "), words[named[l.antecedent].words.clone()].join(" ")))
@@ -336,11 +334,7 @@ mod tests {
         );
         assert_eq!(
             r,
-            vec![
-                ("his".into(), "Donald Trump".into()),
-                ("Her".into(), "Claudia Sheinbaum".into()),
-                ("She".into(), "Claudia Sheinbaum".into()),
-            ]
+            vec![("his".into(), "Donald Trump".into()), ("Her".into(), "Claudia Sheinbaum".into()), ("She".into(), "Claudia Sheinbaum".into()),]
         );
     }
 
@@ -362,7 +356,10 @@ mod tests {
 
     #[test]
     fn surname_inherits_the_gender_of_the_full_name() {
-        let r = run("Claudia Sheinbaum met Donald Trump . Later Sheinbaum said she agreed .", &[("Claudia Sheinbaum", "PER"), ("Donald Trump", "PER"), ("Sheinbaum", "PER")]);
+        let r = run(
+            "Claudia Sheinbaum met Donald Trump . Later Sheinbaum said she agreed .",
+            &[("Claudia Sheinbaum", "PER"), ("Donald Trump", "PER"), ("Sheinbaum", "PER")],
+        );
         assert_eq!(r, vec![("she".into(), "Sheinbaum".into())]);
     }
 }

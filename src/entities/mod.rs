@@ -98,12 +98,8 @@ impl Resources {
                 demonyms.insert(match_key(d), place.clone());
             }
         }
-        let mut titles: Vec<Vec<String>> = raw
-            .titles
-            .list
-            .iter()
-            .map(|t| t.split_whitespace().map(|w| w.to_lowercase().trim_end_matches('.').to_string()).collect())
-            .collect();
+        let mut titles: Vec<Vec<String>> =
+            raw.titles.list.iter().map(|t| t.split_whitespace().map(|w| w.to_lowercase().trim_end_matches('.').to_string()).collect()).collect();
         titles.sort_by(|a: &Vec<String>, b| b.len().cmp(&a.len()).then(a.cmp(b)));
         titles.dedup();
         Ok(Resources { aliases, demonyms, titles })
@@ -125,9 +121,7 @@ impl Resources {
         loop {
             let mut stripped = false;
             for t in &self.titles {
-                if words.len() > t.len()
-                    && words[..t.len()].iter().zip(t).all(|(w, tw)| w.to_lowercase().trim_end_matches('.') == tw)
-                {
+                if words.len() > t.len() && words[..t.len()].iter().zip(t).all(|(w, tw)| w.to_lowercase().trim_end_matches('.') == tw) {
                     words.drain(..t.len());
                     stripped = true;
                     break;
@@ -271,7 +265,9 @@ fn join_generations(clusters: &mut Vec<Cluster>, resolution: &mut [Option<(usize
             .filter(|&b| b != a && product(&clusters[b]))
             .filter(|&b| {
                 let long = match_key(&clusters[b].canonical);
-                long.strip_prefix(&key).and_then(|rest| rest.strip_prefix(' ')).is_some_and(|rest| !rest.contains(' ') && rest.chars().any(|c| c.is_ascii_digit()))
+                long.strip_prefix(&key)
+                    .and_then(|rest| rest.strip_prefix(' '))
+                    .is_some_and(|rest| !rest.contains(' ') && rest.chars().any(|c| c.is_ascii_digit()))
             })
             .collect();
         if let [b] = longer[..] {
@@ -411,8 +407,7 @@ pub fn document_entities(res: &Resources, mentions: &[MentionIn<'_>], acronyms: 
                 .filter(|&c| {
                     clusters[c].forms.iter().any(|f| {
                         let fk = match_key(f);
-                        fk.split_whitespace().last() == Some(word.as_str())
-                            || (kind == "PER" && fk.split_whitespace().next() == Some(word.as_str()))
+                        fk.split_whitespace().last() == Some(word.as_str()) || (kind == "PER" && fk.split_whitespace().next() == Some(word.as_str()))
                     })
                 })
                 .collect();
@@ -421,12 +416,7 @@ pub fn document_entities(res: &Resources, mentions: &[MentionIn<'_>], acronyms: 
                 1 => Some(cands[0]),
                 _ => {
                     let start = mentions[i].start;
-                    cands
-                        .iter()
-                        .copied()
-                        .filter(|&c| clusters[c].first_start <= start)
-                        .max_by_key(|&c| clusters[c].first_start)
-                        .or(Some(cands[0]))
+                    cands.iter().copied().filter(|&c| clusters[c].first_start <= start).max_by_key(|&c| clusters[c].first_start).or(Some(cands[0]))
                 }
             };
             // other types join a person only when the NER type is unreliable (MISC/ORG single word)
@@ -624,7 +614,13 @@ impl Merger {
                 kind
             }
         };
-        let group_rank = |g: u32| -> u32 { if g == u32::MAX { rank[misc.unwrap_or(0)] } else { rank[g as usize] } };
+        let group_rank = |g: u32| -> u32 {
+            if g == u32::MAX {
+                rank[misc.unwrap_or(0)]
+            } else {
+                rank[g as usize]
+            }
+        };
         let is_per = |kind: u32| Some(kind as usize) == per;
 
         let mut order: Vec<u32> = (0..summaries.len() as u32).collect();

@@ -117,14 +117,25 @@ pub fn anchor(events: &[EventIn<'_>], timexes: &[TimexIn<'_>], words: &[String],
         let left = same
             .iter()
             .copied()
-            .filter(|&e| events[e].pos == "VERB" && events[e].word < t.words.start && t.words.start - events[e].word <= GOVERN_REACH && !open_clause(e))
+            .filter(|&e| {
+                events[e].pos == "VERB" && events[e].word < t.words.start && t.words.start - events[e].word <= GOVERN_REACH && !open_clause(e)
+            })
             .max_by_key(|&e| events[e].word);
-        let right = same.iter().copied().filter(|&e| events[e].pos == "VERB" && events[e].word >= t.words.end && events[e].word - t.words.end < GOVERN_REACH).min_by_key(|&e| events[e].word);
+        let right = same
+            .iter()
+            .copied()
+            .filter(|&e| events[e].pos == "VERB" && events[e].word >= t.words.end && events[e].word - t.words.end < GOVERN_REACH)
+            .min_by_key(|&e| events[e].word);
         if let Some(e) = left.or(right) {
             governed[e].push(k);
         }
         // "the launch on June 9": an event noun up to three words before
-        if let Some(e) = same.iter().copied().filter(|&e| events[e].pos == "NOUN" && events[e].word < t.words.start && t.words.start - events[e].word <= 3).max_by_key(|&e| events[e].word) {
+        if let Some(e) = same
+            .iter()
+            .copied()
+            .filter(|&e| events[e].pos == "NOUN" && events[e].word < t.words.start && t.words.start - events[e].word <= 3)
+            .max_by_key(|&e| events[e].word)
+        {
             governed[e].push(k);
         }
     }
@@ -134,21 +145,44 @@ pub fn anchor(events: &[EventIn<'_>], timexes: &[TimexIn<'_>], words: &[String],
     for (i, e) in events.iter().enumerate() {
         let from_timex = |k: usize| {
             let (t, (a, b, p)) = &dated[k];
-            Anchor { source: Source::Timex, text: t.timex.text.clone(), value: t.timex.value.clone(), range: Some((*a, *b)), precision: p.to_string(), cue: 0 }
+            Anchor {
+                source: Source::Timex,
+                text: t.timex.text.clone(),
+                value: t.timex.value.clone(),
+                range: Some((*a, *b)),
+                precision: p.to_string(),
+                cue: 0,
+            }
         };
         let reporting = e.class == "REPORTING";
         let present = e.tense == "PRESENT";
         let participle = matches!(e.tense, "PRESPART" | "PASTPART");
         let nearest = |ks: &mut dyn Iterator<Item = usize>| ks.min_by_key(|&k| dated[k].0.words.start.abs_diff(e.word));
-        let dct_anchor = || dct.map(|d| Anchor { source: Source::Dct, value: d.format("%Y-%m-%d").to_string(), range: Some((d, d)), precision: "day".into(), ..Default::default() });
-        let narrative_anchor = |n: &Option<(usize, Anchor)>| n.as_ref().filter(|(s, _)| e.sentence > *s).map(|(_, n)| Anchor { source: Source::Narrative, cue: 0, ..n.clone() });
+        let dct_anchor = || {
+            dct.map(|d| Anchor {
+                source: Source::Dct,
+                value: d.format("%Y-%m-%d").to_string(),
+                range: Some((d, d)),
+                precision: "day".into(),
+                ..Default::default()
+            })
+        };
+        let narrative_anchor = |n: &Option<(usize, Anchor)>| {
+            n.as_ref().filter(|(s, _)| e.sentence > *s).map(|(_, n)| Anchor { source: Source::Narrative, cue: 0, ..n.clone() })
+        };
         // ", introducing …", "…, saying": a participle shares the time of the finite verb before it
         let main_verb = || {
-            (0..i).rev().take_while(|&j| events[j].sentence == e.sentence).find(|&j| events[j].pos == "VERB" && matches!(events[j].tense, "PAST" | "PRESENT" | "FUTURE") && out[j].source != Source::None).map(|j| out[j].clone())
+            (0..i)
+                .rev()
+                .take_while(|&j| events[j].sentence == e.sentence)
+                .find(|&j| events[j].pos == "VERB" && matches!(events[j].tense, "PAST" | "PRESENT" | "FUTURE") && out[j].source != Source::None)
+                .map(|j| out[j].clone())
         };
         let mut a = if let Some(k) = nearest(&mut governed[i].iter().copied()) {
             from_timex(k)
-        } else if let (false, false, Some(k)) = (reporting, present, nearest(&mut (0..dated.len()).filter(|&k| dated[k].0.sentence == e.sentence && !modifier(dated[k].0)))) {
+        } else if let (false, false, Some(k)) =
+            (reporting, present, nearest(&mut (0..dated.len()).filter(|&k| dated[k].0.sentence == e.sentence && !modifier(dated[k].0))))
+        {
             from_timex(k)
         } else if let (true, Some(d)) = (present, dct_anchor()) {
             d
@@ -205,7 +239,16 @@ mod tests {
     use super::*;
 
     fn tx(text: &str, value: &str) -> Timex {
-        Timex { start: 0, end: 0, text: text.into(), kind: TimexType::Date, value: value.into(), modifier: None, rule: String::new(), unresolved: false }
+        Timex {
+            start: 0,
+            end: 0,
+            text: text.into(),
+            kind: TimexType::Date,
+            value: value.into(),
+            modifier: None,
+            rule: String::new(),
+            unresolved: false,
+        }
     }
 
     #[test]

@@ -156,7 +156,13 @@ impl Sentence<'_> {
     }
 }
 
-fn build_units(range: &Range<usize>, chunks: &[Range<usize>], referents: &[Referent<'_>], in_sentence: &[usize], verbs: &HashSet<usize>) -> Vec<Unit> {
+fn build_units(
+    range: &Range<usize>,
+    chunks: &[Range<usize>],
+    referents: &[Referent<'_>],
+    in_sentence: &[usize],
+    verbs: &HashSet<usize>,
+) -> Vec<Unit> {
     // a chunk never takes in a verb trigger (the chunker sometimes runs "Merkel wrote" together)
     let mut spans: Vec<Range<usize>> = Vec::new();
     for c in chunks {
@@ -187,7 +193,8 @@ fn build_units(range: &Range<usize>, chunks: &[Range<usize>], referents: &[Refer
     merged
         .into_iter()
         .map(|words| {
-            let inside: Vec<usize> = in_sentence.iter().copied().filter(|&r| referents[r].words.start >= words.start && referents[r].words.end <= words.end).collect();
+            let inside: Vec<usize> =
+                in_sentence.iter().copied().filter(|&r| referents[r].words.start >= words.start && referents[r].words.end <= words.end).collect();
             let referent = inside.iter().copied().max_by_key(|&r| (referents[r].words.end, std::cmp::Reverse(referents[r].words.start)));
             let modifiers = inside.into_iter().filter(|&r| Some(r) != referent).collect();
             Unit { words, referent, modifiers }
@@ -198,7 +205,13 @@ fn build_units(range: &Range<usize>, chunks: &[Range<usize>], referents: &[Refer
 /// The arguments of every trigger (in the order given). `words`: the document's words;
 /// `sentences`: their sentence ranges; `chunks`: each sentence's base noun phrases (relative
 /// ranges); `referents`: named mentions and resolved pronouns/descriptions, in text order.
-pub fn find(words: &[&str], sentences: &[Range<usize>], chunks: &[Vec<Range<usize>>], referents: &[Referent<'_>], triggers: &[Trigger<'_>]) -> Vec<Vec<Argument>> {
+pub fn find(
+    words: &[&str],
+    sentences: &[Range<usize>],
+    chunks: &[Vec<Range<usize>>],
+    referents: &[Referent<'_>],
+    triggers: &[Trigger<'_>],
+) -> Vec<Vec<Argument>> {
     let mut out: Vec<Vec<Argument>> = vec![Vec::new(); triggers.len()];
     let mut by_sentence: HashMap<usize, Vec<usize>> = HashMap::new();
     for (i, t) in triggers.iter().enumerate() {
@@ -213,8 +226,11 @@ pub fn find(words: &[&str], sentences: &[Range<usize>], chunks: &[Vec<Range<usiz
             (0..referents.len()).filter(|&r| referents[r].words.start >= range.start && referents[r].words.end <= range.end).collect();
         let ids = &by_sentence[&si];
         // finite verbs only: a participle inside a noun phrase ("his opening keynote") stays in it
-        let verbs: HashSet<usize> =
-            ids.iter().filter(|&&i| triggers[i].pos == "VERB" && matches!(triggers[i].tense, "PAST" | "PRESENT" | "FUTURE")).map(|&i| triggers[i].word).collect();
+        let verbs: HashSet<usize> = ids
+            .iter()
+            .filter(|&&i| triggers[i].pos == "VERB" && matches!(triggers[i].tense, "PAST" | "PRESENT" | "FUTURE"))
+            .map(|&i| triggers[i].word)
+            .collect();
         let units = build_units(&range, chunks, referents, &in_sentence, &verbs);
         let mut unit_at = HashMap::new();
         for (k, u) in units.iter().enumerate() {
@@ -402,7 +418,11 @@ fn verb_subject(s: &Sentence<'_>, t: &Trigger<'_>) -> Subject {
             return Subject::Previous;
         }
         if w == "," || l.prepositions.contains(w) || l.agent_prepositions.contains(w) {
-            return if matches!(t.tense, "PRESPART" | "PASTPART" | "INFINITIVE") || s.w(t.word).ends_with("ing") { Subject::Main } else { Subject::None };
+            return if matches!(t.tense, "PRESPART" | "PASTPART" | "INFINITIVE") || s.w(t.word).ends_with("ing") {
+                Subject::Main
+            } else {
+                Subject::None
+            };
         }
         if s.is_verb_trigger(j) && t.tense == "INFINITIVE" {
             // "continues to frame": the subject of the governing verb

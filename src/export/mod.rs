@@ -145,8 +145,7 @@ impl Sink {
                 let raw = self.style.raw;
                 let guarded: Vec<std::borrow::Cow<'_, str>> =
                     cells.iter().map(|c| if raw { std::borrow::Cow::Borrowed(c.as_str()) } else { guard_cell(c) }).collect();
-                w.write_record(guarded.iter().map(|c| c.as_bytes()))
-                    .map_err(|e| Error::input(path, e.to_string()))
+                w.write_record(guarded.iter().map(|c| c.as_bytes())).map_err(|e| Error::input(path, e.to_string()))
             }
             SinkKind::Jsonl(w) => {
                 serde_json::to_writer(&mut *w, cells).map_err(|e| Error::input(path, e.to_string()))?;
@@ -195,8 +194,24 @@ pub fn header_of<T: Serialize + Default>() -> Vec<String> {
 
 /// The exact header of a TimelineJS3 Google-Sheets template.
 pub const TIMELINEJS_HEADER: &[&str] = &[
-    "Year", "Month", "Day", "Time", "End Year", "End Month", "End Day", "End Time", "Display Date", "Headline", "Text",
-    "Media", "Media Credit", "Media Caption", "Media Thumbnail", "Type", "Group", "Background",
+    "Year",
+    "Month",
+    "Day",
+    "Time",
+    "End Year",
+    "End Month",
+    "End Day",
+    "End Time",
+    "Display Date",
+    "Headline",
+    "Text",
+    "Media",
+    "Media Credit",
+    "Media Caption",
+    "Media Thumbnail",
+    "Type",
+    "Group",
+    "Background",
 ];
 
 /// TimelineJS3 rows: one per event and involved entity (Group = the entity), dates at the
@@ -230,7 +245,8 @@ pub fn timelinejs_rows(events: &[Event]) -> Vec<Vec<String>> {
             ("", t) => t.to_string(),
             (w, t) => format!("{w} {t}"),
         };
-        let text = format!("{} <small>({}; {} = {})</small>", html_escape(&e.sentence), html_escape(&e.doc), html_escape(&e.timex_text), e.timex_value);
+        let text =
+            format!("{} <small>({}; {} = {})</small>", html_escape(&e.sentence), html_escape(&e.doc), html_escape(&e.timex_text), e.timex_value);
         for g in groups {
             rows.push(vec![
                 y.to_string(),

@@ -127,7 +127,9 @@ pub struct Document {
 /// Decode bytes to text. Errors name the problem; the caller adds the path.
 pub fn decode(bytes: &[u8]) -> std::result::Result<(String, Option<String>), String> {
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        return String::from_utf8(rest.to_vec()).map(|s| (s, None)).map_err(|e| format!("invalid UTF-8 after BOM at byte {}", e.utf8_error().valid_up_to() + 3));
+        return String::from_utf8(rest.to_vec())
+            .map(|s| (s, None))
+            .map_err(|e| format!("invalid UTF-8 after BOM at byte {}", e.utf8_error().valid_up_to() + 3));
     }
     if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
         let enc = if bytes[0] == 0xFF { encoding_rs::UTF_16LE } else { encoding_rs::UTF_16BE };
@@ -142,10 +144,7 @@ pub fn decode(bytes: &[u8]) -> std::result::Result<(String, Option<String>), Str
         Ok(s) => Ok((s.to_string(), None)),
         Err(e) => {
             let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
-            Ok((
-                text.into_owned(),
-                Some(format!("not valid UTF-8 (byte {}); decoded as Windows-1252", e.valid_up_to())),
-            ))
+            Ok((text.into_owned(), Some(format!("not valid UTF-8 (byte {}); decoded as Windows-1252", e.valid_up_to()))))
         }
     }
 }
@@ -159,8 +158,7 @@ pub fn read(path: &Path, max_bytes: u64) -> Result<Document> {
     if path.as_os_str() == "-" {
         // standard input, read up to the same limit
         let mut bytes = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::Read::take(std::io::stdin().lock(), max_bytes + 1), &mut bytes)
-            .map_err(|e| Error::io(path, e))?;
+        std::io::Read::read_to_end(&mut std::io::Read::take(std::io::stdin().lock(), max_bytes + 1), &mut bytes).map_err(|e| Error::io(path, e))?;
         if bytes.len() as u64 > max_bytes {
             return Err(Error::input(path, format!("standard input is over the {max_bytes}-byte limit (--max-bytes)")));
         }
@@ -169,10 +167,7 @@ pub fn read(path: &Path, max_bytes: u64) -> Result<Document> {
     }
     let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
     if meta.len() > max_bytes {
-        return Err(Error::input(
-            path,
-            format!("{} bytes, over the {max_bytes}-byte limit per document (--max-bytes); skipped", meta.len()),
-        ));
+        return Err(Error::input(path, format!("{} bytes, over the {max_bytes}-byte limit per document (--max-bytes); skipped", meta.len())));
     }
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     let (text, warning) = decode(&bytes).map_err(|m| Error::input(path, m))?;

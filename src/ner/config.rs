@@ -62,10 +62,7 @@ impl ModelFiles {
             .iter()
             .map(|f| dir.join(f))
             .find(|p| p.is_file())
-            .ok_or_else(|| Error::Model {
-                model: dir.display().to_string(),
-                msg: "no weights (model.safetensors or rust_model.ot)".into(),
-            })?;
+            .ok_or_else(|| Error::Model { model: dir.display().to_string(), msg: "no weights (model.safetensors or rust_model.ot)".into() })?;
         let opt = |f: &str| Some(dir.join(f)).filter(|p| p.is_file());
         Ok(ModelFiles {
             name: dir.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| dir.display().to_string()),
@@ -104,10 +101,7 @@ impl ModelFiles {
 
     #[cfg(not(feature = "remote"))]
     fn from_hub(id: &str) -> Result<Self> {
-        Err(Error::Model {
-            model: id.into(),
-            msg: "no such folder (hub model ids need a build with `--features remote` and network access)".into(),
-        })
+        Err(Error::Model { model: id.into(), msg: "no such folder (hub model ids need a build with `--features remote` and network access)".into() })
     }
 }
 
@@ -270,10 +264,9 @@ fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T> {
 impl NerConfig {
     pub fn load(files: &ModelFiles) -> Result<Self> {
         let hf: HfConfig = read_json(&files.config)?;
-        let id2label = hf.id2label.ok_or_else(|| Error::Model {
-            model: files.name.clone(),
-            msg: "config.json has no id2label: not a token-classification model".into(),
-        })?;
+        let id2label = hf
+            .id2label
+            .ok_or_else(|| Error::Model { model: files.name.clone(), msg: "config.json has no id2label: not a token-classification model".into() })?;
         let mut pairs: Vec<(usize, String)> = id2label
             .into_iter()
             .map(|(k, v)| k.parse::<usize>().map(|k| (k, v)))
@@ -317,7 +310,9 @@ impl NerConfig {
             if h.heads.is_empty() || h.heads.iter().any(|x| x.labels.is_empty()) || h.heads[0].name != "class" || h.heads[0].labels[0] != "O" {
                 return Err(Error::Model {
                     model: files.name.clone(),
-                    msg: "entline.json event_head: the first head must be `class` with `O` (no event) as its first label, and every head needs labels".into(),
+                    msg:
+                        "entline.json event_head: the first head must be `class` with `O` (no event) as its first label, and every head needs labels"
+                            .into(),
                 });
             }
             let dir = files.entline_config.as_deref().and_then(Path::parent);

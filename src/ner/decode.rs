@@ -138,9 +138,8 @@ impl LabelSet {
             }
             std::mem::swap(&mut score, &mut next);
         }
-        let best = (0..k)
-            .filter(|&a| self.allowed_end(a) && score[a] > f32::NEG_INFINITY)
-            .max_by(|&a, &b| score[a].total_cmp(&score[b]).then(b.cmp(&a)));
+        let best =
+            (0..k).filter(|&a| self.allowed_end(a) && score[a] > f32::NEG_INFINITY).max_by(|&a, &b| score[a].total_cmp(&score[b]).then(b.cmp(&a)));
         let Some(mut cur) = best else {
             return (0..n).map(|i| argmax(word(i))).collect();
         };
@@ -180,8 +179,7 @@ pub fn spans(labels: &[&Label]) -> Vec<Span> {
     let mut out = Vec::new();
     let mut open: Option<Span> = None;
     for (i, l) in labels.iter().enumerate() {
-        let continues = matches!(l.prefix, Prefix::I | Prefix::E)
-            && open.as_ref().is_some_and(|o| o.kind == l.kind);
+        let continues = matches!(l.prefix, Prefix::I | Prefix::E) && open.as_ref().is_some_and(|o| o.kind == l.kind);
         if continues {
             if let Some(o) = open.as_mut() {
                 o.end = i + 1;
@@ -248,11 +246,7 @@ mod tests {
 
     #[test]
     fn bioes_and_bare() {
-        assert_eq!(decode(&["S-PER", "B-ORG", "I-ORG", "E-ORG", "U-LOC"]), [
-            ("PER".into(), 0, 1),
-            ("ORG".into(), 1, 4),
-            ("LOC".into(), 4, 5)
-        ]);
+        assert_eq!(decode(&["S-PER", "B-ORG", "I-ORG", "E-ORG", "U-LOC"]), [("PER".into(), 0, 1), ("ORG".into(), 1, 4), ("LOC".into(), 4, 5)]);
         assert_eq!(decode(&["PER", "PER", "O", "LOC"]), [("PER".into(), 0, 2), ("LOC".into(), 3, 4)]);
         assert_eq!(Label::parse("B_PER"), Label { prefix: Prefix::B, kind: "PER".into() });
     }

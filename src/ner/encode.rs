@@ -68,10 +68,11 @@ impl WordEncoder {
             .map_err(|e| Error::Model { model: vocab_path.display().to_string(), msg: format!("vocabulary: {e}") })?;
         let vocab = tokenizer.vocab();
         let id = |tok: &str| -> Result<i64> {
-            vocab.values().get(tok).copied().ok_or_else(|| Error::Model {
-                model: vocab_path.display().to_string(),
-                msg: format!("token {tok} missing from the vocabulary"),
-            })
+            vocab
+                .values()
+                .get(tok)
+                .copied()
+                .ok_or_else(|| Error::Model { model: vocab_path.display().to_string(), msg: format!("token {tok} missing from the vocabulary") })
         };
         let markers = match &cfg.case_markers {
             Some(m) => Some((id(&m.capitalized)?, id(&m.all_caps)?)),

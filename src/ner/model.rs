@@ -2,8 +2,8 @@
 //! length-sorted, padded batches under `no_grad` — several times faster than going through
 //! rust-bert's `NERModel` pipeline, and free of its single-item-last-batch panic.
 
-use rust_bert::bert::{BertConfig, BertEmbeddings, BertModel};
 use rayon::prelude::*;
+use rust_bert::bert::{BertConfig, BertEmbeddings, BertModel};
 use tch::{nn, nn::Module, Device, Kind, Tensor};
 
 use super::config::{ModelFiles, ModelType, NerConfig};
@@ -72,8 +72,7 @@ impl Classifier {
         let root = vs.root();
         let (encoder, hidden_size, pad_id) = match cfg.model_type {
             ModelType::Bert => {
-                let bert_cfg: BertConfig =
-                    serde_json::from_str(&raw).map_err(|e| model_err(format!("config.json is not a BERT config: {e}")))?;
+                let bert_cfg: BertConfig = serde_json::from_str(&raw).map_err(|e| model_err(format!("config.json is not a BERT config: {e}")))?;
                 if bert_cfg.id2label.as_ref().map(|m| m.len()) != Some(cfg.labels.len()) {
                     return Err(model_err("config.json id2label does not match its labels".into()));
                 }
@@ -82,8 +81,7 @@ impl Classifier {
                 (Encoder::Bert(bert), bert_cfg.hidden_size, pad.pad_token_id.unwrap_or(0))
             }
             ModelType::Mpnet => {
-                let mpnet_cfg: MpnetConfig =
-                    serde_json::from_str(&raw).map_err(|e| model_err(format!("config.json is not an MPNet config: {e}")))?;
+                let mpnet_cfg: MpnetConfig = serde_json::from_str(&raw).map_err(|e| model_err(format!("config.json is not an MPNet config: {e}")))?;
                 let mpnet = MpnetModel::new(&root / "mpnet", &mpnet_cfg).map_err(|e| model_err(format!("config.json: {e}")))?;
                 (Encoder::Mpnet(mpnet), mpnet_cfg.hidden_size, mpnet_cfg.pad_token_id.unwrap_or(PADDING_IDX))
             }
@@ -102,16 +100,7 @@ impl Classifier {
         } else {
             vs.float();
         }
-        Ok(Classifier {
-            _vs: vs,
-            encoder,
-            classifier,
-            events,
-            num_labels: cfg.labels.len(),
-            max_positions: cfg.max_positions,
-            pad_id,
-            bf16,
-        })
+        Ok(Classifier { _vs: vs, encoder, classifier, events, num_labels: cfg.labels.len(), max_positions: cfg.max_positions, pad_id, bf16 })
     }
 
     pub fn num_labels(&self) -> usize {

@@ -66,10 +66,7 @@ impl MpnetConfig {
     /// Check what the forward pass relies on; the message says what is wrong.
     pub fn validate(&self) -> Result<(), String> {
         if self.num_attention_heads <= 0 || self.hidden_size <= 0 || self.hidden_size % self.num_attention_heads != 0 {
-            return Err(format!(
-                "hidden_size {} is not a multiple of num_attention_heads {}",
-                self.hidden_size, self.num_attention_heads
-            ));
+            return Err(format!("hidden_size {} is not a multiple of num_attention_heads {}", self.hidden_size, self.num_attention_heads));
         }
         if self.num_hidden_layers <= 0 || self.intermediate_size <= 0 || self.vocab_size <= 0 {
             return Err("num_hidden_layers, intermediate_size and vocab_size must be positive".into());
@@ -234,11 +231,8 @@ impl MpnetModel {
                 }
             })
             .collect();
-        let relative_attention_bias = (&enc / "relative_attention_bias").var(
-            "weight",
-            &[cfg.relative_attention_num_buckets, cfg.num_attention_heads],
-            zeros,
-        );
+        let relative_attention_bias =
+            (&enc / "relative_attention_bias").var("weight", &[cfg.relative_attention_num_buckets, cfg.num_attention_heads], zeros);
         Ok(MpnetModel {
             word_embeddings,
             position_embeddings,
@@ -265,17 +259,16 @@ impl MpnetModel {
 
         // compute_position_bias: [1, heads, len, len], the same for every row of the batch
         let buckets = Tensor::f_from_slice(&bucket_matrix(len))?.f_view([len, len])?;
-        let bias = Tensor::f_embedding(&self.relative_attention_bias, &buckets, -1, false, false)?
-            .f_permute([2, 0, 1])?
-            .f_unsqueeze(0)?;
+        let bias = Tensor::f_embedding(&self.relative_attention_bias, &buckets, -1, false, false)?.f_permute([2, 0, 1])?.f_unsqueeze(0)?;
         // get_extended_attention_mask: (1 − mask) × the kind's most negative value
-        let min = if kind == Kind::BFloat16 { -3.389_531_4e38 } else if kind == Kind::Half { -65504.0 } else { f32::MIN as f64 };
-        let mask = attention_mask
-            .f_to_kind(kind)?
-            .f_neg()?
-            .f_add_scalar(1.0)?
-            .f_mul_scalar(min)?
-            .f_view([batch, 1, 1, len])?;
+        let min = if kind == Kind::BFloat16 {
+            -3.389_531_4e38
+        } else if kind == Kind::Half {
+            -65504.0
+        } else {
+            f32::MIN as f64
+        };
+        let mask = attention_mask.f_to_kind(kind)?.f_neg()?.f_add_scalar(1.0)?.f_mul_scalar(min)?.f_view([batch, 1, 1, len])?;
 
         let split = |x: Tensor| x.f_view([batch, len, self.heads, self.head_size])?.f_permute([0, 2, 1, 3]);
         let scale = (self.head_size as f64).sqrt();
@@ -285,11 +278,7 @@ impl MpnetModel {
             let v = split(layer.v.forward(&hidden)?)?;
             let scores = q.f_matmul(&k.f_transpose(-1, -2)?)?.f_div_scalar(scale)?.f_add(&bias)?.f_add(&mask)?;
             let probs = scores.f_softmax(-1, kind)?;
-            let context = probs
-                .f_matmul(&v)?
-                .f_permute([0, 2, 1, 3])?
-                .f_contiguous()?
-                .f_view([batch, len, self.heads * self.head_size])?;
+            let context = probs.f_matmul(&v)?.f_permute([0, 2, 1, 3])?.f_contiguous()?.f_view([batch, len, self.heads * self.head_size])?;
             let attended = layer.attention_norm.forward(&layer.o.forward(&context)?.f_add(&hidden)?)?;
             let inner = self.activation.apply(&layer.intermediate.forward(&attended)?)?;
             hidden = layer.output_norm.forward(&layer.output.forward(&inner)?.f_add(&attended)?)?;
@@ -305,20 +294,17 @@ mod tests {
     // transformers' `MPNetEncoder.relative_position_bucket(torch.arange(-140, 141))` (32 buckets,
     // max distance 128) with transformers 4.44 / torch 2.4, split at 0.
     const PYTHON_BEFORE: [i64; 141] = [
-        15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15,
-        15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 14, 14,
-        14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 13,
-        13, 13, 13, 13, 13, 13, 13, 13, 13, 13, 13, 13, 13, 13, 13, 13, 13, 12, 12, 12, 12, 12, 12, 12, 12, 12,
-        12, 12, 12, 12, 12, 11, 11, 11, 11, 11, 11, 11, 11, 11, 10, 10, 10, 10, 10, 10, 10, 9, 9, 9, 9, 8, 8, 8,
-        8, 7, 6, 5, 4, 3, 2, 1, 0,
+        15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15,
+        15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14,
+        14, 14, 14, 14, 14, 14, 14, 13, 13, 13, 13, 13, 13, 13, 13, 13, 13, 13, 13, 13, 13, 13, 13, 13, 13, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12,
+        12, 12, 12, 12, 11, 11, 11, 11, 11, 11, 11, 11, 11, 10, 10, 10, 10, 10, 10, 10, 9, 9, 9, 9, 8, 8, 8, 8, 7, 6, 5, 4, 3, 2, 1, 0,
     ];
     const PYTHON_AFTER: [i64; 141] = [
-        0, 17, 18, 19, 20, 21, 22, 23, 24, 24, 24, 24, 25, 25, 25, 25, 26, 26, 26, 26, 26, 26, 26, 27, 27, 27,
-        27, 27, 27, 27, 27, 27, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 29, 29, 29, 29, 29, 29,
-        29, 29, 29, 29, 29, 29, 29, 29, 29, 29, 29, 29, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30,
-        30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31,
-        31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31,
-        31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31,
+        0, 17, 18, 19, 20, 21, 22, 23, 24, 24, 24, 24, 25, 25, 25, 25, 26, 26, 26, 26, 26, 26, 26, 27, 27, 27, 27, 27, 27, 27, 27, 27, 28, 28, 28,
+        28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 29, 29, 29, 29, 29, 29, 29, 29, 29, 29, 29, 29, 29, 29, 29, 29, 29, 29, 30, 30, 30, 30, 30, 30,
+        30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31,
+        31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31,
+        31,
     ];
 
     #[test]

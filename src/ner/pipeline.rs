@@ -6,12 +6,12 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::config::{EventHeadConfig, ModelFiles, NerConfig, SpecialTokens};
-use crate::events::{self, EventMention};
 use super::decode::{self, LabelSet, Span};
 use super::encode::{EncodedWord, WordEncoder};
 use super::model::{Classifier, Sequence};
 use super::window;
 use crate::error::{Error, Result};
+use crate::events::{self, EventMention};
 use crate::text::{self, Token};
 
 /// Run-time options of the pipeline.
@@ -214,8 +214,7 @@ impl Ner {
                     seqs.push(Sequence { ids, positions });
                 }
                 // where each word's probabilities come from: (window, index within window)
-                let src: Vec<(usize, usize)> =
-                    plan.owner.iter().enumerate().map(|(w, &o)| (o, w - plan.windows[o].words.start)).collect();
+                let src: Vec<(usize, usize)> = plan.owner.iter().enumerate().map(|(w, &o)| (o, w - plan.windows[o].words.start)).collect();
                 (seqs, src)
             })
             .collect();
@@ -226,10 +225,7 @@ impl Ner {
         let mut out = Vec::with_capacity(docs.len());
         let mut base = 0;
         for (seqs, src) in &prepared {
-            let mut scores = WordScores {
-                ner: Vec::with_capacity(src.len() * k),
-                events: Vec::with_capacity(src.len() * (stride - k)),
-            };
+            let mut scores = WordScores { ner: Vec::with_capacity(src.len() * k), events: Vec::with_capacity(src.len() * (stride - k)) };
             for &(win, idx) in src {
                 let p = &probs[base + win][idx * stride..(idx + 1) * stride];
                 scores.ner.extend_from_slice(&p[..k]);
@@ -253,15 +249,7 @@ impl Ner {
                 let score = (start..end).map(|w| p[w * k + path[w]]).sum::<f32>() / (end - start) as f32;
                 let (ws, we) = (sent.start + start, sent.start + end);
                 let (bs, be) = (doc.words[ws].start, doc.words[we - 1].end);
-                out.push(Mention {
-                    sentence: si,
-                    start: bs,
-                    end: be,
-                    text: doc.text[bs..be].to_string(),
-                    label: kind,
-                    score,
-                    words: ws..we,
-                });
+                out.push(Mention { sentence: si, start: bs, end: be, text: doc.text[bs..be].to_string(), label: kind, score, words: ws..we });
             }
         }
         out
@@ -293,8 +281,7 @@ impl Ner {
 
     /// IOB2 tag per word of each sentence (for CoNLL-format evaluation).
     pub fn iob2_tags(&self, doc: &WordDoc<'_>, mentions: &[Mention]) -> Vec<String> {
-        let spans: Vec<Span> =
-            mentions.iter().map(|m| Span { kind: m.label.clone(), start: m.words.start, end: m.words.end }).collect();
+        let spans: Vec<Span> = mentions.iter().map(|m| Span { kind: m.label.clone(), start: m.words.start, end: m.words.end }).collect();
         decode::iob2_tags(doc.words.len(), &spans)
     }
 }
@@ -310,7 +297,12 @@ fn merge_country_prefix(doc: &WordDoc<'_>, mentions: &mut Vec<Mention>) {
     let mut i = 0;
     while i + 1 < mentions.len() {
         let (a, b) = (&mentions[i], &mentions[i + 1]);
-        if a.label == "LOC" && b.label == "ORG" && a.sentence == b.sentence && a.words.end == b.words.start && a.words.len() == 1 && dotted_abbreviation(&a.text)
+        if a.label == "LOC"
+            && b.label == "ORG"
+            && a.sentence == b.sentence
+            && a.words.end == b.words.start
+            && a.words.len() == 1
+            && dotted_abbreviation(&a.text)
         {
             let (start, end) = (a.start, b.end);
             let merged = Mention {

@@ -94,9 +94,8 @@ pub fn load_tensors(vs: &nn::VarStore, tensors: &HashMap<String, Tensor>) -> Res
     for (name, mut var) in vars {
         let src = tensors.get(&name).ok_or_else(|| format!("the weights have no tensor {name}"))?;
         let value = if src.kind() == Kind::Int8 {
-            let scale = tensors
-                .get(&format!("{name}{SCALE_SUFFIX}"))
-                .ok_or_else(|| format!("{name} is int8 but there is no {name}{SCALE_SUFFIX}"))?;
+            let scale =
+                tensors.get(&format!("{name}{SCALE_SUFFIX}")).ok_or_else(|| format!("{name} is int8 but there is no {name}{SCALE_SUFFIX}"))?;
             dequantize(&name, src, scale)?
         } else {
             src.shallow_clone()
@@ -124,10 +123,8 @@ pub fn load(vs: &mut nn::VarStore, weights: &Path, storage: WeightStorage) -> Re
     if !has_int8 {
         return vs.load(weights).map_err(|e| format!("loading {}: {e}", weights.display()));
     }
-    let tensors: HashMap<String, Tensor> = Tensor::read_safetensors(weights)
-        .map_err(|e| format!("loading {}: {e}", weights.display()))?
-        .into_iter()
-        .collect();
+    let tensors: HashMap<String, Tensor> =
+        Tensor::read_safetensors(weights).map_err(|e| format!("loading {}: {e}", weights.display()))?.into_iter().collect();
     load_tensors(vs, &tensors)
 }
 

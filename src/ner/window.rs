@@ -67,14 +67,7 @@ pub fn plan(word_len: &[usize], sentences: &[Range<usize>], budget: usize, overl
 }
 
 /// Overlapping windows over one long sentence; ownership by maximal context.
-fn slide(
-    word_len: &[usize],
-    sent: Range<usize>,
-    budget: usize,
-    overlap: usize,
-    windows: &mut Vec<Window>,
-    owner: &mut [usize],
-) {
+fn slide(word_len: &[usize], sent: Range<usize>, budget: usize, overlap: usize, windows: &mut Vec<Window>, owner: &mut [usize]) {
     let first_win = windows.len();
     let mut start = sent.start;
     loop {

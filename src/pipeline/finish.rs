@@ -22,8 +22,7 @@ use crate::timeline::{self, cluster, predicate_key, Event, MentionKey};
 
 /// The entities of one document's record.
 fn record_entities(res: &Resources, rec: &DocRecord) -> DocEntities {
-    let ms: Vec<MentionIn<'_>> =
-        rec.mentions.iter().map(|m| MentionIn { doc: 0, start: m.at.start, text: &m.at.text, label: &m.label }).collect();
+    let ms: Vec<MentionIn<'_>> = rec.mentions.iter().map(|m| MentionIn { doc: 0, start: m.at.start, text: &m.at.text, label: &m.label }).collect();
     let acronyms: HashMap<String, String> = rec.acronyms.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
     entities::document_entities(res, &ms, Some(&acronyms))
 }
@@ -448,7 +447,8 @@ fn build_tables(
         let n_event_mentions = rec.event_mentions.len();
         for e in rec.event_mentions {
             let mut roles: Vec<(u32, Role)> = Vec::new();
-            let (mut agents, mut participants, mut places, mut arguments, mut argument_text) = (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+            let (mut agents, mut participants, mut places, mut arguments, mut argument_text) =
+                (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
             for a in &e.arguments {
                 arguments.push(format!("{}:{}-{}", a.role.as_str(), a.start, a.end));
                 argument_text.push(a.text.split_whitespace().collect::<Vec<_>>().join(" "));
@@ -487,7 +487,8 @@ fn build_tables(
                 });
                 facts.len() as u32 - 1
             });
-            let (date_start, date_end) = an.range.map(|(a, b)| (a.format("%Y-%m-%d").to_string(), b.format("%Y-%m-%d").to_string())).unwrap_or_default();
+            let (date_start, date_end) =
+                an.range.map(|(a, b)| (a.format("%Y-%m-%d").to_string(), b.format("%Y-%m-%d").to_string())).unwrap_or_default();
             spill.push(SpilledMention {
                 row: EventMentionRow {
                     at: e.at,
@@ -595,7 +596,8 @@ fn build_tables(
         .enumerate()
         .filter(|(i, _)| entity_mentions[*i] > 0)
         .map(|(i, e)| {
-            let (first, last) = span.get(&(i as u32)).map(|(a, b)| (a.format("%Y-%m-%d").to_string(), b.format("%Y-%m-%d").to_string())).unwrap_or_default();
+            let (first, last) =
+                span.get(&(i as u32)).map(|(a, b)| (a.format("%Y-%m-%d").to_string(), b.format("%Y-%m-%d").to_string())).unwrap_or_default();
             EntityRow {
                 entity_id: e.id.clone(),
                 name: e.name.clone(),
@@ -794,4 +796,3 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Summary> {
     }
     finalize(&sources, &m0.settings, out)
 }
-

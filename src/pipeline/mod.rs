@@ -222,7 +222,6 @@ pub struct EntityRow {
     pub last_date: String,
 }
 
-
 /// Summary of a run, for the CLI (and `--json-summary`).
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Summary {
@@ -358,8 +357,7 @@ pub fn run(
     let mut reused = 0;
     for group in todo.chunks(opts.group_size.max(1)) {
         let clock = std::time::Instant::now();
-        let loaded: Vec<(usize, &PathBuf, std::result::Result<Loaded, String>)> =
-            group.par_iter().map(|&(i, p)| (i, p, load(p, opts))).collect();
+        let loaded: Vec<(usize, &PathBuf, std::result::Result<Loaded, String>)> = group.par_iter().map(|&(i, p)| (i, p, load(p, opts))).collect();
         let mut fresh: Vec<(usize, String, String, Loaded)> = Vec::new(); // (index, doc, key, loaded)
         for (i, p, r) in loaded {
             let doc = doc_name(p);
@@ -465,7 +463,14 @@ pub(crate) fn process(
 }
 
 /// The record of one document from its words, entity mentions and event mentions.
-fn document_record(doc: &str, l: &Loaded, wd: &WordDoc<'_>, ms: Vec<crate::ner::Mention>, evs: Vec<crate::events::EventMention>, tagger: &TimeTagger) -> DocRecord {
+fn document_record(
+    doc: &str,
+    l: &Loaded,
+    wd: &WordDoc<'_>,
+    ms: Vec<crate::ner::Mention>,
+    evs: Vec<crate::events::EventMention>,
+    tagger: &TimeTagger,
+) -> DocRecord {
     use crate::coref;
     use crate::events::{anchor, participants};
     let timexes = tagger.tag(&l.text, l.dct);
@@ -554,7 +559,14 @@ fn document_record(doc: &str, l: &Loaded, wd: &WordDoc<'_>, ms: Vec<crate::ner::
     let events_in: Vec<anchor::EventIn<'_>> = evs
         .iter()
         .zip(&ev_sentence)
-        .map(|(e, &s)| anchor::EventIn { word: e.word, sentence: s, class: &e.attrs.class, tense: &e.attrs.tense, aspect: &e.attrs.aspect, pos: &e.attrs.pos })
+        .map(|(e, &s)| anchor::EventIn {
+            word: e.word,
+            sentence: s,
+            class: &e.attrs.class,
+            tense: &e.attrs.tense,
+            aspect: &e.attrs.aspect,
+            pos: &e.attrs.pos,
+        })
         .collect();
     let anchors = anchor::anchor(&events_in, &timex_in, &lower, l.dct);
 
@@ -575,7 +587,10 @@ fn document_record(doc: &str, l: &Loaded, wd: &WordDoc<'_>, ms: Vec<crate::ner::
         if arguments.iter().any(|x| x.mention.is_some()) && !event_sentences.contains_key(&si) {
             if let Some(&(ss, se)) = spans.get(si) {
                 let (char_start, char_end) = (co_sent.at(ss), co_sent.at(se));
-                event_sentences.insert(si, SentenceRec { start: ss, end: se, char_start, char_end, text: l.text[ss..se].split_whitespace().collect::<Vec<_>>().join(" ") });
+                event_sentences.insert(
+                    si,
+                    SentenceRec { start: ss, end: se, char_start, char_end, text: l.text[ss..se].split_whitespace().collect::<Vec<_>>().join(" ") },
+                );
             }
         }
         event_rows.push(EventRec {

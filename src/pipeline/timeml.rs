@@ -18,7 +18,13 @@ const GROUP: usize = 16;
 /// Annotate `files` into `out` (same file names): time expressions, and event mentions when `ner`
 /// is given (a model with an event head). Returns the number of files written and one message per
 /// file that could not be read, parsed or written; a failing file never stops the others.
-pub fn annotate_files(files: &[PathBuf], out: &Path, ner: Option<&Ner>, tagger: &TimeTagger, doc_date: Option<NaiveDate>) -> Result<(usize, Vec<String>)> {
+pub fn annotate_files(
+    files: &[PathBuf],
+    out: &Path,
+    ner: Option<&Ner>,
+    tagger: &TimeTagger,
+    doc_date: Option<NaiveDate>,
+) -> Result<(usize, Vec<String>)> {
     std::fs::create_dir_all(out).map_err(|e| crate::Error::io(out, e))?;
     let (mut ok, mut errors) = (0, Vec::new());
     for group in files.chunks(GROUP) {

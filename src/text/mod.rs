@@ -54,9 +54,7 @@ pub fn model_form(word: &str) -> std::borrow::Cow<'_, str> {
     for c in word.chars() {
         match c {
             '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '\u{02BC}' => out.push('\''),
-            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{00AB}' | '\u{00BB}' => {
-                out.push('"')
-            }
+            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{00AB}' | '\u{00BB}' => out.push('"'),
             '\u{2013}' => out.push('-'),
             '\u{2014}' | '\u{2015}' => out.push_str("--"),
             '\u{2026}' => out.push_str("..."),

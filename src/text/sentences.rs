@@ -150,11 +150,7 @@ pub fn split_sentences(text: &str, tokens: &[Token]) -> Vec<Sentence> {
         i = k + 1;
     }
     if sent_start < tokens.len() {
-        out.push(Sentence {
-            tokens: sent_start..tokens.len(),
-            start: tokens[sent_start].start,
-            end: tokens[tokens.len() - 1].end,
-        });
+        out.push(Sentence { tokens: sent_start..tokens.len(), start: tokens[sent_start].start, end: tokens[tokens.len() - 1].end });
     }
     out
 }

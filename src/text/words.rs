@@ -16,14 +16,12 @@ impl Token {
 /// Abbreviations that keep their final period (besides letter-dot sequences such as "U.S." and
 /// single-letter initials). Lower-case comparison.
 const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "prof", "gen", "sen", "rep", "gov", "lt", "col", "capt", "sgt", "maj",
-    "adm", "cmdr", "st", "jr", "sr", "inc", "corp", "co", "ltd", "bros", "no", "nos", "vs", "etc",
-    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mt", "ft",
-    "ave", "blvd", "rd", "dept", "univ", "assn", "est", "approx", "fig", "vol", "pp", "rev", "hon",
-    "pres", "supt", "messrs", "mme", "mlle", "ph.d", "a.m", "p.m", "e.g", "i.e", "u.s", "u.k",
-    "u.n", "d.c", "calif", "colo", "conn", "fla", "ill", "ind", "kan", "mass", "mich", "minn",
-    "miss", "nev", "okla", "ore", "pa", "tenn", "tex", "va", "wash", "wis", "ariz", "ark", "ga",
-    "la", "md", "mo", "neb", "wyo", "del", "ky", "ala", "cal", "n.y", "n.j",
+    "mr", "mrs", "ms", "dr", "prof", "gen", "sen", "rep", "gov", "lt", "col", "capt", "sgt", "maj", "adm", "cmdr", "st", "jr", "sr", "inc", "corp",
+    "co", "ltd", "bros", "no", "nos", "vs", "etc", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mt", "ft",
+    "ave", "blvd", "rd", "dept", "univ", "assn", "est", "approx", "fig", "vol", "pp", "rev", "hon", "pres", "supt", "messrs", "mme", "mlle", "ph.d",
+    "a.m", "p.m", "e.g", "i.e", "u.s", "u.k", "u.n", "d.c", "calif", "colo", "conn", "fla", "ill", "ind", "kan", "mass", "mich", "minn", "miss",
+    "nev", "okla", "ore", "pa", "tenn", "tex", "va", "wash", "wis", "ariz", "ark", "ga", "la", "md", "mo", "neb", "wyo", "del", "ky", "ala", "cal",
+    "n.y", "n.j",
 ];
 
 /// English clitics split off the end of a word, as in the CoNLL/PTB tokenization.
@@ -34,19 +32,11 @@ fn is_apostrophe(c: char) -> bool {
 }
 
 fn is_open_punct(c: char) -> bool {
-    matches!(
-        c,
-        '"' | '\'' | '(' | '[' | '{' | '<' | '\u{201C}' | '\u{2018}' | '\u{00AB}' | '\u{201E}' | '¿' | '¡' | '`'
-            | '*' | '#' | '\u{2022}'
-    )
+    matches!(c, '"' | '\'' | '(' | '[' | '{' | '<' | '\u{201C}' | '\u{2018}' | '\u{00AB}' | '\u{201E}' | '¿' | '¡' | '`' | '*' | '#' | '\u{2022}')
 }
 
 fn is_close_punct(c: char) -> bool {
-    matches!(
-        c,
-        '"' | '\'' | ')' | ']' | '}' | '>' | ',' | ';' | ':' | '!' | '?' | '.' | '\u{201D}' | '\u{2019}'
-            | '\u{00BB}' | '\u{2026}' | '*'
-    )
+    matches!(c, '"' | '\'' | ')' | ']' | '}' | '>' | ',' | ';' | ':' | '!' | '?' | '.' | '\u{201D}' | '\u{2019}' | '\u{00BB}' | '\u{2026}' | '*')
 }
 
 /// Characters that always stand alone: dashes used as punctuation, ellipsis, slashes between spaces.
@@ -212,9 +202,7 @@ fn is_abbreviation(stem: &str) -> bool {
         return true;
     }
     // letter-dot sequences: "U.S", "U.S.A", "a.m"
-    if chars.len() >= 3
-        && chars.iter().enumerate().all(|(i, c)| if i % 2 == 0 { c.is_alphabetic() } else { *c == '.' })
-    {
+    if chars.len() >= 3 && chars.iter().enumerate().all(|(i, c)| if i % 2 == 0 { c.is_alphabetic() } else { *c == '.' }) {
         return true;
     }
     let lower = stem.to_lowercase();
@@ -271,7 +259,19 @@ mod tests {
         let samples = [
             "Zoë Saldaña met 😀 José in São Paulo.\r\nThen “they” left…",
             "a\u{00A0}b\u{200B}c —— ''' ,,, ... --- ?!",
-            "'''", "'", "''s", "...", "U.S.A.", "“", "..", "-", "—", "a.", ".a", "’s", "o'clock",
+            "'''",
+            "'",
+            "''s",
+            "...",
+            "U.S.A.",
+            "“",
+            "..",
+            "-",
+            "—",
+            "a.",
+            ".a",
+            "’s",
+            "o'clock",
         ];
         for t in samples {
             let toks = tokenize(t);

@@ -65,9 +65,7 @@ impl DocDates {
                 Some(d) => d,
                 // a header row is allowed
                 None if i == 0 => continue,
-                None => {
-                    return Err(Error::Parse { path: path.into(), line: i + 1, msg: format!("invalid date {d:?} (YYYY-MM-DD)") })
-                }
+                None => return Err(Error::Parse { path: path.into(), line: i + 1, msg: format!("invalid date {d:?} (YYYY-MM-DD)") }),
             };
             out.by_path.insert(PathBuf::from(p), date);
             if let Some(name) = Path::new(p).file_name() {
@@ -78,10 +76,7 @@ impl DocDates {
     }
 
     pub fn get(&self, path: &Path) -> Option<NaiveDate> {
-        self.by_path
-            .get(path)
-            .or_else(|| path.file_name().and_then(|n| self.by_name.get(n.to_string_lossy().as_ref())))
-            .copied()
+        self.by_path.get(path).or_else(|| path.file_name().and_then(|n| self.by_name.get(n.to_string_lossy().as_ref()))).copied()
     }
 }
 
@@ -104,10 +99,8 @@ static HEADER_FULL: Lazy<Regex> = Lazy::new(|| {
 
 /// Dateline without a year: "WASHINGTON, May 5 (Reuters) -".
 static DATELINE: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(&format!(
-        r"^\s*[A-Z][A-Z .'-]{{2,}}(?:,\s*[A-Za-z .]+)?,\s*(?P<month>{MONTHS})\s+(?P<day>\d{{1,2}})\s*(?:\([^)]*\)\s*)?[-–—]"
-    ))
-    .expect("static regex")
+    Regex::new(&format!(r"^\s*[A-Z][A-Z .'-]{{2,}}(?:,\s*[A-Za-z .]+)?,\s*(?P<month>{MONTHS})\s+(?P<day>\d{{1,2}})\s*(?:\([^)]*\)\s*)?[-–—]"))
+        .expect("static regex")
 });
 
 /// A line that is only a date, as under a headline: "May 24, 2008", "January 09 , 2008" (text

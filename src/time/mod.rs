@@ -58,10 +58,8 @@ pub struct TimeTagger {
     rules: Vec<Rule>,
 }
 
-static LEADING_PREP: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"(?i)^(?:in|on|at|for|over|during|within|since|until|till|by|from|of|to|throughout|through)\s+")
-        .expect("static regex")
-});
+static LEADING_PREP: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r"(?i)^(?:in|on|at|for|over|during|within|since|until|till|by|from|of|to|throughout|through)\s+").expect("static regex"));
 
 impl TimeTagger {
     /// The built-in English rules.
@@ -124,10 +122,7 @@ impl TimeTagger {
         }
         // longest first, then rule order, then position
         cands.sort_by(|a, b| {
-            (b.end - b.start)
-                .cmp(&(a.end - a.start))
-                .then(self.rules[a.rule].priority.cmp(&self.rules[b.rule].priority))
-                .then(a.start.cmp(&b.start))
+            (b.end - b.start).cmp(&(a.end - a.start)).then(self.rules[a.rule].priority.cmp(&self.rules[b.rule].priority)).then(a.start.cmp(&b.start))
         });
         // spans taken so far, disjoint: start → end (of those starting before a candidate's end,
         // only the last can reach into it)
@@ -156,8 +151,7 @@ impl TimeTagger {
             let tense = tense::tense_at(&text[ss..se], c.start - ss..c.end - ss);
             let rule = &self.rules[c.rule];
             let ctx = Ctx { vocab: &self.vocab, dct, reference, tense };
-            let Some(Norm { kind, value, modifier, sets_reference, unresolved }) = normalize::normalize(rule, &c.caps, &ctx)
-            else {
+            let Some(Norm { kind, value, modifier, sets_reference, unresolved }) = normalize::normalize(rule, &c.caps, &ctx) else {
                 continue;
             };
             if let Some(r) = sets_reference {

@@ -116,13 +116,7 @@ fn unresolved(kind: TimexType, value: String) -> Option<Norm> {
 }
 
 fn resolved(kind: TimexType, d: NaiveDate, gran: Gran) -> Option<Norm> {
-    Some(Norm {
-        kind,
-        value: calendar::format(d, gran),
-        modifier: None,
-        sets_reference: Some((d, gran)),
-        unresolved: false,
-    })
+    Some(Norm { kind, value: calendar::format(d, gran), modifier: None, sets_reference: Some((d, gran)), unresolved: false })
 }
 
 fn plain(kind: TimexType, value: impl Into<String>) -> Option<Norm> {
@@ -137,13 +131,7 @@ pub fn normalize(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
         "literal_dct" => {
             let fmt = rule.value.as_deref().unwrap_or("%Y-%m-%d");
             match ctx.dct {
-                Some(d) => Some(Norm {
-                    kind: rule.kind,
-                    value: d.format(fmt).to_string(),
-                    modifier: None,
-                    sets_reference: None,
-                    unresolved: false,
-                }),
+                Some(d) => Some(Norm { kind: rule.kind, value: d.format(fmt).to_string(), modifier: None, sets_reference: None, unresolved: false }),
                 None => unresolved(rule.kind, fmt.replace("%Y", "XXXX").replace("%m", "XX").replace("%d", "XX")),
             }
         }
@@ -186,11 +174,9 @@ fn date(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
         None => None,
     };
     match (year, month, day) {
-        (Some(y), Some(m), Some(d)) => resolved(
-            rule.kind,
-            NaiveDate::from_ymd_opt(y, m, d)?,
-            if rule.unit.as_deref() == Some("W") { Gran::Week } else { Gran::Day },
-        ),
+        (Some(y), Some(m), Some(d)) => {
+            resolved(rule.kind, NaiveDate::from_ymd_opt(y, m, d)?, if rule.unit.as_deref() == Some("W") { Gran::Week } else { Gran::Day })
+        }
         (Some(y), Some(m), None) => resolved(rule.kind, NaiveDate::from_ymd_opt(y, m, 1)?, Gran::Month),
         (Some(y), None, None) => {
             let d = NaiveDate::from_ymd_opt(y, 1, 1)?;
@@ -275,10 +261,7 @@ fn nearest_year(anchor: NaiveDate, m: u32, d: u32) -> i32 {
 
 fn part_code(ctx: &Ctx<'_>, part: &str) -> Option<String> {
     let p = words_key(part);
-    ctx.vocab
-        .list("dayparts")
-        .str(&p)
-        .or_else(|| ctx.vocab.list("dayparts").str(p.trim_start_matches("late ").trim_start_matches("early ")))
+    ctx.vocab.list("dayparts").str(&p).or_else(|| ctx.vocab.list("dayparts").str(p.trim_start_matches("late ").trim_start_matches("early ")))
 }
 
 fn with_part(date_value: &str, code: &str) -> String {
@@ -305,12 +288,8 @@ fn weekday(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
         return unresolved(kind, format!("XXXX-WXX-{wd_n}"));
     };
     let d = match g(c, "dir").map(words_key) {
-        Some(ref w) if w == "last" || w == "past" || w == "this past" => {
-            calendar::nearest_weekday(anchor, wd, -1, true)
-        }
-        Some(ref w) if w == "next" || w == "coming" || w == "this coming" => {
-            calendar::nearest_weekday(anchor, wd, 1, true)
-        }
+        Some(ref w) if w == "last" || w == "past" || w == "this past" => calendar::nearest_weekday(anchor, wd, -1, true),
+        Some(ref w) if w == "next" || w == "coming" || w == "this coming" => calendar::nearest_weekday(anchor, wd, 1, true),
         Some(ref w) if w == "this" => {
             if ctx.tense == Tense::Past {
                 calendar::nearest_weekday(anchor, wd, -1, false)
@@ -330,8 +309,7 @@ fn holiday_date(code: &str, y: i32) -> Option<NaiveDate> {
         return easter(y).and_then(|d| calendar::shift(d, "D", off));
     }
     if code == "election" {
-        let first_monday =
-            calendar::nearest_weekday(NaiveDate::from_ymd_opt(y, 11, 1)?, chrono::Weekday::Mon, 1, false);
+        let first_monday = calendar::nearest_weekday(NaiveDate::from_ymd_opt(y, 11, 1)?, chrono::Weekday::Mon, 1, false);
         return calendar::shift(first_monday, "D", 1);
     }
     if let Some((m, rest)) = code.split_once('/') {
@@ -582,11 +560,7 @@ fn offset(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
     let story_step = matches!(g(c, "dir").map(words_key).as_deref(), Some("later" | "earlier"))
         && matches!(unit.as_str(), "D" | "W")
         && ctx.reference.is_some_and(|r| r.1 == Gran::Day);
-    let base = if (gran == Gran::Quarter && unit == "Y") || story_step {
-        ctx.reference.map(|r| r.0).unwrap_or(anchor)
-    } else {
-        anchor
-    };
+    let base = if (gran == Gran::Quarter && unit == "Y") || story_step { ctx.reference.map(|r| r.0).unwrap_or(anchor) } else { anchor };
     let d = calendar::shift(base, if unit == "WE" { "W" } else { &unit }, k)?;
     let mut norm = resolved(rule.kind, d, gran)?;
     if gran == Gran::Quarter && unit == "Y" {
@@ -965,8 +939,7 @@ fn quarter(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
         // "profits for the fourth quarter" written in January: the latest such quarter, unless
         // the clause looks ahead
         if let Some(dct) = ctx.dct {
-            let named_year =
-                g(c, "year").is_some() || ["last year", "next year", "this year"].iter().any(|p| whole.starts_with(p));
+            let named_year = g(c, "year").is_some() || ["last year", "next year", "this year"].iter().any(|p| whole.starts_with(p));
             let start_month = (q as u32 - 1) * if halves { 6 } else { 3 } + 1;
             if !named_year && ctx.tense != Tense::Future && y == dct.year() && start_month > dct.month() {
                 y -= 1;
@@ -986,9 +959,7 @@ fn quarter(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
         Some("this") | Some("the current") | Some("current") => dct,
         Some("the latest") | Some("latest") => latest_reported_quarter(dct),
         // "the quarter": the quarter under discussion, else the one being reported on
-        _ => {
-            ctx.reference.filter(|r| r.1 == Gran::Quarter).map(|r| r.0).unwrap_or_else(|| latest_reported_quarter(dct))
-        }
+        _ => ctx.reference.filter(|r| r.1 == Gran::Quarter).map(|r| r.0).unwrap_or_else(|| latest_reported_quarter(dct)),
     };
     resolved(TimexType::Date, d, Gran::Quarter)
 }

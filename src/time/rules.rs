@@ -127,21 +127,11 @@ impl Vocab {
         let units = self.list("units");
         let mut singular: Vec<&String> = units.map.keys().filter(|k| !k.ends_with('s') || k.ends_with("ss")).collect();
         singular.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
-        let unit1 = format!(
-            "(?:{})",
-            singular.iter().map(|f| regex::escape(f).replace(' ', r"\s+")).collect::<Vec<_>>().join("|")
-        );
-        let mut day_up: Vec<&String> = units
-            .map
-            .iter()
-            .filter(|(_, v)| !matches!(v.as_str(), Some("H" | "TM" | "S" | "NI")))
-            .map(|(k, _)| k)
-            .collect();
+        let unit1 = format!("(?:{})", singular.iter().map(|f| regex::escape(f).replace(' ', r"\s+")).collect::<Vec<_>>().join("|"));
+        let mut day_up: Vec<&String> =
+            units.map.iter().filter(|(_, v)| !matches!(v.as_str(), Some("H" | "TM" | "S" | "NI"))).map(|(k, _)| k).collect();
         day_up.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
-        let unit_d = format!(
-            "(?:{})",
-            day_up.iter().map(|f| regex::escape(f).replace(' ', r"\s+")).collect::<Vec<_>>().join("|")
-        );
+        let unit_d = format!("(?:{})", day_up.iter().map(|f| regex::escape(f).replace(' ', r"\s+")).collect::<Vec<_>>().join("|"));
         vec![
             ("%MONTH", self.list("months").alternation()),
             ("%WEEKDAY", self.list("weekdays").alternation()),
@@ -274,8 +264,7 @@ const RULE_DFA_CACHE: usize = 256 * 1024;
 
 pub fn compile(src: &str, origin: &str, vocab: &Vocab, first_priority: usize) -> Result<Vec<Rule>> {
     let raw: RawRules = toml::from_str(src).map_err(|e| Error::Other(format!("{origin}: {e}")))?;
-    let err =
-        |name: &str, what: &str, e: &dyn std::fmt::Display| Error::Other(format!("{origin}: rule {name}: {what}: {e}"));
+    let err = |name: &str, what: &str, e: &dyn std::fmt::Display| Error::Other(format!("{origin}: rule {name}: {what}: {e}"));
     let mut out = Vec::with_capacity(raw.rule.len());
     for (i, r) in raw.rule.into_iter().enumerate() {
         if !NORM_FUNCTIONS.contains(&r.norm.as_str()) {
@@ -283,9 +272,7 @@ pub fn compile(src: &str, origin: &str, vocab: &Vocab, first_priority: usize) ->
         }
         let re = rule_regex(&vocab.expand(&r.pattern)).map_err(|e| err(&r.name, "pattern", &e))?;
         let ctx = |p: &Option<String>| -> Result<Option<Regex>> {
-            p.as_ref()
-                .map(|p| rule_regex(&vocab.expand(p)).map_err(|e| err(&r.name, "context pattern", &e)))
-                .transpose()
+            p.as_ref().map(|p| rule_regex(&vocab.expand(p)).map_err(|e| err(&r.name, "context pattern", &e))).transpose()
         };
         out.push(Rule {
             reject_before: ctx(&r.reject_before)?,

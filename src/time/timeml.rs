@@ -7,9 +7,8 @@ use regex::Regex;
 
 use super::{TimeTagger, Timex};
 
-static DCT_RE: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r#"(?s)<DCT>.*?<TIMEX3[^>]*?\bvalue="(\d{4}-\d{2}-\d{2})[^"]*"[^>]*>.*?</DCT>"#).expect("static regex")
-});
+static DCT_RE: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r#"(?s)<DCT>.*?<TIMEX3[^>]*?\bvalue="(\d{4}-\d{2}-\d{2})[^"]*"[^>]*>.*?</DCT>"#).expect("static regex"));
 static TAG_RE: Lazy<Regex> = Lazy::new(|| Regex::new(r"<[^>]*>").expect("static regex"));
 
 /// A parsed TimeML document.
@@ -52,10 +51,7 @@ impl<'a> TimeMl<'a> {
     pub fn parse(raw: &'a str) -> Result<Self, String> {
         let open = raw.find("<TEXT>").ok_or("no <TEXT> element")? + "<TEXT>".len();
         let close = raw[open..].find("</TEXT>").ok_or("<TEXT> is not closed")? + open;
-        let dct = DCT_RE
-            .captures(raw)
-            .and_then(|c| c.get(1))
-            .and_then(|m| NaiveDate::parse_from_str(m.as_str(), "%Y-%m-%d").ok());
+        let dct = DCT_RE.captures(raw).and_then(|c| c.get(1)).and_then(|m| NaiveDate::parse_from_str(m.as_str(), "%Y-%m-%d").ok());
         let annotated = annotated_ranges(&raw[open..close]);
         Ok(TimeMl { raw, dct, text: open..close, annotated })
     }
@@ -214,18 +210,14 @@ impl Element {
 /// paragraph and heading elements of TimeBank/TIPSTER-style and HTML-like markup. Any other element
 /// (`<EVENT>`, `<TIMEX3>`, `<SIGNAL>`, …) is inline: its tags are removed and nothing is added.
 /// A short list of markup names, kept with the parser rather than in a data file.
-pub const BLOCK_ELEMENTS: &[&str] = &[
-    "s", "p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "title", "headline", "hl", "dateline", "byline", "turn",
-];
+pub const BLOCK_ELEMENTS: &[&str] =
+    &["s", "p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "title", "headline", "hl", "dateline", "byline", "turn"];
 
 static TAG_NAME_RE: Lazy<Regex> = Lazy::new(|| Regex::new(r"^</?\s*([A-Za-z][\w.:-]*)").expect("static regex"));
 
 /// Whether a tag (`<s id="1">`, `</s>`, `<br/>`) opens, closes or is a block element.
 fn is_block_tag(tag: &str) -> bool {
-    TAG_NAME_RE
-        .captures(tag)
-        .and_then(|c| c.get(1))
-        .is_some_and(|n| BLOCK_ELEMENTS.iter().any(|b| b.eq_ignore_ascii_case(n.as_str())))
+    TAG_NAME_RE.captures(tag).and_then(|c| c.get(1)).is_some_and(|n| BLOCK_ELEMENTS.iter().any(|b| b.eq_ignore_ascii_case(n.as_str())))
 }
 
 /// Line breaks in `ws` ("\r\n" once, a lone "\r" too).

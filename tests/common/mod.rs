@@ -13,9 +13,7 @@ pub fn root() -> PathBuf {
 pub fn rows(path: &Path) -> Vec<HashMap<String, String>> {
     let mut r = csv::Reader::from_path(path).expect("csv opens");
     let h = r.headers().expect("header").clone();
-    r.records()
-        .map(|x| h.iter().zip(x.expect("record").iter()).map(|(a, b)| (a.to_string(), b.to_string())).collect())
-        .collect()
+    r.records().map(|x| h.iter().zip(x.expect("record").iter()).map(|(a, b)| (a.to_string(), b.to_string())).collect()).collect()
 }
 
 /// The output tables of a folder (file name → bytes), without the `.entline` cache.
@@ -32,8 +30,17 @@ pub fn tables(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
 /// `paragraphs` paragraphs long, for batch tests.
 pub fn corpus(dir: &Path, n: usize, paragraphs: usize) {
     const PEOPLE: &[&str] = &[
-        "Angela Merkel", "Emmanuel Macron", "Justin Trudeau", "Olaf Scholz", "Giorgia Meloni", "Pedro Sanchez",
-        "Narendra Modi", "Jacinda Ardern", "Luiz Inacio Lula da Silva", "Cyril Ramaphosa", "Fumio Kishida",
+        "Angela Merkel",
+        "Emmanuel Macron",
+        "Justin Trudeau",
+        "Olaf Scholz",
+        "Giorgia Meloni",
+        "Pedro Sanchez",
+        "Narendra Modi",
+        "Jacinda Ardern",
+        "Luiz Inacio Lula da Silva",
+        "Cyril Ramaphosa",
+        "Fumio Kishida",
     ];
     const PLACES: &[&str] = &["Berlin", "Paris", "Ottawa", "Rome", "Madrid", "New Delhi", "Wellington", "Brasilia", "Pretoria", "Tokyo"];
     const ORGS: &[&str] = &["the European Commission", "NATO", "the World Bank", "the United Nations", "Reuters", "Siemens"];
