@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Set up (if needed) and run the whole test suite in the release profile, so the libtorch /
-# rust-bert build is shared with the binary. Used by .ci/run. Installs headless Chromium (apt) for
+# Set up (if needed), check formatting and clippy (warnings are errors), and run the whole test
+# suite in the release profile, so the libtorch / rust-bert build is shared with the binary. Used
+# by .ci/run. Installs headless Chromium (apt) for
 # the report test and LibreOffice Calc (apt) for the spreadsheet test when they are missing.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -13,4 +14,7 @@ export ENTLINE_CHROMIUM
 ENTLINE_SOFFICE="$(scripts/setup_libreoffice.sh)"
 export ENTLINE_SOFFICE
 export LIBTORCH="$(sed -n 's/^LIBTORCH = "\(.*\)"$/\1/p' .cargo/config.toml)" LIBTORCH_CXX11_ABI=0
+# the habits: formatted as rustfmt.toml says, no clippy warning (both fail the run)
+cargo fmt --check
+cargo clippy --all-targets --release -- -D warnings
 cargo test --release "$@"

@@ -1,7 +1,7 @@
 //! `entline` command line: a thin layer over the library.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
@@ -405,7 +405,7 @@ fn write_json_summary(
     std::fs::write(path, text + "\n").map_err(|e| entline::Error::io(path, e))
 }
 
-fn timeml(inputs: &[PathBuf], out: &PathBuf, date: &DateArgs, rules: &[PathBuf], model: Option<&ModelArgs>) -> entline::Result<ExitCode> {
+fn timeml(inputs: &[PathBuf], out: &Path, date: &DateArgs, rules: &[PathBuf], model: Option<&ModelArgs>) -> entline::Result<ExitCode> {
     let tagger = entline::time::TimeTagger::with_rule_files(rules)?;
     let ner = model.map(ModelArgs::load).transpose()?;
     if ner.as_ref().is_some_and(|n| n.event_head().is_none()) {
@@ -445,7 +445,7 @@ fn tokens(paths: &[PathBuf]) -> entline::Result<ExitCode> {
             }
         };
         let text = match entline::pipeline::read_text(&path, input::DEFAULT_MAX_BYTES) {
-            Ok((text, _, _)) => text,
+            Ok(read) => read.text,
             Err(e) => {
                 eprintln!("entline: {e}");
                 failed += 1;

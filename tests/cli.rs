@@ -27,7 +27,7 @@ fn seed_entities_with_exact_offsets() {
         let chars: String = seed.chars().skip(cs).take(ce - cs).collect();
         assert_eq!(chars, r["text"], "char offsets of {r:?}");
     }
-    let has = |text: &str, label: Option<&str>| rows.iter().any(|r| r["text"] == text && label.map_or(true, |l| r["label"] == l));
+    let has = |text: &str, label: Option<&str>| rows.iter().any(|r| r["text"] == text && label.is_none_or(|l| r["label"] == l));
     for (text, label) in
         [("Donald Trump", Some("PER")), ("Claudia Sheinbaum", Some("PER")), ("Mexico", Some("LOC")), ("U.S.", Some("LOC")), ("Air Force One", None)]
     {

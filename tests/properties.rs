@@ -633,9 +633,9 @@ proptest! {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(if ext.is_empty() { "doc".to_string() } else { format!("doc.{ext}") });
         std::fs::write(&path, &bytes).unwrap();
-        if let Ok((text, _dct, _warning)) = read_text(&path, max_bytes) {
+        if let Ok(read) = read_text(&path, max_bytes) {
             prop_assert!(bytes.len() as u64 <= max_bytes);
-            check_decoded(&text)?;
+            check_decoded(&read.text)?;
         }
     }
 }

@@ -159,6 +159,7 @@ fn extent_start(words: &[&str], chunks: &[Range<usize>], chunk_of: &[Option<usiz
 }
 
 #[cfg(test)]
+#[allow(clippy::single_range_in_vec_init)] // lists of sentences, here of one sentence's word range
 mod tests {
     use super::*;
     use crate::text::NpChunker;

@@ -13,6 +13,7 @@
 //!    the anchor of the last event the text dated with an expression, but a lead dated within
 //!    the week before the document date stays the story's time through background dates;
 //! 5. `none`: undated (kept; timelines list it at position 0).
+//!
 //! Plus an ordering cue among events with the same anchor: -1 for earlier (pluperfect "had
 //! signed", "after signing"), +1 for later ("then signed", "before signing" … of the event named
 //! after "before"), 0 otherwise.

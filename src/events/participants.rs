@@ -166,8 +166,9 @@ fn build_units(
     // a chunk never takes in a verb trigger (the chunker sometimes runs "Merkel wrote" together)
     let mut spans: Vec<Range<usize>> = Vec::new();
     for c in chunks {
-        let mut a = range.start + c.start;
-        for w in a..range.start + c.end {
+        let start = range.start + c.start;
+        let mut a = start;
+        for w in start..range.start + c.end {
             if verbs.contains(&w) {
                 if a < w {
                     spans.push(a..w);
@@ -566,6 +567,7 @@ fn noun_arguments(s: &Sentence<'_>, t: &Trigger<'_>, referents: &[Referent<'_>],
 }
 
 #[cfg(test)]
+#[allow(clippy::single_range_in_vec_init)] // lists of sentences, here of one sentence's word range
 mod tests {
     use super::*;
 

@@ -77,7 +77,7 @@ pub fn write_atomic(path: &Path, write: impl FnOnce(&mut dyn Write) -> Result<()
 }
 
 enum SinkKind {
-    Csv { w: csv::Writer<BufWriter<File>>, header: Vec<String> },
+    Csv { w: Box<csv::Writer<BufWriter<File>>>, header: Vec<String> },
     Jsonl(BufWriter<File>),
 }
 
@@ -108,7 +108,7 @@ impl Sink {
         let mut w = csv::WriterBuilder::new().terminator(term).from_writer(w);
         w.write_record(header).map_err(|e| Error::input(path, e.to_string()))?;
         let header = header.iter().map(|h| h.to_string()).collect();
-        Ok(Sink { path: path.to_path_buf(), tmp, style, kind: SinkKind::Csv { w, header } })
+        Ok(Sink { path: path.to_path_buf(), tmp, style, kind: SinkKind::Csv { w: Box::new(w), header } })
     }
 
     /// JSON lines, one object per row.

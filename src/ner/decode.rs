@@ -119,19 +119,19 @@ impl LabelSet {
         let lp = |p: f32| (p.max(1e-12)).ln();
         let mut score = vec![f32::NEG_INFINITY; k];
         let mut back = vec![usize::MAX; n * k];
-        for b in 0..k {
+        for (b, s) in score.iter_mut().enumerate() {
             if self.allowed(None, b) {
-                score[b] = lp(word(0)[b]);
+                *s = lp(word(0)[b]);
             }
         }
         let mut next = vec![f32::NEG_INFINITY; k];
         for i in 1..n {
-            for b in 0..k {
-                next[b] = f32::NEG_INFINITY;
+            for (b, nb) in next.iter_mut().enumerate() {
+                *nb = f32::NEG_INFINITY;
                 let e = lp(word(i)[b]);
-                for a in 0..k {
-                    if score[a] > f32::NEG_INFINITY && self.allowed(Some(a), b) && score[a] + e > next[b] {
-                        next[b] = score[a] + e;
+                for (a, &sa) in score.iter().enumerate() {
+                    if sa > f32::NEG_INFINITY && self.allowed(Some(a), b) && sa + e > *nb {
+                        *nb = sa + e;
                         back[i * k + b] = a;
                     }
                 }

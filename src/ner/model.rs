@@ -11,10 +11,13 @@ use super::mpnet::{MpnetConfig, MpnetModel, PADDING_IDX};
 use super::weights;
 use crate::error::{Error, Result};
 
+/// The output probabilities of a batch: (sequence index, probabilities flattened by position).
+type BatchProbs = Vec<(usize, Vec<f32>)>;
+
 /// The encoder under the heads, chosen by `model_type` in `config.json`; its variables live
 /// under transformers' prefix for the architecture (`bert.`, `mpnet.`).
 enum Encoder {
-    Bert(BertModel<BertEmbeddings>),
+    Bert(Box<BertModel<BertEmbeddings>>),
     Mpnet(MpnetModel),
 }
 
@@ -78,7 +81,7 @@ impl Classifier {
                 }
                 let pad: PadToken = serde_json::from_str(&raw).map_err(|e| model_err(format!("config.json: {e}")))?;
                 let bert = BertModel::new_with_optional_pooler(&root / "bert", &bert_cfg, false);
-                (Encoder::Bert(bert), bert_cfg.hidden_size, pad.pad_token_id.unwrap_or(0))
+                (Encoder::Bert(Box::new(bert)), bert_cfg.hidden_size, pad.pad_token_id.unwrap_or(0))
             }
             ModelType::Mpnet => {
                 let mpnet_cfg: MpnetConfig = serde_json::from_str(&raw).map_err(|e| model_err(format!("config.json is not an MPNet config: {e}")))?;
@@ -142,7 +145,7 @@ impl Classifier {
         let workers = rayon::current_num_threads().max(1);
         let side_by_side = if workers > 1 { chunks.len() / workers * workers } else { 0 };
         let model = Shared(self);
-        let mut done: Vec<Result<Vec<(usize, Vec<f32>)>>> = chunks[..side_by_side]
+        let mut done: Vec<Result<BatchProbs>> = chunks[..side_by_side]
             .par_iter()
             .map(|chunk| {
                 single_threaded_torch();
@@ -163,7 +166,7 @@ impl Classifier {
 
     /// One batch: the sequences `chunk` (indices into `seqs`), padded as [`Classifier::predict`]
     /// says; the probabilities at each sequence's positions.
-    fn forward_batch(&self, seqs: &[Sequence], chunk: &[usize], batch_size: usize, window: usize) -> Result<Vec<(usize, Vec<f32>)>> {
+    fn forward_batch(&self, seqs: &[Sequence], chunk: &[usize], batch_size: usize, window: usize) -> Result<BatchProbs> {
         let longest = chunk.iter().map(|&i| seqs[i].ids.len()).max().unwrap_or(0);
         if longest == 0 {
             return Ok(chunk.iter().map(|&i| (i, Vec::new())).collect());
@@ -260,10 +263,12 @@ mod tests {
     const SPECIAL: &str = r#"{"cls_token": "<s>", "sep_token": {"content": "</s>", "lstrip": false},
         "pad_token": "<pad>", "unk_token": "[UNK]"}"#;
 
+    type Named = Vec<(String, Tensor)>;
+
     /// The weights of a tiny random MPNet token classifier, every value exactly `q × 2^-k` with an
     /// integer |q| ≤ 127 and one k per row, so that int8-rowwise storage is lossless: (name,
     /// tensor) as float32, and the int8-rowwise form of the same weights.
-    fn tiny_weights() -> (Vec<(String, Tensor)>, Vec<(String, Tensor)>) {
+    fn tiny_weights() -> (Named, Named) {
         let cfg: MpnetConfig = serde_json::from_str(CONFIG).unwrap();
         let vs = nn::VarStore::new(Device::Cpu);
         let _model = MpnetModel::new(vs.root() / "mpnet", &cfg).unwrap();

@@ -14,6 +14,10 @@ use crate::error::{Error, Result};
 use crate::events::{self, EventMention};
 use crate::text::{self, Token};
 
+/// A document's model input: its windows as sequences, and per word (window, index within the
+/// window) of the window that owns it.
+type Prepared = (Vec<Sequence>, Vec<(usize, usize)>);
+
 /// Run-time options of the pipeline.
 #[derive(Debug, Clone)]
 pub struct NerOptions {
@@ -193,7 +197,7 @@ impl Ner {
         let overlap = ((budget as f32) * self.opts.overlap.clamp(0.0, 0.5)) as usize;
         // CPU work (subword encoding, window planning) in parallel; model calls batched across docs.
         let encoder = &self.encoder; // the classifier holds raw tensors and is not Sync
-        let prepared: Vec<(Vec<Sequence>, Vec<(usize, usize)>)> = docs
+        let prepared: Vec<Prepared> = docs
             .par_iter()
             .map(|d| {
                 let enc: Vec<EncodedWord> = d.words.iter().map(|w| encoder.encode(w.text(d.text))).collect();

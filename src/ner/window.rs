@@ -106,6 +106,7 @@ fn slide(word_len: &[usize], sent: Range<usize>, budget: usize, overlap: usize, 
 }
 
 #[cfg(test)]
+#[allow(clippy::single_range_in_vec_init)] // lists of sentences, here of one sentence's word range
 mod tests {
     use super::*;
 

@@ -273,10 +273,19 @@ pub(crate) struct Loaded {
     pub warning: Option<String>,
 }
 
+/// The text of a file as `extract` reads it (see [`read_text`]).
+pub struct FileText {
+    pub text: String,
+    /// The date the file's markup gives (TimeML DCT, HTML meta), if any.
+    pub dct: Option<(NaiveDate, DctSource)>,
+    /// The decoding warning, if any.
+    pub warning: Option<String>,
+}
+
 /// The text of a file as `extract` reads it, by format (TimeML: the content of `<TEXT>`; HTML:
 /// the rendered text; anything else: the decoded file), with the date its markup gives, if any,
 /// and the decoding warning, if any.
-pub fn read_text(path: &Path, max_bytes: u64) -> std::result::Result<(String, Option<(NaiveDate, DctSource)>, Option<String>), String> {
+pub fn read_text(path: &Path, max_bytes: u64) -> std::result::Result<FileText, String> {
     let raw = input::read(path, max_bytes).map_err(|e| e.to_string())?;
     let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();
     let mut found: Option<(NaiveDate, DctSource)> = None;
@@ -292,12 +301,12 @@ pub fn read_text(path: &Path, max_bytes: u64) -> std::result::Result<(String, Op
         }
         _ => raw.text,
     };
-    Ok((text, found, raw.warning))
+    Ok(FileText { text, dct: found, warning: raw.warning })
 }
 
 /// Text and DCT of a file, by format.
 fn load(path: &Path, opts: &Options) -> std::result::Result<Loaded, String> {
-    let (text, found, warning) = read_text(path, opts.max_bytes)?;
+    let FileText { text, dct: found, warning } = read_text(path, opts.max_bytes)?;
     let (dct, source) = if let Some(d) = opts.doc_date {
         (Some(d), DctSource::Cli)
     } else if let Some(d) = opts.doc_dates.as_ref().and_then(|t| t.get(path)) {

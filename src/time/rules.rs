@@ -56,7 +56,7 @@ impl WordList {
                 let mut e = regex::escape(f).replace(' ', r"\s+").replace('\'', "(?:'|’)");
                 if f.ends_with('.') {
                     // "Sept." must not be followed by a letter; "Sept" alone may be
-                    e.push_str("?");
+                    e.push('?');
                 }
                 e
             })
@@ -159,7 +159,7 @@ impl Vocab {
     /// Replace %MACROS in a pattern (longest macro names first).
     pub fn expand(&self, pattern: &str) -> String {
         let mut macros = self.macros();
-        macros.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+        macros.sort_by_key(|m| std::cmp::Reverse(m.0.len()));
         let mut out = pattern.to_string();
         for (name, alt) in macros {
             out = out.replace(name, &alt);

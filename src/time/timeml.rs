@@ -126,24 +126,22 @@ impl<'a> TimeMl<'a> {
         });
         let tail = finish(&mut extra);
         let mut extra_iter = extra.iter().peekable();
-        let mut next_tid = self.next_id("tid", "t");
         let mut out = String::with_capacity(self.raw.len() + timexes.len() * 64);
         out.push_str(&self.raw[..self.text.start]);
         let mut pos = 0;
-        for t in &timexes {
+        for (tid, t) in (self.next_id("tid", "t")..).zip(&timexes) {
             while let Some(e) = extra_iter.next_if(|e| e.start < t.start) {
                 pos = e.write(inner, pos, &mut out);
             }
             out.push_str(&inner[pos..t.start]);
             out.push_str(&format!(
-                "<TIMEX3 tid=\"t{next_tid}\" type=\"{}\" value=\"{}\"{}>",
+                "<TIMEX3 tid=\"t{tid}\" type=\"{}\" value=\"{}\"{}>",
                 t.kind.as_str(),
                 xml_escape(&t.value),
                 t.modifier.map(|m| format!(" mod=\"{m}\"")).unwrap_or_default()
             ));
             out.push_str(&inner[t.start..t.end]);
             out.push_str("</TIMEX3>");
-            next_tid += 1;
             pos = t.end;
         }
         for e in extra_iter {
