@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 
 use super::record::{self, DocRecord, Entry, OutputSettings};
-use super::{DocumentRow, EntityRow, EventMentionRow, Format, MentionRow, Summary, TimexRow};
-use crate::entities::{self, DocEntities, MentionIn, Resolution, Resources, Strings};
+use super::{DocumentRow, EntityRow, EventMentionRow, EventRec, Format, MentionRow, Summary, TimexRow};
+use crate::entities::{self, DocEntities, MentionIn, Merged, Resolution, Resources, Strings};
 use crate::error::{Error, Result};
 use crate::events::participants::Role;
 use crate::export::{self, Sink};
@@ -372,151 +372,90 @@ fn build_tables(
     // ---- pass 2: stream the rows of the per-document tables; event mentions to a spill file
     let pid = std::process::id();
     let spill_path = |name: &str| spill_dir.map(|d| d.join(format!("{name}.spill{pid}")));
-    let mut spill: Spill<SpilledMention> = Spill::new(spill_path("mentions"))?;
-    let mut strings = Strings::default();
-    let mut facts: Vec<MentionFacts> = Vec::new();
-    let mut doc_rows: Vec<DocumentRow> = Vec::new();
-    let mut entity_mentions = vec![0usize; norm.entities.len()];
-    let mut summary = Summary::default();
+    let mut pass = MentionPass::new(&norm, settings, spill_path("mentions"))?;
     for (d, entry) in entries.iter().enumerate() {
-        *summary.inputs.entry(entry.status.clone()).or_default() += 1;
-        let Some(mut rec) = load(d)? else {
-            summary.failed += 1;
-            doc_rows.push(DocumentRow {
+        pass.document(d, entry, load(d)?, &res, tables)?;
+    }
+    let MentionPass { spill, strings, facts, doc_rows, entity_mentions, mut summary, .. } = pass;
+
+    // ---- events: clusters of the mentions in which an entity takes part
+    let events = Clusters::of(&facts, settings.undated);
+    let layout = Layout::of(&events, &facts, entries.len());
+
+    // documents.csv (its event counts are known now)
+    for (d, mut row) in doc_rows.into_iter().enumerate() {
+        row.events = layout.events_per_doc[d];
+        tables.document(&row)?;
+    }
+
+    // entities.csv
+    let entity_rows = entity_rows(&norm, &entity_mentions, &layout.span);
+    summary.entities = entity_rows.len();
+    tables.entities(&entity_rows)?;
+
+    let ctx = EventTables { entries, norm: &norm, facts: &facts, strings: &strings, events: &events };
+    summary.events = ctx.write_events(spill, layout.event_order, spill_path("events"), tables)?;
+    ctx.write_timelines(layout.timeline_rows, tables)?;
+    Ok(summary)
+}
+
+/// Pass 2 over the records: the rows of the per-document tables go straight to the tables; of
+/// the event mentions, what the event tables need is kept (facts, interned strings) and the rows
+/// are spilled.
+struct MentionPass<'a> {
+    norm: &'a Merged,
+    settings: &'a OutputSettings,
+    spill: Spill<SpilledMention>,
+    strings: Strings,
+    facts: Vec<MentionFacts>,
+    doc_rows: Vec<DocumentRow>,
+    /// Mentions counted per corpus entity.
+    entity_mentions: Vec<usize>,
+    summary: Summary,
+}
+
+impl<'a> MentionPass<'a> {
+    fn new(norm: &'a Merged, settings: &'a OutputSettings, spill_path: Option<PathBuf>) -> Result<Self> {
+        Ok(MentionPass {
+            norm,
+            settings,
+            spill: Spill::new(spill_path)?,
+            strings: Strings::default(),
+            facts: Vec::new(),
+            doc_rows: Vec::new(),
+            entity_mentions: vec![0; norm.entities.len()],
+            summary: Summary::default(),
+        })
+    }
+
+    /// Document `d` (`rec`: its record, `None` when it failed).
+    fn document(&mut self, d: usize, entry: &Entry, rec: Option<DocRecord>, res: &Resources, tables: &mut dyn Tables) -> Result<()> {
+        *self.summary.inputs.entry(entry.status.clone()).or_default() += 1;
+        let Some(mut rec) = rec else {
+            self.summary.failed += 1;
+            self.doc_rows.push(DocumentRow {
                 doc: entry.doc.clone(),
                 dct_source: "none".into(),
                 status: entry.status.clone(),
                 error: entry.error.clone(),
                 ..Default::default()
             });
-            continue;
+            return Ok(());
         };
-        summary.documents += 1;
-        let local = record_entities(&res, &rec);
-        if local.resolution.len() != rec.mentions.len() {
-            return Err(Error::Other(format!("{}: mention list changed while the tables were written", entry.doc)));
-        }
-        // the corpus entity of each mention (a demonym: its place)
-        let mut entity_of: Vec<Option<usize>> = Vec::with_capacity(rec.mentions.len());
-        for (m, r) in rec.mentions.iter_mut().zip(&local.resolution) {
-            let (eid, reference) = match norm.resolve(d, *r) {
-                Some(Resolution::Entity(e)) => (Some(e), "mention"),
-                Some(Resolution::PlaceRef(e)) => (Some(e), "demonym"),
-                None => (None, "none"),
-            };
-            let eid = eid.filter(|&e| e < norm.entities.len());
-            if let Some(e) = eid {
-                if reference == "mention" || settings.count_demonyms {
-                    entity_mentions[e] += 1;
-                }
-                m.entity_id = norm.entities[e].id.clone();
-            }
-            m.reference = reference.to_string();
-            entity_of.push(eid);
-        }
-        // named mentions and resolved pronouns/descriptions, in text order
-        let mut k = 0;
-        for c in &rec.corefs {
-            while k < rec.mentions.len() && rec.mentions[k].at.start <= c.at.start {
-                tables.mention(&rec.mentions[k])?;
-                k += 1;
-            }
-            let Some((ante, e)) = rec.mentions.get(c.antecedent).and_then(|a| entity_of[c.antecedent].map(|e| (a, e))) else { continue };
-            let ent = &norm.entities[e];
-            tables.mention(&MentionRow {
-                at: c.at.clone(),
-                label: ent.kind.clone(),
-                score: ante.score,
-                entity_id: ent.id.clone(),
-                reference: c.kind.as_str().to_string(),
-                extent: super::Extent {
-                    extent_start: c.at.start,
-                    extent_end: c.at.end,
-                    extent_char_start: c.at.char_start,
-                    extent_char_end: c.at.char_end,
-                    extent_text: c.at.text.clone(),
-                },
-            })?;
-        }
-        for m in &rec.mentions[k..] {
-            tables.mention(m)?;
-        }
+        self.summary.documents += 1;
+        let entity_of = self.resolve_mentions(d, entry, &mut rec, res)?;
+        write_mentions(&rec, &entity_of, self.norm, tables)?;
         for t in &rec.timexes {
             tables.timex(t)?;
         }
-        let n_event_mentions = rec.event_mentions.len();
-        for e in rec.event_mentions {
-            let mut roles: Vec<(u32, Role)> = Vec::new();
-            let (mut agents, mut participants, mut places, mut arguments, mut argument_text) =
-                (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
-            for a in &e.arguments {
-                arguments.push(format!("{}:{}-{}", a.role.as_str(), a.start, a.end));
-                argument_text.push(a.text.split_whitespace().collect::<Vec<_>>().join(" "));
-                let Some(ent) = a.mention.and_then(|m| entity_of.get(m).copied().flatten()) else { continue };
-                let id = norm.entities[ent].id.clone();
-                match a.role {
-                    Role::Agent => agents.push(id),
-                    Role::Participant => participants.push(id),
-                    Role::Place => places.push(id),
-                }
-                if !roles.iter().any(|(x, _)| *x == ent as u32) {
-                    roles.push((ent as u32, a.role));
-                }
-            }
-            let an = &e.anchor;
-            let sentence = rec.event_sentences.get(&e.at.sentence_index).cloned();
-            let kept = (!roles.is_empty()).then(|| {
-                facts.push(MentionFacts {
-                    key: MentionKey {
-                        doc: d as u32,
-                        sentence: e.at.sentence_index as u32,
-                        predicate: strings.id(&predicate_key(&e.attrs.lemma)),
-                        reporting: e.attrs.class == "REPORTING",
-                        negative: e.attrs.polarity == "NEG",
-                        source: an.source,
-                        range: an.range,
-                        roles: roles.into(),
-                    },
-                    offset: e.at.start as u32,
-                    trigger: strings.id(&e.at.text),
-                    lemma: strings.id(&e.attrs.lemma),
-                    cue: an.cue,
-                    precision: strings.id(&an.precision),
-                    value: strings.id(&an.value),
-                    has_sentence: sentence.is_some(),
-                });
-                facts.len() as u32 - 1
-            });
-            let (date_start, date_end) =
-                an.range.map(|(a, b)| (a.format("%Y-%m-%d").to_string(), b.format("%Y-%m-%d").to_string())).unwrap_or_default();
-            spill.push(SpilledMention {
-                row: EventMentionRow {
-                    at: e.at,
-                    attrs: e.attrs,
-                    score: e.score,
-                    event_id: String::new(),
-                    anchor_source: an.source.as_str().to_string(),
-                    anchor_text: an.text.clone(),
-                    anchor_value: an.value.clone(),
-                    date_start,
-                    date_end,
-                    precision: an.precision.clone(),
-                    agents: agents.join("; "),
-                    participants: participants.join("; "),
-                    places: places.join("; "),
-                    arguments: arguments.join("; "),
-                    argument_text: argument_text.join("; "),
-                },
-                doc: d as u32,
-                kept,
-                sentence,
-                dct: rec.dct.clone(),
-                dct_source: rec.dct_source.clone(),
-            })?;
+        let event_mentions = std::mem::take(&mut rec.event_mentions);
+        let n_event_mentions = event_mentions.len();
+        for e in event_mentions {
+            self.event_mention(d, e, &rec, &entity_of)?;
         }
-        summary.mentions += rec.mentions.len();
-        summary.timexes += rec.timexes.len();
-        doc_rows.push(DocumentRow {
+        self.summary.mentions += rec.mentions.len();
+        self.summary.timexes += rec.timexes.len();
+        self.doc_rows.push(DocumentRow {
             doc: rec.doc.clone(),
             dct: rec.dct.clone(),
             dct_source: rec.dct_source.clone(),
@@ -528,69 +467,236 @@ fn build_tables(
             events: 0,
             event_mentions: n_event_mentions,
         });
+        Ok(())
     }
 
-    // ---- events: clusters of the mentions in which an entity takes part
-    let root = cluster(&facts, |f| &f.key);
-    let n = facts.len();
-    // members of each event, contiguous: `members[span_of[r]]` for a root r
-    let mut members: Vec<u32> = (0..n as u32).collect();
-    members.sort_unstable_by_key(|&i| (root[i as usize], i));
-    let mut span_of: Vec<(u32, u32)> = vec![(0, 0); n];
-    let mut rep_of: Vec<u32> = vec![u32::MAX; n];
-    let mut listed: Vec<bool> = vec![false; n];
-    let mut k = 0;
-    while k < n {
-        let r = root[members[k] as usize];
-        let mut j = k;
-        while j < n && root[members[j] as usize] == r {
-            j += 1;
+    /// The corpus entity of each mention of document `d` (a demonym: its place), set in the
+    /// mention rows and counted.
+    fn resolve_mentions(&mut self, d: usize, entry: &Entry, rec: &mut DocRecord, res: &Resources) -> Result<Vec<Option<usize>>> {
+        let local = record_entities(res, rec);
+        if local.resolution.len() != rec.mentions.len() {
+            return Err(Error::Other(format!("{}: mention list changed while the tables were written", entry.doc)));
         }
-        span_of[r as usize] = (k as u32, j as u32);
-        // the representative: the best-anchored mention with a sentence, first in input order
-        let rep = members[k..j].iter().copied().min_by_key(|&i| (!facts[i as usize].has_sentence, facts[i as usize].key.source, i)).unwrap_or(r);
-        rep_of[r as usize] = rep;
-        listed[r as usize] = settings.undated || facts[rep as usize].key.range.is_some();
-        k = j;
+        let norm = self.norm;
+        let mut entity_of: Vec<Option<usize>> = Vec::with_capacity(rec.mentions.len());
+        for (m, r) in rec.mentions.iter_mut().zip(&local.resolution) {
+            let (eid, reference) = match norm.resolve(d, *r) {
+                Some(Resolution::Entity(e)) => (Some(e), "mention"),
+                Some(Resolution::PlaceRef(e)) => (Some(e), "demonym"),
+                None => (None, "none"),
+            };
+            let eid = eid.filter(|&e| e < norm.entities.len());
+            if let Some(e) = eid {
+                if reference == "mention" || self.settings.count_demonyms {
+                    self.entity_mentions[e] += 1;
+                }
+                m.entity_id = norm.entities[e].id.clone();
+            }
+            m.reference = reference.to_string();
+            entity_of.push(eid);
+        }
+        Ok(entity_of)
     }
-    let group = |r: u32| -> &[u32] {
-        let (a, b) = span_of[r as usize];
-        &members[a as usize..b as usize]
-    };
-    let event_id_at = |doc: u32, offset: u32| timeline::stable_id("ev", &[&entries[doc as usize].doc, &offset.to_string()]);
-    let event_id = |r: u32| event_id_at(facts[r as usize].key.doc, facts[r as usize].offset);
-    let mut events_per_doc = vec![0usize; entries.len()];
-    let mut span: HashMap<u32, (NaiveDate, NaiveDate)> = HashMap::new();
-    // (date, document, offset, representative) of the listed events
-    let mut event_order: Vec<(NaiveDate, u32, u32, u32)> = Vec::new();
-    // (entity, order key, first mention of the entity in the event, role)
-    let mut timeline_rows: Vec<(u32, timeline::OrderKey, u32, Role)> = Vec::new();
-    for r in (0..n as u32).filter(|&i| root[i as usize] == i) {
-        let rep = &facts[rep_of[r as usize] as usize];
-        let (start, end) = rep.key.range.unwrap_or((NaiveDate::MIN, NaiveDate::MIN));
-        for (&e, &(role, first)) in &event_entities(group(r), &facts) {
-            let f = &facts[first as usize];
-            timeline_rows.push((e, (rep.key.range.is_none(), start, end, rep.cue, f.key.doc as usize, f.offset as usize), first, role));
-            if let (true, Some((a, b))) = (listed[r as usize], rep.key.range) {
-                let s = span.entry(e).or_insert((a, b));
-                s.0 = s.0.min(a);
-                s.1 = s.1.max(b);
+
+    /// One event mention of document `d`: its row to the spill file, its facts kept when an
+    /// entity takes part.
+    fn event_mention(&mut self, d: usize, e: EventRec, rec: &DocRecord, entity_of: &[Option<usize>]) -> Result<()> {
+        let norm = self.norm;
+        let mut roles: Vec<(u32, Role)> = Vec::new();
+        let (mut agents, mut participants, mut places, mut arguments, mut argument_text) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for a in &e.arguments {
+            arguments.push(format!("{}:{}-{}", a.role.as_str(), a.start, a.end));
+            argument_text.push(a.text.split_whitespace().collect::<Vec<_>>().join(" "));
+            let Some(ent) = a.mention.and_then(|m| entity_of.get(m).copied().flatten()) else { continue };
+            let id = norm.entities[ent].id.clone();
+            match a.role {
+                Role::Agent => agents.push(id),
+                Role::Participant => participants.push(id),
+                Role::Place => places.push(id),
+            }
+            if !roles.iter().any(|(x, _)| *x == ent as u32) {
+                roles.push((ent as u32, a.role));
             }
         }
-        if listed[r as usize] {
-            events_per_doc[rep.key.doc as usize] += 1;
-            event_order.push((rep.key.range.map(|(a, _)| a).unwrap_or(NaiveDate::MAX), rep.key.doc, rep.offset, rep_of[r as usize]));
+        let an = &e.anchor;
+        let sentence = rec.event_sentences.get(&e.at.sentence_index).cloned();
+        let strings = &mut self.strings;
+        let facts = &mut self.facts;
+        let kept = (!roles.is_empty()).then(|| {
+            facts.push(MentionFacts {
+                key: MentionKey {
+                    doc: d as u32,
+                    sentence: e.at.sentence_index as u32,
+                    predicate: strings.id(&predicate_key(&e.attrs.lemma)),
+                    reporting: e.attrs.class == "REPORTING",
+                    negative: e.attrs.polarity == "NEG",
+                    source: an.source,
+                    range: an.range,
+                    roles: roles.into(),
+                },
+                offset: e.at.start as u32,
+                trigger: strings.id(&e.at.text),
+                lemma: strings.id(&e.attrs.lemma),
+                cue: an.cue,
+                precision: strings.id(&an.precision),
+                value: strings.id(&an.value),
+                has_sentence: sentence.is_some(),
+            });
+            facts.len() as u32 - 1
+        });
+        let (date_start, date_end) = an.range.map(|(a, b)| (a.format("%Y-%m-%d").to_string(), b.format("%Y-%m-%d").to_string())).unwrap_or_default();
+        self.spill.push(SpilledMention {
+            row: EventMentionRow {
+                at: e.at,
+                attrs: e.attrs,
+                score: e.score,
+                event_id: String::new(),
+                anchor_source: an.source.as_str().to_string(),
+                anchor_text: an.text.clone(),
+                anchor_value: an.value.clone(),
+                date_start,
+                date_end,
+                precision: an.precision.clone(),
+                agents: agents.join("; "),
+                participants: participants.join("; "),
+                places: places.join("; "),
+                arguments: arguments.join("; "),
+                argument_text: argument_text.join("; "),
+            },
+            doc: d as u32,
+            kept,
+            sentence,
+            dct: rec.dct.clone(),
+            dct_source: rec.dct_source.clone(),
+        })
+    }
+}
+
+/// Named mentions and resolved pronouns/descriptions of a record, in text order (`entity_of`:
+/// the corpus entity of each named mention).
+fn write_mentions(rec: &DocRecord, entity_of: &[Option<usize>], norm: &Merged, tables: &mut dyn Tables) -> Result<()> {
+    let mut k = 0;
+    for c in &rec.corefs {
+        while k < rec.mentions.len() && rec.mentions[k].at.start <= c.at.start {
+            tables.mention(&rec.mentions[k])?;
+            k += 1;
         }
+        let Some((ante, e)) = rec.mentions.get(c.antecedent).and_then(|a| entity_of[c.antecedent].map(|e| (a, e))) else { continue };
+        let ent = &norm.entities[e];
+        tables.mention(&MentionRow {
+            at: c.at.clone(),
+            label: ent.kind.clone(),
+            score: ante.score,
+            entity_id: ent.id.clone(),
+            reference: c.kind.as_str().to_string(),
+            extent: super::Extent {
+                extent_start: c.at.start,
+                extent_end: c.at.end,
+                extent_char_start: c.at.char_start,
+                extent_char_end: c.at.char_end,
+                extent_text: c.at.text.clone(),
+            },
+        })?;
+    }
+    for m in &rec.mentions[k..] {
+        tables.mention(m)?;
+    }
+    Ok(())
+}
+
+/// The events: clusters of the kept mentions, members of each contiguous (`members[span_of[r]]`
+/// for a root r), with the representative mention and whether the event is listed.
+struct Clusters {
+    root: Vec<u32>,
+    members: Vec<u32>,
+    span_of: Vec<(u32, u32)>,
+    rep_of: Vec<u32>,
+    listed: Vec<bool>,
+}
+
+impl Clusters {
+    fn of(facts: &[MentionFacts], undated: bool) -> Clusters {
+        let root = cluster(facts, |f| &f.key);
+        let n = facts.len();
+        let mut members: Vec<u32> = (0..n as u32).collect();
+        members.sort_unstable_by_key(|&i| (root[i as usize], i));
+        let mut span_of: Vec<(u32, u32)> = vec![(0, 0); n];
+        let mut rep_of: Vec<u32> = vec![u32::MAX; n];
+        let mut listed: Vec<bool> = vec![false; n];
+        let mut k = 0;
+        while k < n {
+            let r = root[members[k] as usize];
+            let mut j = k;
+            while j < n && root[members[j] as usize] == r {
+                j += 1;
+            }
+            span_of[r as usize] = (k as u32, j as u32);
+            // the representative: the best-anchored mention with a sentence, first in input order
+            let rep = members[k..j].iter().copied().min_by_key(|&i| (!facts[i as usize].has_sentence, facts[i as usize].key.source, i)).unwrap_or(r);
+            rep_of[r as usize] = rep;
+            listed[r as usize] = undated || facts[rep as usize].key.range.is_some();
+            k = j;
+        }
+        Clusters { root, members, span_of, rep_of, listed }
     }
 
-    // documents.csv (its event counts are known now)
-    for (d, mut row) in doc_rows.into_iter().enumerate() {
-        row.events = events_per_doc[d];
-        tables.document(&row)?;
+    /// The roots (one per event).
+    fn roots(&self) -> impl Iterator<Item = u32> + '_ {
+        (0..self.root.len() as u32).filter(|&i| self.root[i as usize] == i)
     }
 
-    // entities.csv
-    let mut entity_rows: Vec<EntityRow> = norm
+    /// The mentions of the event rooted at `r`.
+    fn group(&self, r: u32) -> &[u32] {
+        let (a, b) = self.span_of[r as usize];
+        &self.members[a as usize..b as usize]
+    }
+}
+
+/// Where the events go: per document the number of listed events, per entity the span of its
+/// listed events, the listed events in date order and every entity's timeline rows.
+struct Layout {
+    events_per_doc: Vec<usize>,
+    span: HashMap<u32, (NaiveDate, NaiveDate)>,
+    /// (date, document, offset, representative) of the listed events
+    event_order: Vec<(NaiveDate, u32, u32, u32)>,
+    /// (entity, order key, first mention of the entity in the event, role)
+    timeline_rows: Vec<(u32, timeline::OrderKey, u32, Role)>,
+}
+
+impl Layout {
+    fn of(events: &Clusters, facts: &[MentionFacts], n_docs: usize) -> Layout {
+        let mut layout = Layout { events_per_doc: vec![0; n_docs], span: HashMap::new(), event_order: Vec::new(), timeline_rows: Vec::new() };
+        for r in events.roots() {
+            let listed = events.listed[r as usize];
+            let rep = &facts[events.rep_of[r as usize] as usize];
+            let (start, end) = rep.key.range.unwrap_or((NaiveDate::MIN, NaiveDate::MIN));
+            for (&e, &(role, first)) in &event_entities(events.group(r), facts) {
+                let f = &facts[first as usize];
+                layout.timeline_rows.push((e, (rep.key.range.is_none(), start, end, rep.cue, f.key.doc as usize, f.offset as usize), first, role));
+                if let (true, Some((a, b))) = (listed, rep.key.range) {
+                    let s = layout.span.entry(e).or_insert((a, b));
+                    s.0 = s.0.min(a);
+                    s.1 = s.1.max(b);
+                }
+            }
+            if listed {
+                layout.events_per_doc[rep.key.doc as usize] += 1;
+                layout.event_order.push((
+                    rep.key.range.map(|(a, _)| a).unwrap_or(NaiveDate::MAX),
+                    rep.key.doc,
+                    rep.offset,
+                    events.rep_of[r as usize],
+                ));
+            }
+        }
+        layout
+    }
+}
+
+/// The rows of entities.csv: the entities with a counted mention, most mentioned first.
+fn entity_rows(norm: &Merged, entity_mentions: &[usize], span: &HashMap<u32, (NaiveDate, NaiveDate)>) -> Vec<EntityRow> {
+    let mut rows: Vec<EntityRow> = norm
         .entities
         .iter()
         .enumerate()
@@ -610,124 +716,153 @@ fn build_tables(
             }
         })
         .collect();
-    entity_rows.sort_by(|a, b| b.mentions.cmp(&a.mentions).then(a.kind.cmp(&b.kind)).then(a.name.cmp(&b.name)));
-    summary.entities = entity_rows.len();
-    tables.entities(&entity_rows)?;
+    rows.sort_by(|a, b| b.mentions.cmp(&a.mentions).then(a.kind.cmp(&b.kind)).then(a.name.cmp(&b.name)));
+    rows
+}
 
-    // event_mentions.csv in input order, with event ids; event rows of representatives to a second spill
-    let mut event_spill: Spill<Event> = Spill::new(spill_path("events"))?;
-    let mut event_row_of: HashMap<u32, usize> = HashMap::new();
-    let names = |ents: &BTreeMap<u32, (Role, u32)>, pick: &dyn Fn(Role, &str) -> bool| -> String {
+/// What the event tables are written from.
+struct EventTables<'a> {
+    entries: &'a [Entry],
+    norm: &'a Merged,
+    facts: &'a [MentionFacts],
+    strings: &'a Strings,
+    events: &'a Clusters,
+}
+
+impl EventTables<'_> {
+    fn event_id_at(&self, doc: u32, offset: u32) -> String {
+        timeline::stable_id("ev", &[&self.entries[doc as usize].doc, &offset.to_string()])
+    }
+
+    /// The id of the event rooted at `r`.
+    fn event_id(&self, r: u32) -> String {
+        self.event_id_at(self.facts[r as usize].key.doc, self.facts[r as usize].offset)
+    }
+
+    /// The names of the entities of an event that `pick` (role, entity type) takes, sorted.
+    fn names(&self, ents: &BTreeMap<u32, (Role, u32)>, pick: &dyn Fn(Role, &str) -> bool) -> String {
         let mut v: Vec<String> = ents
             .iter()
-            .filter(|(&e, (role, _))| pick(*role, &norm.entities[e as usize].kind))
-            .map(|(&e, _)| norm.entities[e as usize].name.clone())
+            .filter(|(&e, (role, _))| pick(*role, &self.norm.entities[e as usize].kind))
+            .map(|(&e, _)| self.norm.entities[e as usize].name.clone())
             .collect();
         v.sort();
         v.dedup();
         v.join("; ")
-    };
-    spill.visit(None, |_, mut m| {
-        let Some(i) = m.kept else {
-            // no entity takes part: an event of its own, in no table but this one
-            m.row.event_id = event_id_at(m.doc, m.row.at.start as u32);
-            return tables.event_mention(&m.row);
-        };
-        let r = root[i as usize];
-        m.row.event_id = event_id(r);
-        tables.event_mention(&m.row)?;
-        if rep_of[r as usize] != i || !listed[r as usize] {
-            return Ok(());
-        }
-        let ents = event_entities(group(r), &facts);
-        let mut docs: Vec<u32> = group(r).iter().map(|&j| facts[j as usize].key.doc).collect();
+    }
+
+    /// event_mentions.csv in input order, with event ids; the event rows of the representatives
+    /// to a second spill, then events.csv (and the TimelineJS sheet and the report) in date order.
+    /// Returns the number of events.
+    fn write_events(
+        &self,
+        spill: Spill<SpilledMention>,
+        mut event_order: Vec<(NaiveDate, u32, u32, u32)>,
+        spill_path: Option<PathBuf>,
+        tables: &mut dyn Tables,
+    ) -> Result<usize> {
+        let mut event_spill: Spill<Event> = Spill::new(spill_path)?;
+        let mut event_row_of: HashMap<u32, usize> = HashMap::new();
+        spill.visit(None, |_, mut m| {
+            let Some(i) = m.kept else {
+                // no entity takes part: an event of its own, in no table but this one
+                m.row.event_id = self.event_id_at(m.doc, m.row.at.start as u32);
+                return tables.event_mention(&m.row);
+            };
+            let r = self.events.root[i as usize];
+            m.row.event_id = self.event_id(r);
+            tables.event_mention(&m.row)?;
+            if self.events.rep_of[r as usize] != i || !self.events.listed[r as usize] {
+                return Ok(());
+            }
+            event_row_of.insert(i, event_spill.len());
+            event_spill.push(self.event_row(r, i, m))
+        })?;
+        event_order.sort_unstable();
+        let order: Vec<usize> = event_order.iter().filter_map(|&(_, _, _, rep)| event_row_of.get(&rep).copied()).collect();
+        let n = order.len();
+        event_spill.visit(Some(order), |_, e| tables.event(&e))?;
+        Ok(n)
+    }
+
+    /// The row of the event rooted at `r` from the mention `m` (kept as `i`) that represents it.
+    fn event_row(&self, r: u32, i: u32, m: SpilledMention) -> Event {
+        let group = self.events.group(r);
+        let ents = event_entities(group, self.facts);
+        let mut docs: Vec<u32> = group.iter().map(|&j| self.facts[j as usize].key.doc).collect();
         docs.sort_unstable();
         docs.dedup();
         let s = m.sentence.unwrap_or_default();
-        let f = &facts[i as usize];
-        let ev = Event {
-            event_id: m.row.event_id.clone(),
-            date_start: m.row.date_start.clone(),
-            date_end: m.row.date_end.clone(),
-            precision: m.row.precision.clone(),
-            anchor_source: m.row.anchor_source.clone(),
-            timex_text: m.row.anchor_text.clone(),
-            timex_value: m.row.anchor_value.clone(),
-            trigger: m.row.at.text.clone(),
-            lemma: m.row.attrs.lemma.clone(),
-            class: m.row.attrs.class.clone(),
-            polarity: m.row.attrs.polarity.clone(),
-            modality: m.row.attrs.modality.clone(),
-            agents: names(&ents, &|role, _| role == Role::Agent),
-            participants: names(&ents, &|role, _| role == Role::Participant),
-            places: names(&ents, &|role, _| role == Role::Place),
-            people: names(&ents, &|_, k| k == "PER"),
-            organizations: names(&ents, &|_, k| k == "ORG"),
-            locations: names(&ents, &|_, k| k == "LOC"),
-            other_entities: names(&ents, &|_, k| !matches!(k, "PER" | "ORG" | "LOC")),
+        Event {
+            event_id: m.row.event_id,
+            date_start: m.row.date_start,
+            date_end: m.row.date_end,
+            precision: m.row.precision,
+            anchor_source: m.row.anchor_source,
+            timex_text: m.row.anchor_text,
+            timex_value: m.row.anchor_value,
+            trigger: m.row.at.text,
+            lemma: m.row.attrs.lemma,
+            class: m.row.attrs.class,
+            polarity: m.row.attrs.polarity,
+            modality: m.row.attrs.modality,
+            agents: self.names(&ents, &|role, _| role == Role::Agent),
+            participants: self.names(&ents, &|role, _| role == Role::Participant),
+            places: self.names(&ents, &|role, _| role == Role::Place),
+            people: self.names(&ents, &|_, k| k == "PER"),
+            organizations: self.names(&ents, &|_, k| k == "ORG"),
+            locations: self.names(&ents, &|_, k| k == "LOC"),
+            other_entities: self.names(&ents, &|_, k| !matches!(k, "PER" | "ORG" | "LOC")),
             sentence: s.text,
-            doc: m.row.at.doc.clone(),
+            doc: m.row.at.doc,
             sentence_index: m.row.at.sentence_index,
             start: s.start,
             end: s.end,
             char_start: s.char_start,
             char_end: s.char_end,
-            mentions: group(r).len(),
+            mentions: group.len(),
             documents: docs.len(),
             dct: m.dct,
             dct_source: m.dct_source,
-            undated: f.key.range.is_none(),
-        };
-        event_row_of.insert(i, event_spill.len());
-        event_spill.push(ev)
-    })?;
-
-    // events.csv, the TimelineJS sheet and the report, in date order
-    event_order.sort_unstable();
-    let order: Vec<usize> = event_order.iter().filter_map(|&(_, _, _, rep)| event_row_of.get(&rep).copied()).collect();
-    summary.events = order.len();
-    event_spill.visit(Some(order), |_, e| tables.event(&e))?;
-
-    // timelines.csv: every entity's events in order (undated at position 0)
-    timeline_rows.sort_by(|a, b| norm.entities[a.0 as usize].id.cmp(&norm.entities[b.0 as usize].id).then(a.1.cmp(&b.1)));
-    let mut k = 0;
-    while k < timeline_rows.len() {
-        let e = timeline_rows[k].0;
-        let mut j = k;
-        while j < timeline_rows.len() && timeline_rows[j].0 == e {
-            j += 1;
+            undated: self.facts[i as usize].key.range.is_none(),
         }
-        let order_keys: Vec<timeline::OrderKey> = timeline_rows[k..j].iter().map(|r| r.1).collect();
-        let pos = timeline::positions(&order_keys);
-        let ent = &norm.entities[e as usize];
-        for (row, p) in timeline_rows[k..j].iter().zip(pos) {
-            let (_, _, first, role) = *row;
-            let f = &facts[first as usize];
-            let r = root[first as usize];
-            let rep = &facts[rep_of[r as usize] as usize];
-            let (value, precision) = (strings.get(rep.value), strings.get(rep.precision).to_string());
-            let range = rep.key.range;
-            tables.timeline(&TimelineRow {
-                entity_id: ent.id.clone(),
-                name: ent.name.clone(),
-                kind: ent.kind.clone(),
-                position: p,
-                date: timeline::date_label(range, &precision, value),
-                date_start: range.map(|(a, _)| a.format("%Y-%m-%d").to_string()).unwrap_or_default(),
-                date_end: range.map(|(_, b)| b.format("%Y-%m-%d").to_string()).unwrap_or_default(),
-                precision,
-                undated: range.is_none(),
-                event_id: event_id(r),
-                role: role.as_str().to_string(),
-                trigger: strings.get(f.trigger).to_string(),
-                lemma: strings.get(f.lemma).to_string(),
-                doc: entries[f.key.doc as usize].doc.clone(),
-                sentence_index: f.key.sentence as usize,
-            })?;
-        }
-        k = j;
     }
-    Ok(summary)
+
+    /// timelines.csv: every entity's events in order (undated at position 0).
+    fn write_timelines(&self, mut rows: Vec<(u32, timeline::OrderKey, u32, Role)>, tables: &mut dyn Tables) -> Result<()> {
+        let (norm, facts, events) = (self.norm, self.facts, self.events);
+        rows.sort_by(|a, b| norm.entities[a.0 as usize].id.cmp(&norm.entities[b.0 as usize].id).then(a.1.cmp(&b.1)));
+        for timeline in rows.chunk_by(|a, b| a.0 == b.0) {
+            let order_keys: Vec<timeline::OrderKey> = timeline.iter().map(|r| r.1).collect();
+            let pos = timeline::positions(&order_keys);
+            let ent = &norm.entities[timeline[0].0 as usize];
+            for (&(_, _, first, role), p) in timeline.iter().zip(pos) {
+                let f = &facts[first as usize];
+                let r = events.root[first as usize];
+                let rep = &facts[events.rep_of[r as usize] as usize];
+                let (value, precision) = (self.strings.get(rep.value), self.strings.get(rep.precision).to_string());
+                let range = rep.key.range;
+                tables.timeline(&TimelineRow {
+                    entity_id: ent.id.clone(),
+                    name: ent.name.clone(),
+                    kind: ent.kind.clone(),
+                    position: p,
+                    date: timeline::date_label(range, &precision, value),
+                    date_start: range.map(|(a, _)| a.format("%Y-%m-%d").to_string()).unwrap_or_default(),
+                    date_end: range.map(|(_, b)| b.format("%Y-%m-%d").to_string()).unwrap_or_default(),
+                    precision,
+                    undated: range.is_none(),
+                    event_id: self.event_id(r),
+                    role: role.as_str().to_string(),
+                    trigger: self.strings.get(f.trigger).to_string(),
+                    lemma: self.strings.get(f.lemma).to_string(),
+                    doc: self.entries[f.key.doc as usize].doc.clone(),
+                    sentence_index: f.key.sentence as usize,
+                })?;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Every entity of an event (its mentions `members`) with its strongest role and the first

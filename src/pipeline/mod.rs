@@ -5,6 +5,7 @@
 //! cached under `OUT/.entline/` (the basis of `--resume` and `merge`); the final tables are then
 //! streamed from the records, so memory holds only the compact entity state, never the texts.
 
+mod document;
 pub mod finish;
 pub mod record;
 pub mod timeml;
@@ -19,7 +20,6 @@ use serde::{Deserialize, Serialize};
 pub use finish::{finalize, merge};
 use record::{DocRecord, Entry, OutputSettings};
 
-use crate::entities;
 use crate::error::{Error, Result};
 use crate::input;
 use crate::ner::{Ner, WordDoc};
@@ -465,201 +465,10 @@ pub(crate) fn process(
         .par_iter()
         .zip(wdocs.par_iter())
         .zip(mentions.into_par_iter().zip(event_mentions))
-        .map(|(((_, doc, _, l), wd), (ms, evs))| document_record(doc, l, wd, ms, evs, tagger))
+        .map(|(((_, doc, _, l), wd), (ms, evs))| document::document_record(doc, l, wd, ms, evs, tagger))
         .collect();
     timings.stages += clock.elapsed().as_secs_f64();
     Ok(records)
-}
-
-/// The record of one document from its words, entity mentions and event mentions.
-fn document_record(
-    doc: &str,
-    l: &Loaded,
-    wd: &WordDoc<'_>,
-    ms: Vec<crate::ner::Mention>,
-    evs: Vec<crate::events::EventMention>,
-    tagger: &TimeTagger,
-) -> DocRecord {
-    use crate::coref;
-    use crate::events::{anchor, participants};
-    let timexes = tagger.tag(&l.text, l.dct);
-    // sentences (word ranges, none empty; sentence_index columns count these) and their chunks
-    let sents: Vec<std::ops::Range<usize>> = wd.sentences.iter().filter(|s| !s.is_empty()).cloned().collect();
-    let spans: Vec<(usize, usize)> = sents.iter().map(|s| (wd.words[s.start].start, wd.words[s.end - 1].end)).collect();
-    let forms: Vec<std::borrow::Cow<'_, str>> = wd.words.iter().map(|t| crate::text::model_form(t.text(wd.text))).collect();
-    let words: Vec<&str> = forms.iter().map(|f| f.as_ref()).collect();
-    let chunks: Vec<Vec<std::ops::Range<usize>>> = sents.iter().map(|s| crate::text::NpChunker::builtin().chunks(&words[s.clone()])).collect();
-    let sentence_of_word = |w: usize| sents.partition_point(|s| s.end <= w);
-    let ext = extent_starts(wd, &words, &sents, &chunks, &ms);
-
-    let mut co = CharOffsets::new(&l.text);
-    let mut co_ext = CharOffsets::new(&l.text);
-    let mention_rows: Vec<MentionRow> = ms
-        .iter()
-        .zip(ext)
-        .map(|(m, es)| {
-            let at = Located::new(doc, &spans, &mut co, m.start, m.end, &m.text);
-            let extent = Extent {
-                extent_start: es,
-                extent_end: m.end,
-                extent_char_start: co_ext.at(es),
-                extent_char_end: at.char_end,
-                extent_text: l.text[es..m.end].to_string(),
-            };
-            MentionRow {
-                at,
-                label: m.label.clone(),
-                score: (m.score as f64 * 10000.0).round() / 10000.0,
-                entity_id: String::new(),
-                reference: String::new(),
-                extent,
-            }
-        })
-        .collect();
-    let mut co = CharOffsets::new(&l.text);
-    let timex_rows: Vec<TimexRow> = timexes
-        .iter()
-        .map(|t| TimexRow {
-            at: Located::new(doc, &spans, &mut co, t.start, t.end, &t.text),
-            kind: t.kind.as_str().to_string(),
-            value: t.value.clone(),
-            modifier: t.modifier.unwrap_or("").to_string(),
-            anchored: !t.unresolved,
-            rule: t.rule.clone(),
-        })
-        .collect();
-
-    // pronouns and descriptions → named mentions
-    let named: Vec<coref::Named<'_>> = ms.iter().map(|m| coref::Named { words: m.words.clone(), label: &m.label }).collect();
-    let links = coref::resolve(&words, &sents, &named, &chunks);
-    let byte_span = |r: &std::ops::Range<usize>| (wd.words[r.start].start, wd.words[r.end - 1].end);
-    let mut co = CharOffsets::new(&l.text);
-    let coref_rows: Vec<CorefRec> = links
-        .iter()
-        .map(|k| {
-            let (s, e) = byte_span(&k.words);
-            CorefRec { at: Located::new(doc, &spans, &mut co, s, e, &l.text[s..e]), kind: k.kind, antecedent: k.antecedent }
-        })
-        .collect();
-    // referents: named mentions and resolved links, in text order, each with its named mention
-    let mut refs: Vec<(participants::Referent<'_>, usize)> =
-        ms.iter().enumerate().map(|(i, m)| (participants::Referent { words: m.words.clone(), label: m.label.as_str() }, i)).collect();
-    refs.extend(links.iter().map(|k| (participants::Referent { words: k.words.clone(), label: ms[k.antecedent].label.as_str() }, k.antecedent)));
-    refs.sort_by_key(|(r, i)| (r.words.start, r.words.end, *i));
-    let referents: Vec<participants::Referent<'_>> = refs.iter().map(|(r, _)| r.clone()).collect();
-    let ev_sentence: Vec<usize> = evs.iter().map(|e| sentence_of_word(e.word)).collect();
-    let triggers: Vec<participants::Trigger<'_>> = evs
-        .iter()
-        .zip(&ev_sentence)
-        .map(|(e, &s)| participants::Trigger { word: e.word, sentence: s, pos: &e.attrs.pos, tense: &e.attrs.tense, lemma: &e.attrs.lemma })
-        .collect();
-    let args = participants::find(&words, &sents, &chunks, &referents, &triggers);
-
-    // anchors
-    let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
-    let timex_in: Vec<anchor::TimexIn<'_>> = timexes
-        .iter()
-        .filter_map(|t| {
-            let a = wd.words.partition_point(|w| w.end <= t.start);
-            let b = wd.words.partition_point(|w| w.start < t.end);
-            (a < b).then(|| anchor::TimexIn { words: a..b, sentence: sentence_of_word(a), timex: t })
-        })
-        .collect();
-    let events_in: Vec<anchor::EventIn<'_>> = evs
-        .iter()
-        .zip(&ev_sentence)
-        .map(|(e, &s)| anchor::EventIn {
-            word: e.word,
-            sentence: s,
-            class: &e.attrs.class,
-            tense: &e.attrs.tense,
-            aspect: &e.attrs.aspect,
-            pos: &e.attrs.pos,
-        })
-        .collect();
-    let anchors = anchor::anchor(&events_in, &timex_in, &lower, l.dct);
-
-    let mut co = CharOffsets::new(&l.text);
-    let mut co_sent = CharOffsets::new(&l.text);
-    let mut event_sentences: BTreeMap<usize, SentenceRec> = BTreeMap::new();
-    let mut event_rows: Vec<EventRec> = Vec::with_capacity(evs.len());
-    for ((e, a), (anchor, &si)) in evs.into_iter().zip(args).zip(anchors.into_iter().zip(&ev_sentence)) {
-        // a time expression is the event's anchor, not a participant
-        let arguments: Vec<ArgumentRec> = a
-            .into_iter()
-            .filter(|x| !timex_in.iter().any(|t| t.words.start < x.words.end && x.words.start < t.words.end))
-            .map(|x| {
-                let (s, t) = byte_span(&x.words);
-                ArgumentRec { role: x.role, start: s, end: t, text: l.text[s..t].to_string(), mention: x.referent.map(|r| refs[r].1) }
-            })
-            .collect();
-        if arguments.iter().any(|x| x.mention.is_some()) && !event_sentences.contains_key(&si) {
-            if let Some(&(ss, se)) = spans.get(si) {
-                let (char_start, char_end) = (co_sent.at(ss), co_sent.at(se));
-                event_sentences.insert(
-                    si,
-                    SentenceRec { start: ss, end: se, char_start, char_end, text: l.text[ss..se].split_whitespace().collect::<Vec<_>>().join(" ") },
-                );
-            }
-        }
-        event_rows.push(EventRec {
-            at: Located::new(doc, &spans, &mut co, e.start, e.end, &e.text),
-            attrs: e.attrs,
-            score: (e.score as f64 * 10000.0).round() / 10000.0,
-            anchor,
-            arguments,
-        });
-    }
-    let acronyms: BTreeMap<String, String> =
-        entities::acronym_definitions(&l.text, &ms.iter().map(|m| (m.start, m.end)).collect::<Vec<_>>()).into_iter().collect();
-    DocRecord {
-        doc: doc.to_string(),
-        dct: date_str(l.dct),
-        dct_source: l.source.as_str().to_string(),
-        sentences: spans.len(),
-        mentions: mention_rows,
-        corefs: coref_rows,
-        timexes: timex_rows,
-        event_mentions: event_rows,
-        event_sentences,
-        acronyms,
-    }
-}
-
-/// Byte offset where the noun-phrase extent of each mention starts (`mentions`: one document's,
-/// in text order; `words`: the document's words as the model sees them; `chunks`: the base noun
-/// phrases of each sentence of `sents`).
-fn extent_starts(
-    wd: &WordDoc<'_>,
-    words: &[&str],
-    sents: &[std::ops::Range<usize>],
-    chunks: &[Vec<std::ops::Range<usize>>],
-    mentions: &[crate::ner::Mention],
-) -> Vec<usize> {
-    use crate::entities::extent::{self, Name};
-    let mut out: Vec<usize> = mentions.iter().map(|m| m.start).collect();
-    let mut i = 0;
-    while i < mentions.len() {
-        let w = mentions[i].words.start;
-        let si = sents.partition_point(|s| s.end <= w);
-        let Some(sent) = sents.get(si).filter(|s| s.contains(&w)).cloned() else {
-            i += 1;
-            continue;
-        };
-        let mut j = i;
-        while j < mentions.len() && sent.contains(&mentions[j].words.start) {
-            j += 1;
-        }
-        let names: Vec<Name> = mentions[i..j]
-            .iter()
-            .map(|m| Name { words: m.words.start - sent.start..m.words.end.min(sent.end) - sent.start, person: m.label == "PER" })
-            .collect();
-        for (k, s) in extent::extent_starts(&words[sent.clone()], &chunks[si], &names).into_iter().enumerate() {
-            out[i + k] = wd.words[sent.start + s].start.min(mentions[i + k].start);
-        }
-        i = j;
-    }
-    out
 }
 
 /// The `doc` column of a path: as given, `<stdin>` for `-`.
