@@ -647,15 +647,35 @@ fn fmt_num(v: f64) -> String {
 
 fn duration_value(n: Option<f64>, unit: &str) -> String {
     let q = n.map(fmt_num).unwrap_or_else(|| "X".into());
-    match (unit, n) {
-        // halves become whole numbers of a smaller unit
-        ("H", Some(v)) if v < 1.0 => format!("PT{}M", fmt_num(v * 60.0)),
-        // "5 1/2 hours": PT5H30M, as TimeBank writes it
-        ("H", Some(v)) if v.fract() != 0.0 && (v.fract() * 60.0).fract() == 0.0 => format!("PT{}H{}M", v.trunc(), fmt_num(v.fract() * 60.0)),
-        ("D", Some(v)) if v < 1.0 => format!("PT{}H", fmt_num(v * 24.0)),
-        ("Y", Some(v)) if v < 1.0 && (v * 12.0).fract() == 0.0 => {
-            format!("P{}M", fmt_num(v * 12.0))
+    // a fraction becomes a whole number of the next smaller unit, as TimeML writes durations
+    // ("2 1/2 years" P2Y6M, "a minute and a half" PT1M30S, "half a day" PT12H)
+    if let Some(v) = n.filter(|v| v.fract() != 0.0) {
+        let sub = match unit {
+            "Y" => Some((12.0, "", "M")),
+            "D" => Some((24.0, "T", "H")),
+            "H" => Some((60.0, "", "M")),
+            "TM" => Some((60.0, "", "S")),
+            _ => None,
+        };
+        if let Some((k, t, small)) = sub.filter(|(k, _, _)| (v.fract() * k).fract() == 0.0) {
+            let whole = v.trunc();
+            let part = fmt_num(v.fract() * k);
+            let big = match unit {
+                "Y" => format!("{}Y", fmt_num(whole)),
+                "D" => format!("{}D", fmt_num(whole)),
+                "H" => format!("{}H", fmt_num(whole)),
+                _ => format!("{}M", fmt_num(whole)),
+            };
+            let clock = matches!(unit, "H" | "TM");
+            return match (whole == 0.0, clock) {
+                (true, true) => format!("PT{part}{small}"),
+                (true, false) => format!("P{t}{part}{small}"),
+                (false, true) => format!("PT{big}{part}{small}"),
+                (false, false) => format!("P{big}{t}{part}{small}"),
+            };
         }
+    }
+    match (unit, n) {
         ("DE", Some(v)) => format!("P{}Y", fmt_num(v * 10.0)),
         ("CE", Some(v)) => format!("P{}Y", fmt_num(v * 100.0)),
         ("ML", Some(v)) => format!("P{}Y", fmt_num(v * 1000.0)),

@@ -33,7 +33,11 @@ const CASES: &[(&str, &str, &str, &str, &str)] = &[
     // composition: a quarter of a relative year; a number and a half of a unit
     ("Sales fell in the second quarter of last year.", "2008-03-06", "the second quarter of last year", "DATE", "2007-Q2"),
     ("Output rises in the fourth quarter of next year.", "2008-03-06", "the fourth quarter of next year", "DATE", "2009-Q4"),
-    ("It took nearly three and a half years.", "2008-03-06", "nearly three and a half years", "DURATION", "P3.5Y"),
+    ("It took nearly three and a half years.", "2008-03-06", "nearly three and a half years", "DURATION", "P3Y6M"),
+    ("They lived in the camps for 2 1/2 years.", "1998-02-27", "2 1/2 years", "DURATION", "P2Y6M"),
+    ("A minute and a half later, a pilot radioed.", "1998-01-14", "A minute and a half", "DURATION", "PT1M30S"),
+    ("The talks lasted a day and a half.", "1998-01-14", "a day and a half", "DURATION", "P1DT12H"),
+    ("It will not change for a couple of years.", "1998-01-08", "a couple of years", "DURATION", "P2Y"),
     ("They waited two and a half hours.", "2008-03-06", "two and a half hours", "DURATION", "PT2H30M"),
     ("She spent about 5 1/2 hours in Nairobi.", "1998-08-17", "about 5 1/2 hours", "DURATION", "PT5H30M"),
     // composition: a unit of a relative frame ("the same week a year earlier", "the first week of
@@ -115,7 +119,7 @@ const CASES: &[(&str, &str, &str, &str, &str)] = &[
     ("It lasted half an hour.", "2025-05-05", "half an hour", "DURATION", "PT30M"),
     ("It lasted a fortnight.", "2025-05-05", "a fortnight", "DURATION", "P2W"),
     ("It lasted nearly two years.", "2025-05-05", "nearly two years", "DURATION", "P2Y"),
-    ("It lasted 2.5 years.", "2025-05-05", "2.5 years", "DURATION", "P2.5Y"),
+    ("It lasted 2.5 years.", "2025-05-05", "2.5 years", "DURATION", "P2Y6M"),
     ("Prices fell over the last few months.", "2025-05-05", "the last few months", "DATE", "PAST_REF"),
     ("Prices will rise over the next few weeks.", "2025-05-05", "the next few weeks", "DURATION", "PXW"),
     ("Losses mounted in the last few months.", "2025-05-05", "the last few months", "DATE", "PAST_REF"),
