@@ -119,6 +119,11 @@ const CASES: &[(&str, &str, &str, &str, &str)] = &[
     ("It lasted half an hour.", "2025-05-05", "half an hour", "DURATION", "PT30M"),
     ("It lasted a fortnight.", "2025-05-05", "a fortnight", "DURATION", "P2W"),
     ("It lasted nearly two years.", "2025-05-05", "nearly two years", "DURATION", "P2Y"),
+    // a year given by its end date: a DURATION, the date its own DATE
+    ("Net income for the year ended Aug. 31 rose.", "1989-10-27", "the year", "DURATION", "P1Y"),
+    ("In the fiscal year ended Jan. 31, it earned $2 million.", "1989-10-27", "the fiscal year", "DURATION", "P1Y"),
+    ("It expects a loss for the year ending tomorrow.", "1989-10-27", "the year", "DURATION", "P1Y"),
+    ("Net income for the year ended Aug. 31 rose.", "1989-10-27", "Aug. 31", "DATE", "1989-08-31"),
     ("It lasted 2.5 years.", "2025-05-05", "2.5 years", "DURATION", "P2Y6M"),
     ("Prices fell over the last few months.", "2025-05-05", "the last few months", "DATE", "PAST_REF"),
     ("Prices will rise over the next few weeks.", "2025-05-05", "the next few weeks", "DURATION", "PXW"),
