@@ -19,6 +19,8 @@ const CASES: &[(&str, &str, &str, &str, &str)] = &[
     ("Trump said he extended the offer during a phone call last month.", "2025-05-05", "last month", "DATE", "2025-04"),
     ("Trump has prioritized this issue since retaking office in January.", "2025-05-05", "January", "DATE", "2025-01"),
     ("Notably, in February, Trump designated multiple cartels.", "2025-05-05", "February", "DATE", "2025-02"),
+    // a present perfect reports the past; "next to" is a place (DCT Saturday 1998-08-08)
+    ("More than 100 people have been killed in the blasts next to the U.S. embassies on Friday.", "1998-08-08", "Friday", "DATE", "1998-08-07"),
     // days known by name (vocab.toml [named_days]), whatever the DCT
     ("The Allies landed in Normandy on D-Day.", "2025-05-05", "D-Day", "DATE", "1944-06-06"),
     ("Security changed after 9/11.", "2025-05-05", "9/11", "DATE", "2001-09-11"),
