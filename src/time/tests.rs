@@ -126,6 +126,9 @@ const CASES: &[(&str, &str, &str, &str, &str)] = &[
     ("In the fiscal year ended Jan. 31, it earned $2 million.", "1989-10-27", "the fiscal year", "DURATION", "P1Y"),
     ("It expects a loss for the year ending tomorrow.", "1989-10-27", "the year", "DURATION", "P1Y"),
     ("Net income for the year ended Aug. 31 rose.", "1989-10-27", "Aug. 31", "DATE", "1989-08-31"),
+    // "the year" alone: the year under discussion, the DCT's
+    ("For the year, pet food volume was flat.", "1989-10-27", "the year", "DATE", "1989"),
+    ("Sales rose in the first nine months of the year.", "1989-10-27", "the year", "DATE", "1989"),
     ("It lasted 2.5 years.", "2025-05-05", "2.5 years", "DURATION", "P2Y6M"),
     ("Prices fell over the last few months.", "2025-05-05", "the last few months", "DATE", "PAST_REF"),
     ("Prices will rise over the next few weeks.", "2025-05-05", "the next few weeks", "DURATION", "PXW"),
@@ -328,6 +331,15 @@ fn rates_are_not_durations() {
     assert!(got.iter().any(|t| t.text == "three years" && t.value == "P3Y"), "{got:?}");
 }
 
+/// "the year" that is no year of the calendar: a title, a named year, one before a number
+#[test]
+fn the_year_alone_only_as_a_calendar_year() {
+    for text in ["He was named Person of the Year.", "It was the year of the iPhone.", "By the year 2000 it will be done.", "The year-earlier results were restated."] {
+        let got = tagger().tag(text, Some(d("2008-03-06")));
+        assert!(!got.iter().any(|t| t.text.eq_ignore_ascii_case("the year")), "{text:?}: {got:?}");
+    }
+}
+
 #[test]
 fn table() {
     let mut failures = Vec::new();
@@ -354,6 +366,7 @@ fn partial_periods_have_a_modifier() {
         ("It rises by year end.", "year end", "2008", "END"),
         ("The vote is due later this month.", "later this month", "2008-03", "END"),
         ("Shares fell earlier this year.", "earlier this year", "2008", "START"),
+        ("Planting was delayed earlier in the year by rains.", "earlier in the year", "2008", "START"),
     ] {
         let got = tagger().tag(text, Some(d("2008-03-06")));
         let t = got.iter().find(|t| t.text == expr).unwrap_or_else(|| panic!("{expr:?} not found in {got:?}"));
