@@ -412,7 +412,9 @@ fn year_of_month(ctx: &Ctx<'_>, anchor: NaiveDate, m: u32, dir: Option<i64>) -> 
             let past = calendar::year_for(anchor, m, None, -1);
             let future = calendar::year_for(anchor, m, None, 1);
             let months_between = |y: i32| ((y - anchor.year()) * 12 + m as i32 - anchor.month() as i32).abs() as i64;
-            if prefer_past(ctx.tense, months_between(past), months_between(future)) {
+            // a clause in the future tense speaks of the next such month ("will fly a mission in
+            // December" written in March); other clauses take the nearer, biased to the past
+            if ctx.tense != Tense::Future && prefer_past(ctx.tense, months_between(past), months_between(future)) {
                 past
             } else {
                 future

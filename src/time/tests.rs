@@ -19,6 +19,9 @@ const CASES: &[(&str, &str, &str, &str, &str)] = &[
     ("Trump said he extended the offer during a phone call last month.", "2025-05-05", "last month", "DATE", "2025-04"),
     ("Trump has prioritized this issue since retaking office in January.", "2025-05-05", "January", "DATE", "2025-01"),
     ("Notably, in February, Trump designated multiple cartels.", "2025-05-05", "February", "DATE", "2025-02"),
+    // a month named in a future-tense clause is the next one, however far (DCT 1998-03-04)
+    ("Collins will be named commander of the shuttle for a mission in December.", "1998-03-04", "December", "DATE", "1998-12"),
+    ("Collins flew a mission in December.", "1998-03-04", "December", "DATE", "1997-12"),
     // a present perfect reports the past; "next to" is a place (DCT Saturday 1998-08-08)
     ("More than 100 people have been killed in the blasts next to the U.S. embassies on Friday.", "1998-08-08", "Friday", "DATE", "1998-08-07"),
     // days known by name (vocab.toml [named_days]), whatever the DCT
