@@ -152,6 +152,8 @@ pub fn normalize(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
         "named_day" => named_day(rule, c, ctx),
         "frame_offset" => frame_offset(rule, c, ctx),
         "week_of_month" => week_of_month(rule, c, ctx),
+        // a negative rule: its match is no temporal expression, and no shorter rule may take it
+        "reject" => None,
         _ => None,
     }?;
     if n.modifier.is_none() {

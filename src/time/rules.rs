@@ -254,6 +254,7 @@ pub const NORM_FUNCTIONS: &[&str] = &[
     "named_day",
     "frame_offset",
     "week_of_month",
+    "reject",
 ];
 
 /// A rule's regex, case-insensitive. The lazy DFA cache of each regex (one per thread that runs

@@ -335,6 +335,17 @@ fn rates_are_not_durations() {
     assert!(got.iter().any(|t| t.text == "three years" && t.value == "P3Y"), "{got:?}");
 }
 
+/// A quarter as a fraction is no duration (a negative rule); one of a year is
+#[test]
+fn fractions_are_not_quarters() {
+    for text in ["Iraq imports about three-quarters of its food.", "It holds more than a quarter of the market.", "A quarter of them left."] {
+        let got = tagger().tag(text, Some(d("1990-08-15")));
+        assert!(got.is_empty(), "{text:?}: {got:?}");
+    }
+    let got = tagger().tag("Sales rose in three quarters of the year.", Some(d("1990-08-15")));
+    assert!(got.iter().any(|t| t.text == "three quarters" && t.kind == TimexType::Duration), "{got:?}");
+}
+
 /// "the year" that is no year of the calendar: a title, a named year, one before a number
 #[test]
 fn the_year_alone_only_as_a_calendar_year() {
