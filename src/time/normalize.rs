@@ -292,6 +292,11 @@ fn weekday(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
     let d = match g(c, "dir").map(words_key) {
         Some(ref w) if w == "last" || w == "past" || w == "this past" => calendar::nearest_weekday(anchor, wd, -1, true),
         Some(ref w) if w == "next" || w == "coming" || w == "this coming" => calendar::nearest_weekday(anchor, wd, 1, true),
+        // "the previous Friday", "the following Monday": a step from the day the story is at
+        Some(ref w) if w == "the previous" || w == "the preceding" || w == "the following" => {
+            let base = ctx.reference.filter(|r| r.1 == Gran::Day).map_or(anchor, |r| r.0);
+            calendar::nearest_weekday(base, wd, if w == "the following" { 1 } else { -1 }, true)
+        }
         Some(ref w) if w == "this" => {
             if ctx.tense == Tense::Past {
                 calendar::nearest_weekday(anchor, wd, -1, false)

@@ -208,6 +208,8 @@ pub struct RawRule {
     #[serde(default)]
     pub reject_after: Option<String>,
     #[serde(default)]
+    pub require_before: Option<String>,
+    #[serde(default)]
     pub require_after: Option<String>,
 }
 
@@ -229,6 +231,8 @@ pub struct Rule {
     pub re: Regex,
     pub reject_before: Option<Regex>,
     pub reject_after: Option<Regex>,
+    /// The 30 characters before the match must match this ("one day" after "will").
+    pub require_before: Option<Regex>,
     /// The 30 characters after the match must match this ("the year" before "ended June 30").
     pub require_after: Option<Regex>,
     pub priority: usize,
@@ -282,6 +286,7 @@ pub fn compile(src: &str, origin: &str, vocab: &Vocab, first_priority: usize) ->
         out.push(Rule {
             reject_before: ctx(&r.reject_before)?,
             reject_after: ctx(&r.reject_after)?,
+            require_before: ctx(&r.require_before)?,
             require_after: ctx(&r.require_after)?,
             name: r.name,
             kind: r.kind,

@@ -22,6 +22,12 @@ const CASES: &[(&str, &str, &str, &str, &str)] = &[
     // a month named in a future-tense clause is the next one, however far (DCT 1998-03-04)
     ("Collins will be named commander of the shuttle for a mission in December.", "1998-03-04", "December", "DATE", "1998-12"),
     ("Collins flew a mission in December.", "1998-03-04", "December", "DATE", "1997-12"),
+    // "the previous Friday": the Friday before the day the story is at (DCT Monday 1989-10-30)
+    ("Shares closed Friday at 2082.1, down 4.5% from the previous Friday.", "1989-10-30", "the previous Friday", "DATE", "1989-10-20"),
+    ("Shares closed Friday at 2082.1, up from the following Monday.", "1989-10-30", "the following Monday", "DATE", "1989-10-30"),
+    // "will one day be": some time to come; "for one day" a length
+    ("Islam will one day be the second largest religion.", "1998-03-03", "one day", "DATE", "FUTURE_REF"),
+    ("The strike lasted one day.", "1998-03-03", "one day", "DURATION", "P1D"),
     // a present perfect reports the past; "next to" is a place (DCT Saturday 1998-08-08)
     ("More than 100 people have been killed in the blasts next to the U.S. embassies on Friday.", "1998-08-08", "Friday", "DATE", "1998-08-07"),
     // days known by name (vocab.toml [named_days]), whatever the DCT
