@@ -355,7 +355,12 @@ fn fractions_are_not_quarters() {
 /// "the year" that is no year of the calendar: a title, a named year, one before a number
 #[test]
 fn the_year_alone_only_as_a_calendar_year() {
-    for text in ["He was named Person of the Year.", "It was the year of the iPhone.", "By the year 2000 it will be done.", "The year-earlier results were restated."] {
+    for text in [
+        "He was named Person of the Year.",
+        "It was the year of the iPhone.",
+        "By the year 2000 it will be done.",
+        "The year-earlier results were restated.",
+    ] {
         let got = tagger().tag(text, Some(d("2008-03-06")));
         assert!(!got.iter().any(|t| t.text.eq_ignore_ascii_case("the year")), "{text:?}: {got:?}");
     }
