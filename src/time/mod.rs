@@ -110,6 +110,16 @@ impl TimeTagger {
                         continue;
                     }
                 }
+                if let Some(rb) = &rule.require_before {
+                    if !rb.is_match(&text[floor_boundary(text, m.start().saturating_sub(30))..m.start()]) {
+                        continue;
+                    }
+                }
+                if let Some(ra) = &rule.require_after {
+                    if !ra.is_match(&text[m.end()..ceil_boundary(text, m.end() + 30)]) {
+                        continue;
+                    }
+                }
                 let mut start = m.start();
                 if let Some(p) = LEADING_PREP.find(m.as_str()) {
                     start += p.end();

@@ -152,6 +152,8 @@ pub fn normalize(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
         "named_day" => named_day(rule, c, ctx),
         "frame_offset" => frame_offset(rule, c, ctx),
         "week_of_month" => week_of_month(rule, c, ctx),
+        // a negative rule: its match is no temporal expression, and no shorter rule may take it
+        "reject" => None,
         _ => None,
     }?;
     if n.modifier.is_none() {
@@ -290,6 +292,11 @@ fn weekday(rule: &Rule, c: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Norm> {
     let d = match g(c, "dir").map(words_key) {
         Some(ref w) if w == "last" || w == "past" || w == "this past" => calendar::nearest_weekday(anchor, wd, -1, true),
         Some(ref w) if w == "next" || w == "coming" || w == "this coming" => calendar::nearest_weekday(anchor, wd, 1, true),
+        // "the previous Friday", "the following Monday": a step from the day the story is at
+        Some(ref w) if w == "the previous" || w == "the preceding" || w == "the following" => {
+            let base = ctx.reference.filter(|r| r.1 == Gran::Day).map_or(anchor, |r| r.0);
+            calendar::nearest_weekday(base, wd, if w == "the following" { 1 } else { -1 }, true)
+        }
         Some(ref w) if w == "this" => {
             if ctx.tense == Tense::Past {
                 calendar::nearest_weekday(anchor, wd, -1, false)
@@ -412,7 +419,9 @@ fn year_of_month(ctx: &Ctx<'_>, anchor: NaiveDate, m: u32, dir: Option<i64>) -> 
             let past = calendar::year_for(anchor, m, None, -1);
             let future = calendar::year_for(anchor, m, None, 1);
             let months_between = |y: i32| ((y - anchor.year()) * 12 + m as i32 - anchor.month() as i32).abs() as i64;
-            if prefer_past(ctx.tense, months_between(past), months_between(future)) {
+            // a clause in the future tense speaks of the next such month ("will fly a mission in
+            // December" written in March); other clauses take the nearer, biased to the past
+            if ctx.tense != Tense::Future && prefer_past(ctx.tense, months_between(past), months_between(future)) {
                 past
             } else {
                 future
@@ -647,15 +656,35 @@ fn fmt_num(v: f64) -> String {
 
 fn duration_value(n: Option<f64>, unit: &str) -> String {
     let q = n.map(fmt_num).unwrap_or_else(|| "X".into());
-    match (unit, n) {
-        // halves become whole numbers of a smaller unit
-        ("H", Some(v)) if v < 1.0 => format!("PT{}M", fmt_num(v * 60.0)),
-        // "5 1/2 hours": PT5H30M, as TimeBank writes it
-        ("H", Some(v)) if v.fract() != 0.0 && (v.fract() * 60.0).fract() == 0.0 => format!("PT{}H{}M", v.trunc(), fmt_num(v.fract() * 60.0)),
-        ("D", Some(v)) if v < 1.0 => format!("PT{}H", fmt_num(v * 24.0)),
-        ("Y", Some(v)) if v < 1.0 && (v * 12.0).fract() == 0.0 => {
-            format!("P{}M", fmt_num(v * 12.0))
+    // a fraction becomes a whole number of the next smaller unit, as TimeML writes durations
+    // ("2 1/2 years" P2Y6M, "a minute and a half" PT1M30S, "half a day" PT12H)
+    if let Some(v) = n.filter(|v| v.fract() != 0.0) {
+        let sub = match unit {
+            "Y" => Some((12.0, "", "M")),
+            "D" => Some((24.0, "T", "H")),
+            "H" => Some((60.0, "", "M")),
+            "TM" => Some((60.0, "", "S")),
+            _ => None,
+        };
+        if let Some((k, t, small)) = sub.filter(|(k, _, _)| (v.fract() * k).fract() == 0.0) {
+            let whole = v.trunc();
+            let part = fmt_num(v.fract() * k);
+            let big = match unit {
+                "Y" => format!("{}Y", fmt_num(whole)),
+                "D" => format!("{}D", fmt_num(whole)),
+                "H" => format!("{}H", fmt_num(whole)),
+                _ => format!("{}M", fmt_num(whole)),
+            };
+            let clock = matches!(unit, "H" | "TM");
+            return match (whole == 0.0, clock) {
+                (true, true) => format!("PT{part}{small}"),
+                (true, false) => format!("P{t}{part}{small}"),
+                (false, true) => format!("PT{big}{part}{small}"),
+                (false, false) => format!("P{big}{t}{part}{small}"),
+            };
         }
+    }
+    match (unit, n) {
         ("DE", Some(v)) => format!("P{}Y", fmt_num(v * 10.0)),
         ("CE", Some(v)) => format!("P{}Y", fmt_num(v * 100.0)),
         ("ML", Some(v)) => format!("P{}Y", fmt_num(v * 1000.0)),

@@ -207,6 +207,10 @@ pub struct RawRule {
     pub reject_before: Option<String>,
     #[serde(default)]
     pub reject_after: Option<String>,
+    #[serde(default)]
+    pub require_before: Option<String>,
+    #[serde(default)]
+    pub require_after: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -227,6 +231,10 @@ pub struct Rule {
     pub re: Regex,
     pub reject_before: Option<Regex>,
     pub reject_after: Option<Regex>,
+    /// The 30 characters before the match must match this ("one day" after "will").
+    pub require_before: Option<Regex>,
+    /// The 30 characters after the match must match this ("the year" before "ended June 30").
+    pub require_after: Option<Regex>,
     pub priority: usize,
 }
 
@@ -250,6 +258,7 @@ pub const NORM_FUNCTIONS: &[&str] = &[
     "named_day",
     "frame_offset",
     "week_of_month",
+    "reject",
 ];
 
 /// A rule's regex, case-insensitive. The lazy DFA cache of each regex (one per thread that runs
@@ -277,6 +286,8 @@ pub fn compile(src: &str, origin: &str, vocab: &Vocab, first_priority: usize) ->
         out.push(Rule {
             reject_before: ctx(&r.reject_before)?,
             reject_after: ctx(&r.reject_after)?,
+            require_before: ctx(&r.require_before)?,
+            require_after: ctx(&r.require_after)?,
             name: r.name,
             kind: r.kind,
             norm: r.norm,

@@ -241,6 +241,12 @@ pub fn tense_at(sentence: &str, skip: std::ops::Range<usize>) -> Tense {
         } else if after == "to" && matches!(w, "set" | "is" | "are") {
             // "set to resume Monday", "is to resume trading Tuesday": a plan
             Tense::Future
+        } else if w == "next" && after == "to" {
+            // "next to the embassy": a place
+            continue;
+        } else if matches!(w, "has" | "have" | "'ve") && (after == "been" || is_past_word(after)) {
+            // the present perfect ("have been killed", "has announced") reports a past event
+            Tense::Past
         } else if NOUN_UNLESS_TO.contains(&w) && after != "to" {
             // "vacation plans" is a noun; "plans to" the verb
             continue;
@@ -292,5 +298,8 @@ mod tests {
         assert_eq!(at("Smith, 58 years old, will succeed Daniel P. Davison Feb. 1, soon after.", "Feb. 1"), Tense::Future);
         assert_eq!(at("He added that an accession would still be held at the summit on April 24.", "April 24"), Tense::Unknown);
         assert_eq!(at("He announced that the father would be traveling Thursday.", "Thursday"), Tense::Unknown);
+        assert_eq!(at("Many have been killed in the blasts next to the embassies on Friday.", "Friday"), Tense::Past);
+        assert_eq!(at("The company has announced on Monday that it would sell.", "Monday"), Tense::Past);
+        assert_eq!(at("The company has no plans for Monday.", "Monday"), Tense::Present);
     }
 }

@@ -19,6 +19,17 @@ const CASES: &[(&str, &str, &str, &str, &str)] = &[
     ("Trump said he extended the offer during a phone call last month.", "2025-05-05", "last month", "DATE", "2025-04"),
     ("Trump has prioritized this issue since retaking office in January.", "2025-05-05", "January", "DATE", "2025-01"),
     ("Notably, in February, Trump designated multiple cartels.", "2025-05-05", "February", "DATE", "2025-02"),
+    // a month named in a future-tense clause is the next one, however far (DCT 1998-03-04)
+    ("Collins will be named commander of the shuttle for a mission in December.", "1998-03-04", "December", "DATE", "1998-12"),
+    ("Collins flew a mission in December.", "1998-03-04", "December", "DATE", "1997-12"),
+    // "the previous Friday": the Friday before the day the story is at (DCT Monday 1989-10-30)
+    ("Shares closed Friday at 2082.1, down 4.5% from the previous Friday.", "1989-10-30", "the previous Friday", "DATE", "1989-10-20"),
+    ("Shares closed Friday at 2082.1, up from the following Monday.", "1989-10-30", "the following Monday", "DATE", "1989-10-30"),
+    // "will one day be": some time to come; "for one day" a length
+    ("Islam will one day be the second largest religion.", "1998-03-03", "one day", "DATE", "FUTURE_REF"),
+    ("The strike lasted one day.", "1998-03-03", "one day", "DURATION", "P1D"),
+    // a present perfect reports the past; "next to" is a place (DCT Saturday 1998-08-08)
+    ("More than 100 people have been killed in the blasts next to the U.S. embassies on Friday.", "1998-08-08", "Friday", "DATE", "1998-08-07"),
     // days known by name (vocab.toml [named_days]), whatever the DCT
     ("The Allies landed in Normandy on D-Day.", "2025-05-05", "D-Day", "DATE", "1944-06-06"),
     ("Security changed after 9/11.", "2025-05-05", "9/11", "DATE", "2001-09-11"),
@@ -33,7 +44,11 @@ const CASES: &[(&str, &str, &str, &str, &str)] = &[
     // composition: a quarter of a relative year; a number and a half of a unit
     ("Sales fell in the second quarter of last year.", "2008-03-06", "the second quarter of last year", "DATE", "2007-Q2"),
     ("Output rises in the fourth quarter of next year.", "2008-03-06", "the fourth quarter of next year", "DATE", "2009-Q4"),
-    ("It took nearly three and a half years.", "2008-03-06", "nearly three and a half years", "DURATION", "P3.5Y"),
+    ("It took nearly three and a half years.", "2008-03-06", "nearly three and a half years", "DURATION", "P3Y6M"),
+    ("They lived in the camps for 2 1/2 years.", "1998-02-27", "2 1/2 years", "DURATION", "P2Y6M"),
+    ("A minute and a half later, a pilot radioed.", "1998-01-14", "A minute and a half", "DURATION", "PT1M30S"),
+    ("The talks lasted a day and a half.", "1998-01-14", "a day and a half", "DURATION", "P1DT12H"),
+    ("It will not change for a couple of years.", "1998-01-08", "a couple of years", "DURATION", "P2Y"),
     ("They waited two and a half hours.", "2008-03-06", "two and a half hours", "DURATION", "PT2H30M"),
     ("She spent about 5 1/2 hours in Nairobi.", "1998-08-17", "about 5 1/2 hours", "DURATION", "PT5H30M"),
     // composition: a unit of a relative frame ("the same week a year earlier", "the first week of
@@ -115,7 +130,15 @@ const CASES: &[(&str, &str, &str, &str, &str)] = &[
     ("It lasted half an hour.", "2025-05-05", "half an hour", "DURATION", "PT30M"),
     ("It lasted a fortnight.", "2025-05-05", "a fortnight", "DURATION", "P2W"),
     ("It lasted nearly two years.", "2025-05-05", "nearly two years", "DURATION", "P2Y"),
-    ("It lasted 2.5 years.", "2025-05-05", "2.5 years", "DURATION", "P2.5Y"),
+    // a year given by its end date: a DURATION, the date its own DATE
+    ("Net income for the year ended Aug. 31 rose.", "1989-10-27", "the year", "DURATION", "P1Y"),
+    ("In the fiscal year ended Jan. 31, it earned $2 million.", "1989-10-27", "the fiscal year", "DURATION", "P1Y"),
+    ("It expects a loss for the year ending tomorrow.", "1989-10-27", "the year", "DURATION", "P1Y"),
+    ("Net income for the year ended Aug. 31 rose.", "1989-10-27", "Aug. 31", "DATE", "1989-08-31"),
+    // "the year" alone: the year under discussion, the DCT's
+    ("For the year, pet food volume was flat.", "1989-10-27", "the year", "DATE", "1989"),
+    ("Sales rose in the first nine months of the year.", "1989-10-27", "the year", "DATE", "1989"),
+    ("It lasted 2.5 years.", "2025-05-05", "2.5 years", "DURATION", "P2Y6M"),
     ("Prices fell over the last few months.", "2025-05-05", "the last few months", "DATE", "PAST_REF"),
     ("Prices will rise over the next few weeks.", "2025-05-05", "the next few weeks", "DURATION", "PXW"),
     ("Losses mounted in the last few months.", "2025-05-05", "the last few months", "DATE", "PAST_REF"),
@@ -124,7 +147,8 @@ const CASES: &[(&str, &str, &str, &str, &str)] = &[
     ("Prices rose recently.", "2025-05-05", "recently", "DATE", "PAST_REF"),
     ("Prices may rise in the future.", "2025-05-05", "the future", "DATE", "FUTURE_REF"),
     ("Prices may rise in the near future.", "2025-05-05", "the near future", "DATE", "FUTURE_REF"),
-    ("Prices have risen in recent years.", "2025-05-05", "recent years", "DATE", "PAST_REF"),
+    ("Prices have risen in recent years.", "2025-05-05", "recent years", "DURATION", "PXY"),
+    ("Officials voiced concerns in recent months.", "2025-05-05", "recent months", "DURATION", "PXM"),
     ("It was founded in 1998.", "2025-05-05", "1998", "DATE", "1998"),
     ("It was founded in the 1990s.", "2025-05-05", "the 1990s", "DATE", "199"),
     ("It was founded in the mid-1990s.", "2025-05-05", "the mid-1990s", "DATE", "199"),
@@ -317,6 +341,31 @@ fn rates_are_not_durations() {
     assert!(got.iter().any(|t| t.text == "three years" && t.value == "P3Y"), "{got:?}");
 }
 
+/// A quarter as a fraction is no duration (a negative rule); one of a year is
+#[test]
+fn fractions_are_not_quarters() {
+    for text in ["Iraq imports about three-quarters of its food.", "It holds more than a quarter of the market.", "A quarter of them left."] {
+        let got = tagger().tag(text, Some(d("1990-08-15")));
+        assert!(got.is_empty(), "{text:?}: {got:?}");
+    }
+    let got = tagger().tag("Sales rose in three quarters of the year.", Some(d("1990-08-15")));
+    assert!(got.iter().any(|t| t.text == "three quarters" && t.kind == TimexType::Duration), "{got:?}");
+}
+
+/// "the year" that is no year of the calendar: a title, a named year, one before a number
+#[test]
+fn the_year_alone_only_as_a_calendar_year() {
+    for text in [
+        "He was named Person of the Year.",
+        "It was the year of the iPhone.",
+        "By the year 2000 it will be done.",
+        "The year-earlier results were restated.",
+    ] {
+        let got = tagger().tag(text, Some(d("2008-03-06")));
+        assert!(!got.iter().any(|t| t.text.eq_ignore_ascii_case("the year")), "{text:?}: {got:?}");
+    }
+}
+
 #[test]
 fn table() {
     let mut failures = Vec::new();
@@ -343,6 +392,7 @@ fn partial_periods_have_a_modifier() {
         ("It rises by year end.", "year end", "2008", "END"),
         ("The vote is due later this month.", "later this month", "2008-03", "END"),
         ("Shares fell earlier this year.", "earlier this year", "2008", "START"),
+        ("Planting was delayed earlier in the year by rains.", "earlier in the year", "2008", "START"),
     ] {
         let got = tagger().tag(text, Some(d("2008-03-06")));
         let t = got.iter().find(|t| t.text == expr).unwrap_or_else(|| panic!("{expr:?} not found in {got:?}"));
