@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # NER throughput of entline vs the Python transformers pipeline (aggregation_strategy="first") on
 # the same weights and the same texts, in one run:
-#   scripts/bench_ner.sh [CONLL_FILE] [--threads N] [--model DIR]
+#   scripts/bench_ner.sh [CONLL_FILE] [--threads N] [--model DIR]...
 #   scripts/bench_ner.sh --busy [--baseline BIN] [CONLL_FILE] [--threads N] [--model DIR]
 # Texts: the sentences of CONLL_FILE (default ../shared/data/conll2003/eng.testa). entline tags them
 # with `entline tag-conll` (whole process timed, best of three runs: start, model load, reading, NER, output); the
 # Python pipeline gets the same sentences as plain text and only its call is timed (model loaded
 # beforehand, the faster of batch sizes 8 and 32) — a conservative comparison for entline. The full `entline extract`
 # (NER + time expressions + entities + events + CSV) on the same documents is reported as well.
+# Several --model options: each model in turn (same texts, same run), then their entline tokens/s
+# side by side.
 # --busy: a shared machine instead. `entline extract` over the same documents alone and while
 # another process keeps one core busy (best of 3 each, in turns), and the ratio busy / alone;
 # with --baseline BIN the same for another entline binary (e.g. an older build), so that the two
@@ -17,15 +19,16 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CONLL="$ROOT/../shared/data/conll2003/eng.testa"
 THREADS=$(nproc)
 MODEL="$ROOT/models/entline-ner-minilm"
+MODELS=()
 BUSY=0
 BASELINE=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --threads) THREADS=$2; shift 2 ;;
-    --model) MODEL=$2; shift 2 ;;
+    --model) MODELS+=("$2"); MODEL=$2; shift 2 ;;
     --busy) BUSY=1; shift ;;
     --baseline) BASELINE=$2; shift 2 ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) CONLL=$1; shift ;;
   esac
 done
@@ -88,6 +91,10 @@ if [ "$BUSY" = 1 ]; then
   fi
   exit 0
 fi
+[ ${#MODELS[@]} -gt 0 ] || MODELS=("$MODEL")
+# NER throughput of model $1 (prints a report; its entline tokens/s into $TMP/rate)
+bench_model() {
+MODEL=$1
 "$ROOT/target/release/entline" tag-conll "$CONLL" --threads "$THREADS" --model "$MODEL" > /dev/null  # warm caches
 # best of three whole-process runs (the Python side gets the best of two batch sizes)
 BEST=""
@@ -116,3 +123,15 @@ print(f"python transformers pipeline (call only): {p:8.0f} tokens/s  ({py:.2f} s
 print(f"entline extract (full timeline, process): {x:8.0f} tokens/s  ({t2 - t1:.2f} s)")
 print(f"ratio entline / python: {e / p:.2f}")
 PY
+python3 -c "import sys; print(f'{int(sys.argv[1]) / float(sys.argv[2]):.0f}')" "$TOKENS" "$t1" > "$TMP/rate"
+}
+RATES=()
+for m in "${MODELS[@]}"; do
+  if [ ${#MODELS[@]} -gt 1 ]; then echo "== $m"; fi
+  bench_model "$m"
+  RATES+=("$(basename "$m") $(cat "$TMP/rate") tokens/s")
+done
+echo "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+if [ ${#MODELS[@]} -gt 1 ]; then
+  (IFS=';'; echo "entline NER side by side: ${RATES[*]}" | sed 's/;/, /g')
+fi
