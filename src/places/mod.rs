@@ -1,0 +1,24 @@
+//! Places as places: a gazetteer of countries, first-level divisions, cities and airports
+//! ([`gazetteer`]), and the resolution of a document's place mentions to its entries
+//! ([`resolve`]), with the evidence that chose each one.
+//!
+//! ```
+//! use entline::places::{resolve_document, Gazetteer, PlaceMention};
+//!
+//! let g = Gazetteer::builtin()?;
+//! let text = "Mobile, Alabama";
+//! let ms = [
+//!     PlaceMention { start: 0, end: 6, sentence: 0, text: "Mobile", label: "LOC", known: None },
+//!     PlaceMention { start: 8, end: 15, sentence: 0, text: "Alabama", label: "LOC", known: None },
+//! ];
+//! let r = resolve_document(g, &ms)[0].expect("a place");
+//! assert_eq!((g.place(r.place).country.as_str(), r.confidence.as_str()), ("US", "context"));
+//! # let _ = text;
+//! # Ok::<(), entline::Error>(())
+//! ```
+
+pub mod gazetteer;
+pub mod resolve;
+
+pub use gazetteer::{key, Gazetteer, Place, PlaceKind};
+pub use resolve::{resolve_document, Confidence, PlaceMention, Resolved};
