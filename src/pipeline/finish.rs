@@ -265,8 +265,16 @@ impl Tables for TableFiles<'_> {
             self.entities.push(r)?;
         }
         if self.settings.report_top > 0 {
-            let ents: Vec<ReportEntity> =
-                rows.iter().map(|r| ReportEntity { name: r.name.clone(), kind: r.kind.clone(), mentions: r.mentions }).collect();
+            let ents: Vec<ReportEntity> = rows
+                .iter()
+                .map(|r| ReportEntity {
+                    name: r.name.clone(),
+                    kind: r.kind.clone(),
+                    mentions: r.mentions,
+                    latitude: r.latitude,
+                    longitude: r.longitude,
+                })
+                .collect();
             self.report = Some(ReportWriter::create(&self.out.join("timeline.html"), self.settings.report_top, &ents)?);
         }
         Ok(())
