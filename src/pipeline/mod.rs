@@ -225,7 +225,10 @@ pub struct EntityRow {
     pub geo_id: String,
     /// ISO 3166-1 alpha-2 code of the place's country.
     pub country_code: String,
+    /// Degrees (WGS84), written as a spreadsheet shows them (`38`, not `38.0`).
+    #[serde(serialize_with = "crate::export::shortest_number")]
     pub latitude: Option<f64>,
+    #[serde(serialize_with = "crate::export::shortest_number")]
     pub longitude: Option<f64>,
     /// How the place was chosen among the readings of its name: `unique`, `context`,
     /// `document` or `population` (ambiguous, no evidence: the most populous reading).

@@ -6,14 +6,16 @@
 //! use entline::places::{resolve_document, Gazetteer, PlaceMention};
 //!
 //! let g = Gazetteer::builtin()?;
-//! let text = "Mobile, Alabama";
+//! // "Paris, Texas": two mentions, the second holds a reading of the first
 //! let ms = [
-//!     PlaceMention { start: 0, end: 6, sentence: 0, text: "Mobile", label: "LOC", known: None },
-//!     PlaceMention { start: 8, end: 15, sentence: 0, text: "Alabama", label: "LOC", known: None },
+//!     PlaceMention { start: 0, end: 5, sentence: 0, text: "Paris", label: "LOC", known: None },
+//!     PlaceMention { start: 7, end: 12, sentence: 0, text: "Texas", label: "LOC", known: None },
 //! ];
 //! let r = resolve_document(g, &ms)[0].expect("a place");
 //! assert_eq!((g.place(r.place).country.as_str(), r.confidence.as_str()), ("US", "context"));
-//! # let _ = text;
+//! // alone, the most populous Paris, flagged
+//! let r = resolve_document(g, &ms[..1])[0].expect("a place");
+//! assert_eq!((g.place(r.place).country.as_str(), r.confidence.as_str()), ("FR", "population"));
 //! # Ok::<(), entline::Error>(())
 //! ```
 
