@@ -2,7 +2,7 @@
 //!
 //! Stages, one module each: [`input`] (files → text) → [`text`] (words, sentences) → [`ner`]
 //! (transformer NER; its event head feeds [`events`], TimeML event mentions, their participants and
-//! anchors) → [`time`] (temporal expressions) → [`entities`] and [`coref`] (pronouns, descriptions) → [`timeline`]
+//! anchors) → [`time`] (temporal expressions) → [`entities`] (with [`places`]: the gazetteer behind place names) and [`coref`] (pronouns, descriptions) → [`timeline`]
 //! (events merged across documents, entity timelines) →
 //! [`export`] (CSV, JSON lines, TimelineJS) and [`report`] (HTML timeline); [`pipeline`] runs them. [`conll`] reads and writes CoNLL-2003 for evaluation.
 //!
@@ -32,6 +32,7 @@ pub mod coref;
 pub mod entities;
 pub mod events;
 pub mod pipeline;
+pub mod places;
 pub mod report;
 pub mod time;
 pub mod timeline;

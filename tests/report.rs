@@ -1,5 +1,6 @@
 //! The HTML timeline report in a real browser: headless Chromium, network off, renders the seed's
-//! report (screenshot kept in target/test-artifacts/), and text from documents never becomes markup.
+//! report with its map of places (screenshot kept in target/test-artifacts/), and text from
+//! documents never becomes markup.
 
 mod common;
 use common::{headless, root};
@@ -27,6 +28,17 @@ fn lane<'a>(dom: &'a str, entity: &str) -> &'a str {
     let start = dom.find(&format!("data-entity=\"{entity}\"")).unwrap_or_else(|| panic!("no lane for {entity}"));
     let end = dom[start..].find("</g>").map(|e| start + e).unwrap();
     &dom[start..end]
+}
+
+/// The place marks of the map: (name, cx, cy).
+fn places_on_map(dom: &str) -> Vec<(String, f64, f64)> {
+    let attr = |tag: &str, name: &str| tag.split(&format!(" {name}=\"")).nth(1).and_then(|v| v.split('"').next()).unwrap_or("").to_string();
+    dom.split("<circle")
+        .skip(1)
+        .map(|t| t.split('>').next().unwrap_or(""))
+        .filter(|t| t.contains("data-place="))
+        .map(|t| (attr(t, "data-place"), attr(t, "cx").parse().unwrap(), attr(t, "cy").parse().unwrap()))
+        .collect()
 }
 
 #[test]
@@ -61,6 +73,25 @@ fn seed_report_renders_lanes_and_events_in_chromium() {
         w.parse().unwrap()
     };
     assert!(width_of(trump, "2025-04") > 4.0 * width_of(trump, "2025-05-04"));
+
+    // the map: the world outline and the events' places as marks at their coordinates
+    assert!(html.contains("default-src 'none'"), "the Content-Security-Policy forbids network requests");
+    assert!(dom.contains("class=\"land\" d=\"M"), "no world outline");
+    let marks = places_on_map(&dom);
+    let mark = |name: &str| marks.iter().find(|m| m.0 == name).unwrap_or_else(|| panic!("no mark for {name}: {marks:?}"));
+    let (mexico, us) = (mark("Mexico"), mark("United States"));
+    // equirectangular: x = longitude + 180, y = 90 - latitude; Mexico is south-west of the US centre
+    assert!((mexico.1 - (180.0 - 102.0)).abs() < 0.1 && (mexico.2 - (90.0 - 23.0)).abs() < 0.1, "{mexico:?}");
+    assert!(us.1 > mexico.1 && us.2 < mexico.2, "{us:?} {mexico:?}");
+    assert!(!dom.contains("place selected"), "nothing is selected yet");
+    // selecting an event highlights its places (deep link to the event of Mexico and the US)
+    let link = format!("{}#event=6", page.display());
+    let selected = page_dom(Path::new(&link), &tmp.path().join("profile4"));
+    let highlighted: Vec<&str> = selected
+        .match_indices("class=\"place selected\"")
+        .map(|(i, _)| selected[i..].split("data-place=\"").nth(1).unwrap().split('"').next().unwrap())
+        .collect();
+    assert!(highlighted.contains(&"Mexico") && highlighted.contains(&"United States"), "{highlighted:?}");
 
     // filter box and details panel (deep link: #q=…&event=N)
     let link = format!("{}#q=sheinbaum&event=0", page.display());

@@ -6,6 +6,10 @@
 //! * Aliases come from a data file (`aliases.toml`: "U.S." → United States) and from acronym
 //!   definitions in the text ("Foreign Terrorist Organizations (FTOs)").
 //! * Demonyms ("Mexican") become references to their place, not mentions of their own.
+//! * Places resolve to the gazetteer ([`crate::places`]): countries' names, alternative names
+//!   and demonyms come from it, a place's canonical name is the gazetteer's, and two mentions are
+//!   one place when they resolve to one entry ("Holland", "Netherlands"), two when they resolve
+//!   to two ("Paris" and "Paris, Texas"), within and across documents.
 //! * Persons: a one-word mention ("Trump") joins the full name it matches in the document; two
 //!   different full names with one surname stay two people, and an ambiguous surname joins the
 //!   nearest preceding full name.
@@ -20,6 +24,7 @@ use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization;
 
 use crate::error::{Error, Result};
+use crate::places::{self, Confidence, Gazetteer, PlaceKind, PlaceMention, Resolved};
 
 pub const BUILTIN_ALIASES: &str = include_str!("aliases.toml");
 
@@ -45,7 +50,9 @@ struct Titles {
 pub struct Resources {
     /// alias key → (canonical, type)
     aliases: HashMap<String, (String, &'static str)>,
-    demonyms: HashMap<String, String>,
+    /// demonym key → (place name, gazetteer entry when the name has one reading)
+    demonyms: HashMap<String, (String, Option<u32>)>,
+    places: &'static Gazetteer,
     /// title word sequences, lower-cased, longest first
     titles: Vec<Vec<String>>,
 }
@@ -92,17 +99,25 @@ impl Resources {
                 }
             }
         }
+        let places = Gazetteer::builtin()?;
+        // the gazetteer's countries first; the file adds what the data lacks
         let mut demonyms = HashMap::new();
+        for (d, ix) in places.demonyms() {
+            let ix = places.demonym(d).unwrap_or(ix);
+            demonyms.insert(match_key(d), (places.place(ix).name.clone(), Some(ix)));
+        }
         for (place, list) in &raw.demonyms {
+            let own: Vec<u32> = places.lookup(place).filter(|&(_, own)| own).map(|(i, _)| i).collect();
+            let geo = if let [one] = own[..] { Some(one) } else { None };
             for d in list {
-                demonyms.insert(match_key(d), place.clone());
+                demonyms.insert(match_key(d), (place.clone(), geo));
             }
         }
         let mut titles: Vec<Vec<String>> =
             raw.titles.list.iter().map(|t| t.split_whitespace().map(|w| w.to_lowercase().trim_end_matches('.').to_string()).collect()).collect();
         titles.sort_by(|a: &Vec<String>, b| b.len().cmp(&a.len()).then(a.cmp(b)));
         titles.dedup();
-        Ok(Resources { aliases, demonyms, titles })
+        Ok(Resources { aliases, demonyms, places, titles })
     }
 
     /// Canonical name and type of a known alias.
@@ -112,7 +127,12 @@ impl Resources {
 
     /// The place a demonym refers to ("Mexican" → Mexico).
     pub fn demonym(&self, surface: &str) -> Option<&str> {
-        self.demonyms.get(&match_key(surface)).map(String::as_str)
+        self.demonyms.get(&match_key(surface)).map(|(p, _)| p.as_str())
+    }
+
+    /// The gazetteer behind place names.
+    pub fn places(&self) -> &'static Gazetteer {
+        self.places
     }
 
     /// Remove leading titles ("Mexican President Claudia Sheinbaum" → "Claudia Sheinbaum").
@@ -139,8 +159,11 @@ impl Resources {
 #[derive(Debug, Clone)]
 pub struct MentionIn<'a> {
     pub doc: usize,
-    /// Byte offset in the document (for "nearest preceding" decisions).
+    /// Byte offsets in the document (for "nearest preceding" and "next to" decisions).
     pub start: usize,
+    pub end: usize,
+    /// Sentence index (places named in one sentence are evidence for each other).
+    pub sentence: usize,
     pub text: &'a str,
     pub label: &'a str,
 }
@@ -165,6 +188,27 @@ pub struct Entity {
     pub mentions: usize,
     /// How many documents mention it.
     pub documents: usize,
+    /// The gazetteer entry of a place.
+    pub place: Option<EntityPlace>,
+}
+
+/// Where a place entity is: its gazetteer entry and how it was chosen.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EntityPlace {
+    pub geo_id: String,
+    /// ISO 3166-1 alpha-2; empty for a continent.
+    pub country_code: String,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    /// The weakest evidence is the one of its best-resolved mention.
+    pub confidence: Confidence,
+}
+
+impl EntityPlace {
+    fn of(g: &Gazetteer, r: Resolved) -> Self {
+        let p = g.place(r.place);
+        EntityPlace { geo_id: p.id.clone(), country_code: p.country.clone(), latitude: p.latitude, longitude: p.longitude, confidence: r.confidence }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -235,6 +279,8 @@ struct Cluster {
     texts: Vec<String>,
     /// offset of the earliest mention (for "nearest preceding" decisions)
     first_start: usize,
+    /// gazetteer entry of a place, with its best evidence
+    geo: Option<Resolved>,
 }
 
 fn push_cluster(clusters: &mut Vec<Cluster>, kind: &str, name: &str, start: usize) -> usize {
@@ -245,8 +291,22 @@ fn push_cluster(clusters: &mut Vec<Cluster>, kind: &str, name: &str, start: usiz
         mentions: 0,
         texts: Vec::new(),
         first_start: start,
+        geo: None,
     });
     clusters.len() - 1
+}
+
+/// The stronger of two pieces of evidence for one place.
+fn best_geo(a: Option<Resolved>, b: Option<Resolved>) -> Option<Resolved> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(if y.confidence < x.confidence { y } else { x }),
+        (x, y) => x.or(y),
+    }
+}
+
+/// The local key of a place resolved to gazetteer entry `place` (apart from every name key).
+fn geo_key(place: u32) -> String {
+    format!("\u{0}{place}")
 }
 
 /// Within a document about one generation of a product, the bare product name is that
@@ -340,6 +400,8 @@ pub struct LocalEntity {
     pub aliases: Vec<String>,
     /// Mentions resolved to it (demonym references not included).
     pub mentions: usize,
+    /// Its gazetteer entry, for a place.
+    pub geo: Option<Resolved>,
 }
 
 /// The entities of one document and what each of its mentions became.
@@ -358,14 +420,14 @@ pub fn document_entities(res: &Resources, mentions: &[MentionIn<'_>], acronyms: 
     let mut resolution: Vec<Option<(usize, bool)>> = vec![None; mentions.len()];
     let mut local: HashMap<(String, String), usize> = HashMap::new(); // (kind, key) → cluster
     let mut persons: Vec<usize> = Vec::new(); // person clusters
-    let mut demonym_refs: Vec<(usize, String)> = Vec::new();
+    let mut demonym_refs: Vec<(usize, String, Option<u32>)> = Vec::new();
     let mut pending: Vec<(usize, String, String)> = Vec::new(); // (mention, kind, cleaned)
     for (i, m) in mentions.iter().enumerate() {
         let mut cleaned = clean(m.text);
         let mut kind = m.label.to_string();
         if kind == "MISC" || kind == "LOC" {
-            if let Some(place) = res.demonym(&cleaned) {
-                demonym_refs.push((i, place.to_string()));
+            if let Some((place, geo)) = res.demonyms.get(&match_key(&cleaned)) {
+                demonym_refs.push((i, place.clone(), *geo));
                 continue;
             }
         }
@@ -386,6 +448,14 @@ pub fn document_entities(res: &Resources, mentions: &[MentionIn<'_>], acronyms: 
         }
         pending.push((i, kind, cleaned));
     }
+    // places: resolved together, each mention with the others as evidence
+    let geo = resolve_places(res.places, mentions, &pending, &demonym_refs);
+    for (k, r) in geo.iter().enumerate() {
+        if let Some(r) = r {
+            pending[k].1 = "LOC".to_string();
+            pending[k].2 = res.places.place(r.place).name.clone();
+        }
+    }
     // persons: full names first, so that single names can join them
     let mut order: Vec<usize> = (0..pending.len()).collect();
     order.sort_by_key(|&k| {
@@ -394,9 +464,11 @@ pub fn document_entities(res: &Resources, mentions: &[MentionIn<'_>], acronyms: 
     });
     for k in order {
         let (i, kind, cleaned) = pending[k].clone();
-        let key = (kind.clone(), match_key(&cleaned));
+        let key = (kind.clone(), geo[k].map(|r| geo_key(r.place)).unwrap_or_else(|| match_key(&cleaned)));
         let target = if let Some(&c) = local.get(&key) {
             Some(c)
+        } else if geo[k].is_some() {
+            None
         } else if !is_person_full(&cleaned) {
             // a single word: the person whose last (or first) name it is; with several, the
             // one whose full name was mentioned last before it
@@ -448,16 +520,18 @@ pub fn document_entities(res: &Resources, mentions: &[MentionIn<'_>], acronyms: 
         }
         cl.mentions += 1;
         cl.first_start = cl.first_start.min(mentions[i].start);
+        cl.geo = best_geo(cl.geo, geo[k]);
         resolution[i] = Some((c, false));
     }
     join_generations(&mut clusters, &mut resolution);
     // demonyms: reference their place (creating it if the document never names it)
-    for (i, place) in demonym_refs {
-        let key = ("LOC".to_string(), match_key(&place));
+    for (i, place, known) in demonym_refs {
+        let key = ("LOC".to_string(), known.map(geo_key).unwrap_or_else(|| match_key(&place)));
         let c = match local.get(&key) {
             Some(&c) => c,
             None => {
                 let c = push_cluster(&mut clusters, "LOC", &place, mentions[i].start);
+                clusters[c].geo = known.map(|place| Resolved { place, confidence: Confidence::Unique });
                 local.insert(key, c);
                 c
             }
@@ -473,10 +547,34 @@ pub fn document_entities(res: &Resources, mentions: &[MentionIn<'_>], acronyms: 
                     aliases.push(t);
                 }
             }
-            LocalEntity { kind: cl.kind, canonical: cl.canonical, aliases, mentions: cl.mentions }
+            LocalEntity { kind: cl.kind, canonical: cl.canonical, aliases, mentions: cl.mentions, geo: cl.geo }
         })
         .collect();
     DocEntities { entities, resolution }
+}
+
+/// The places of a document's mentions (`pending`: mention, type, cleaned name), with its
+/// demonyms as evidence: one answer per pending mention.
+fn resolve_places(
+    g: &Gazetteer,
+    mentions: &[MentionIn<'_>],
+    pending: &[(usize, String, String)],
+    demonyms: &[(usize, String, Option<u32>)],
+) -> Vec<Option<Resolved>> {
+    let mut pm: Vec<PlaceMention<'_>> = Vec::with_capacity(pending.len() + demonyms.len());
+    for (i, kind, cleaned) in pending {
+        let m = &mentions[*i];
+        pm.push(PlaceMention { start: m.start, end: m.end, sentence: m.sentence, text: cleaned, label: kind, known: None });
+    }
+    for (i, _, known) in demonyms {
+        let m = &mentions[*i];
+        if known.is_some() {
+            pm.push(PlaceMention { start: m.start, end: m.end, sentence: m.sentence, text: m.text, label: "MISC", known: *known });
+        }
+    }
+    let mut out = places::resolve_document(g, &pm);
+    out.truncate(pending.len());
+    out
 }
 
 /// Strings stored once each, by number.
@@ -526,6 +624,7 @@ struct Summary {
     canonical: u32,
     mentions: u32,
     aliases: (u32, u32),
+    geo: Option<Resolved>,
 }
 
 /// Merges the entities of documents across the corpus. Feed documents in order with
@@ -582,13 +681,14 @@ impl Merger {
                 canonical: self.strings.id(&e.canonical),
                 mentions: e.mentions as u32,
                 aliases: (start, self.alias_ids.len() as u32),
+                geo: e.geo,
             };
             self.summaries.push(s);
         }
     }
 
-    /// Merge across documents: same (type, canonical name); a single-word person joins the one
-    /// full name it is the last name of. ORG and MISC form one group: the NER often types one
+    /// Merge across documents: same (type, canonical name), or for places the same gazetteer
+    /// entry; a single-word person joins the one full name it is the last name of. ORG and MISC form one group: the NER often types one
     /// product or event name ORG in one place and MISC in another ("iPod"); the entity takes the
     /// type most of its mentions have.
     pub fn finish(self) -> Merged {
@@ -604,6 +704,9 @@ impl Merger {
                 (keys.id(&match_key(name)), is_person_full(name))
             });
         }
+        // a place resolved to the gazetteer merges by its entry
+        let skey: Vec<(u32, bool)> =
+            summaries.iter().map(|s| s.geo.map(|r| (keys.id(&geo_key(r.place)), false)).unwrap_or(key_of[&s.canonical])).collect();
         let key_rank = keys.ranks();
         let (misc, org, per) = (strings.set.get_index_of("MISC"), strings.set.get_index_of("ORG"), strings.set.get_index_of("PER"));
         let group = |kind: u32| -> u32 {
@@ -626,7 +729,7 @@ impl Merger {
         let mut order: Vec<u32> = (0..summaries.len() as u32).collect();
         order.sort_by_cached_key(|&c| {
             let s = &summaries[c as usize];
-            let (key, full) = key_of[&s.canonical];
+            let (key, full) = skey[c as usize];
             (!full, group_rank(group(s.kind)), key_rank[key as usize], s.doc, rank[s.kind as usize])
         });
         let mut global: HashMap<(u32, u32), u32> = HashMap::new(); // (group, key) → entity
@@ -634,11 +737,12 @@ impl Merger {
         let mut entities: Vec<Entity> = Vec::new();
         let mut first_kind: Vec<u32> = Vec::new();
         let mut votes: Vec<Vec<(u32, usize)>> = Vec::new();
+        let mut geo_of: Vec<Option<Resolved>> = Vec::new();
         let mut entity_of = vec![u32::MAX; summaries.len()];
         let mut doc_pairs: Vec<(u32, u32)> = Vec::with_capacity(summaries.len());
         for c in order {
             let s = summaries[c as usize];
-            let (key, full) = key_of[&s.canonical];
+            let (key, full) = skey[c as usize];
             let gk = (group(s.kind), key);
             let canonical = strings.get(s.canonical);
             let found = global.get(&gk).copied().or_else(|| {
@@ -659,9 +763,11 @@ impl Merger {
                         aliases: BTreeSet::new(),
                         mentions: 0,
                         documents: 0,
+                        place: None,
                     });
                     first_kind.push(s.kind);
                     votes.push(Vec::new());
+                    geo_of.push(None);
                     global.insert(gk, e);
                     if is_per(s.kind) && is_person_full(keys.get(key)) {
                         let v = by_surname.entry(last_token(keys.get(key)).to_string()).or_insert((e, 0));
@@ -671,6 +777,7 @@ impl Merger {
                 }
             };
             entity_of[c as usize] = e;
+            geo_of[e as usize] = best_geo(geo_of[e as usize], s.geo);
             let ent = &mut entities[e as usize];
             match votes[e as usize].iter_mut().find(|(k, _)| *k == s.kind) {
                 Some(v) => v.1 += s.mentions as usize,
@@ -702,12 +809,51 @@ impl Merger {
             }
         }
         // ids from final names; aliases exclude the name itself
-        for e in &mut entities {
+        let gaz = Gazetteer::builtin().ok();
+        for (e, geo) in entities.iter_mut().zip(&geo_of) {
             e.id = entity_id(&e.kind, &e.name);
             let name = e.name.clone();
             e.aliases.remove(&name);
+            if let (Some(g), Some(r)) = (gaz, geo) {
+                e.place = Some(EntityPlace::of(g, *r));
+            }
+        }
+        if let Some(g) = gaz {
+            qualify_homonyms(g, &mut entities, &geo_of);
         }
         Merged { entities, entity_of, doc_start }
+    }
+}
+
+/// Two places of one name ("Paris" in France and in Texas) get names, and so ids, apart: the
+/// most populous keeps the plain name, the others add their division ("Paris, Texas") or, for
+/// a division or a place without one, their country ("Georgia, United States").
+fn qualify_homonyms(g: &Gazetteer, entities: &mut [Entity], geo: &[Option<Resolved>]) {
+    let mut by_id: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, e) in entities.iter().enumerate() {
+        by_id.entry(e.id.clone()).or_default().push(i);
+    }
+    let mut taken: BTreeSet<String> = by_id.keys().cloned().collect();
+    for (_, mut list) in by_id.into_iter().filter(|(_, l)| l.len() > 1) {
+        // unresolved names first (they keep theirs), then by population
+        list.sort_by_key(|&i| (geo[i].is_some(), std::cmp::Reverse(geo[i].map(|r| g.place(r.place).population).unwrap_or(0)), i));
+        for &i in &list[1..] {
+            let Some(r) = geo[i] else { continue };
+            let p = g.place(r.place);
+            let division = g.division(&p.admin1).filter(|_| matches!(p.kind, PlaceKind::City | PlaceKind::Airport)).map(|d| g.place(d).name.clone());
+            let country = g.country(&p.country).filter(|_| p.kind != PlaceKind::Country).map(|c| g.place(c).name.clone());
+            let mut name = match division.or(country) {
+                Some(q) => format!("{}, {q}", entities[i].name),
+                None => format!("{} ({})", entities[i].name, p.id),
+            };
+            if taken.contains(&entity_id(&entities[i].kind, &name)) {
+                name = format!("{} ({})", entities[i].name, p.id);
+            }
+            let old = std::mem::replace(&mut entities[i].name, name);
+            entities[i].aliases.insert(old);
+            entities[i].id = entity_id(&entities[i].kind, &entities[i].name);
+            taken.insert(entities[i].id.clone());
+        }
     }
 }
 
@@ -748,7 +894,7 @@ mod tests {
         let mut ms = Vec::new();
         for (d, (_, list)) in docs.iter().enumerate() {
             for (k, (t, l)) in list.iter().enumerate() {
-                ms.push(MentionIn { doc: d, start: k * 10, text: t, label: l });
+                ms.push(MentionIn { doc: d, start: k * 10, end: k * 10 + t.len().min(9), sentence: k, text: t, label: l });
             }
         }
         let acr: Vec<HashMap<String, String>> = docs.iter().map(|_| HashMap::new()).collect();
@@ -827,6 +973,30 @@ mod tests {
     }
 
     #[test]
+    fn places_merge_by_gazetteer_entry_and_homonyms_stay_apart() {
+        let (n, flat) = run(&[
+            ("a", &[("Paris", "LOC"), ("French", "MISC")]),
+            ("b", &[("Paris, Texas", "LOC")]),
+            ("c", &[("Holland", "LOC"), ("the Netherlands", "LOC")]),
+            ("d", &[("Georgia", "LOC"), ("Tbilisi", "LOC")]),
+            ("e", &[("Atlanta", "LOC"), ("Georgia", "LOC")]),
+        ]);
+        let place = |name: &str| n.entities.iter().find(|e| e.name == name).unwrap_or_else(|| panic!("{name}: {flat:?}"));
+        let code = |name: &str| place(name).place.as_ref().map(|p| p.country_code.clone()).unwrap_or_default();
+        assert_eq!((code("Paris"), place("Paris").id.as_str()), ("FR".to_string(), "loc:paris"));
+        assert_eq!((code("Paris, Texas"), place("Paris, Texas").id.as_str()), ("US".to_string(), "loc:paris-texas"));
+        assert_eq!(flat[2].2, "Paris, Texas", "{flat:?}");
+        assert_eq!(place("Netherlands").mentions, 2, "Holland is the Netherlands");
+        assert_eq!(code("Georgia"), "GE");
+        assert_eq!(code("Georgia, United States"), "US");
+        let p = place("Paris").place.as_ref().unwrap();
+        assert!(p.geo_id.starts_with("geonames:") && p.latitude.is_some() && p.longitude.is_some());
+        assert_eq!(p.confidence, Confidence::Document, "France, by its demonym elsewhere in the document");
+        assert_eq!(place("Paris, Texas").place.as_ref().unwrap().confidence, Confidence::Context);
+        assert!(n.entities.iter().filter(|e| e.kind != "LOC").all(|e| e.place.is_none()));
+    }
+
+    #[test]
     fn acronyms_from_text() {
         let text = "designated cartels as Foreign Terrorist Organizations (FTOs)—a move";
         let s = text.find("Foreign").unwrap();
@@ -852,7 +1022,7 @@ mod tests {
     fn merged_lookups_stay_inside_their_document() {
         let res = Resources::builtin().unwrap();
         let mut m = Merger::default();
-        let a = document_entities(&res, &[MentionIn { doc: 0, start: 0, text: "Mexico", label: "LOC" }], None);
+        let a = document_entities(&res, &[MentionIn { doc: 0, start: 0, end: 6, sentence: 0, text: "Mexico", label: "LOC" }], None);
         m.add(&a);
         m.add(&DocEntities::default());
         let merged = m.finish();

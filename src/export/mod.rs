@@ -27,6 +27,16 @@ pub fn guard_cell(s: &str) -> std::borrow::Cow<'_, str> {
 /// First characters that make a spreadsheet read a cell as a formula.
 const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 
+/// A number as a spreadsheet shows it: a whole number without `.0` (`38`), so that a table
+/// opened and saved again by a spreadsheet keeps its cells.
+pub fn shortest_number<S: serde::Serializer>(v: &Option<f64>, s: S) -> std::result::Result<S::Ok, S::Error> {
+    match v {
+        Some(x) if x.fract() == 0.0 && x.abs() < 1e15 => s.serialize_some(&(*x as i64)),
+        Some(x) => s.serialize_some(x),
+        None => s.serialize_none(),
+    }
+}
+
 /// Undo [`guard_cell`] (`'=…` → `=…`) when reading a table back.
 pub fn unguard_cell(s: &str) -> &str {
     match s.strip_prefix('\'') {
@@ -295,6 +305,19 @@ mod tests {
         a: String,
         b: i64,
         c: bool,
+    }
+
+    #[test]
+    fn whole_numbers_lose_their_point() {
+        #[derive(serde::Serialize)]
+        struct P {
+            #[serde(serialize_with = "shortest_number")]
+            x: Option<f64>,
+        }
+        let j = |x| serde_json::to_string(&P { x }).unwrap();
+        assert_eq!(j(Some(38.0)), r#"{"x":38}"#);
+        assert_eq!(j(Some(-0.4619)), r#"{"x":-0.4619}"#);
+        assert_eq!(j(None), r#"{"x":null}"#);
     }
 
     #[test]

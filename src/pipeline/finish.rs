@@ -22,7 +22,11 @@ use crate::timeline::{self, cluster, predicate_key, Event, MentionKey};
 
 /// The entities of one document's record.
 fn record_entities(res: &Resources, rec: &DocRecord) -> DocEntities {
-    let ms: Vec<MentionIn<'_>> = rec.mentions.iter().map(|m| MentionIn { doc: 0, start: m.at.start, text: &m.at.text, label: &m.label }).collect();
+    let ms: Vec<MentionIn<'_>> = rec
+        .mentions
+        .iter()
+        .map(|m| MentionIn { doc: 0, start: m.at.start, end: m.at.end, sentence: m.at.sentence_index, text: &m.at.text, label: &m.label })
+        .collect();
     let acronyms: HashMap<String, String> = rec.acronyms.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
     entities::document_entities(res, &ms, Some(&acronyms))
 }
@@ -261,8 +265,16 @@ impl Tables for TableFiles<'_> {
             self.entities.push(r)?;
         }
         if self.settings.report_top > 0 {
-            let ents: Vec<ReportEntity> =
-                rows.iter().map(|r| ReportEntity { name: r.name.clone(), kind: r.kind.clone(), mentions: r.mentions }).collect();
+            let ents: Vec<ReportEntity> = rows
+                .iter()
+                .map(|r| ReportEntity {
+                    name: r.name.clone(),
+                    kind: r.kind.clone(),
+                    mentions: r.mentions,
+                    latitude: r.latitude,
+                    longitude: r.longitude,
+                })
+                .collect();
             self.report = Some(ReportWriter::create(&self.out.join("timeline.html"), self.settings.report_top, &ents)?);
         }
         Ok(())
@@ -713,6 +725,11 @@ fn entity_rows(norm: &Merged, entity_mentions: &[usize], span: &HashMap<u32, (Na
                 documents: e.documents,
                 first_date: first,
                 last_date: last,
+                geo_id: e.place.as_ref().map(|p| p.geo_id.clone()).unwrap_or_default(),
+                country_code: e.place.as_ref().map(|p| p.country_code.clone()).unwrap_or_default(),
+                latitude: e.place.as_ref().and_then(|p| p.latitude),
+                longitude: e.place.as_ref().and_then(|p| p.longitude),
+                geo_confidence: e.place.as_ref().map(|p| p.confidence.as_str().to_string()).unwrap_or_default(),
             }
         })
         .collect();

@@ -220,6 +220,19 @@ pub struct EntityRow {
     pub documents: usize,
     pub first_date: String,
     pub last_date: String,
+    /// A place's gazetteer entry (`geonames:2988507`, `admin1:FR.76`, `iata:LHR`); the five
+    /// place columns are empty for other entities and for places the gazetteer lacks.
+    pub geo_id: String,
+    /// ISO 3166-1 alpha-2 code of the place's country.
+    pub country_code: String,
+    /// Degrees (WGS84), written as a spreadsheet shows them (`38`, not `38.0`).
+    #[serde(serialize_with = "crate::export::shortest_number")]
+    pub latitude: Option<f64>,
+    #[serde(serialize_with = "crate::export::shortest_number")]
+    pub longitude: Option<f64>,
+    /// How the place was chosen among the readings of its name: `unique`, `context`,
+    /// `document` or `population` (ambiguous, no evidence: the most populous reading).
+    pub geo_confidence: String,
 }
 
 /// Summary of a run, for the CLI (and `--json-summary`).

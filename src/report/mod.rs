@@ -1,7 +1,10 @@
 //! The HTML timeline report: one self-contained file (data, CSS and JS inline; a Content Security
 //! Policy forbids every network request) with a lane per top entity, events as marks spanning
-//! their date range, zoom, pan, a filter box and a details panel. Plain SVG drawn by a small
-//! script (`timeline.js`), no charting library: the whole page costs ~12 KB before the data.
+//! their date range, zoom, pan, a filter box and a details panel, and a map of the events' places
+//! (a world outline from Natural Earth, `world.path`, built by `scripts/build_world_outline.py`;
+//! places at their gazetteer coordinates, linked both ways to the timeline's selection). Plain SVG
+//! drawn by a small script (`timeline.js`), no charting library: the whole page costs ~12 KB
+//! before the data, plus ~50 KB of world outline.
 //!
 //! Document texts reach the page only as JSON inside `<script type="application/json">`, with
 //! `<`, `>`, `&` and the JS line separators escaped, and the script puts them into the page with
@@ -19,6 +22,8 @@ use crate::timeline::Event;
 const TEMPLATE: &str = include_str!("timeline.html");
 const CSS: &str = include_str!("timeline.css");
 const JS: &str = include_str!("timeline.js");
+/// Natural Earth's land, 110m, as one SVG path in a 360 × 180 equirectangular box.
+const WORLD: &str = include_str!("world.path");
 
 /// Lanes shown by default.
 pub const DEFAULT_TOP: usize = 12;
@@ -32,6 +37,11 @@ pub struct ReportEntity {
     pub kind: String,
     #[serde(rename = "m")]
     pub mentions: usize,
+    /// A place's coordinates, for the map.
+    #[serde(rename = "y", default, skip_serializing_if = "Option::is_none")]
+    pub latitude: Option<f64>,
+    #[serde(rename = "x", default, skip_serializing_if = "Option::is_none")]
+    pub longitude: Option<f64>,
 }
 
 /// One event in the page's data (short keys: the file holds thousands).
@@ -91,7 +101,11 @@ impl ReportWriter {
         let f = std::fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
         let mut w = BufWriter::new(f);
         let (head, tail) = TEMPLATE.split_once("{{DATA}}").ok_or_else(|| Error::Other("report template has no {{DATA}}".into()))?;
-        let head = head.replace("{{TITLE}}", "entline timeline").replace("{{CSS}}", CSS).replace("{{TOP}}", &top.max(1).to_string());
+        let head = head
+            .replace("{{TITLE}}", "entline timeline")
+            .replace("{{CSS}}", CSS)
+            .replace("{{TOP}}", &top.max(1).to_string())
+            .replace("{{WORLD}}", WORLD.trim());
         w.write_all(head.as_bytes()).map_err(|e| Error::io(&tmp, e))?;
         write!(w, "{{\"entities\":{},\"events\":[", script_json(entities)?).map_err(|e| Error::io(&tmp, e))?;
         let entity_ix = entities.iter().enumerate().map(|(i, e)| ((e.kind.clone(), e.name.clone()), i)).collect();
@@ -179,13 +193,21 @@ struct EntityLine {
     #[serde(rename = "type")]
     kind: String,
     mentions: usize,
+    /// Tables written before the gazetteer have no coordinates.
+    #[serde(default)]
+    latitude: Option<f64>,
+    #[serde(default)]
+    longitude: Option<f64>,
 }
 
 /// `entline report DIR`: rebuild `DIR/timeline.html` (or `out`) from the tables of a run.
 pub fn rebuild(dir: &Path, out: Option<&Path>, top: usize) -> Result<usize> {
     let entities: Vec<EntityLine> = read_table(dir, "entities")?;
     let events: Vec<Event> = read_table(dir, "events")?;
-    let ents: Vec<ReportEntity> = entities.into_iter().map(|e| ReportEntity { name: e.name, kind: e.kind, mentions: e.mentions }).collect();
+    let ents: Vec<ReportEntity> = entities
+        .into_iter()
+        .map(|e| ReportEntity { name: e.name, kind: e.kind, mentions: e.mentions, latitude: e.latitude, longitude: e.longitude })
+        .collect();
     let path = out.map(Path::to_path_buf).unwrap_or_else(|| dir.join("timeline.html"));
     let mut w = ReportWriter::create(&path, top, &ents)?;
     for e in &events {

@@ -22,6 +22,7 @@
   var details = document.getElementById('details');
   var stats = document.getElementById('stats');
   var view = null, shown = [], selected = -1;
+  var placesLayer = document.getElementById('places');
   if (D.title) {
     document.title = 'entline timeline — ' + D.title;
     document.querySelector('header h1').textContent = document.title;
@@ -139,7 +140,34 @@
       });
     });
     if (!lanes.length) el('text', { 'class': 'empty', x: LABEL_W, y: AXIS_H + 20 }, svg, 'No events match.');
+    drawPlaces(list);
     stats.textContent = list.length + ' of ' + events.length + ' events · ' + lanes.length + ' lanes · ' + marks + ' marks';
+  }
+
+  // the map: one circle per place with coordinates among the events shown (equirectangular, as
+  // the outline: x = longitude + 180, y = 90 - latitude), area by number of events; the places of
+  // the selected event are highlighted, and clicking a place filters the timeline by it
+  function drawPlaces(list) {
+    while (placesLayer.firstChild) placesLayer.removeChild(placesLayer.firstChild);
+    var count = {}, sel = {};
+    list.forEach(function (ev) {
+      ev.e.n.forEach(function (j) {
+        if (ents[j].y === undefined) return;
+        count[j] = (count[j] || 0) + 1;
+        if (ev.i === selected) sel[j] = true;
+      });
+    });
+    var ids = Object.keys(count).map(Number);
+    // big circles first, so small ones stay clickable on top
+    ids.sort(function (a, b) { return count[b] - count[a] || a - b; });
+    ids.forEach(function (j) {
+      var c = el('circle', {
+        'class': 'place' + (sel[j] ? ' selected' : ''),
+        cx: (ents[j].x + 180).toFixed(2), cy: (90 - ents[j].y).toFixed(2), r: (1.6 + Math.sqrt(count[j]) * 0.9).toFixed(2),
+        'data-place': ents[j].n, 'data-events': count[j]
+      }, placesLayer);
+      el('title', {}, c, ents[j].n + ' (' + count[j] + (count[j] === 1 ? ' event)' : ' events)'));
+    });
   }
 
   function show(ev) {
@@ -210,6 +238,13 @@
   svg.addEventListener('click', function (c) {
     var i = c.target.getAttribute && c.target.getAttribute('data-event');
     if (i !== null && i !== undefined) show(events[+i]);
+  });
+  placesLayer.addEventListener('click', function (c) {
+    var name = c.target.getAttribute && c.target.getAttribute('data-place');
+    if (!name) return;
+    filterBox.value = name;
+    view = null;
+    render();
   });
   filterBox.addEventListener('input', function () { view = null; later(); });
   topBox.addEventListener('input', later);

@@ -1,0 +1,336 @@
+//! Which place each place mention of a document is. Candidates come from the gazetteer by name
+//! (own or alternate); the document chooses among them, strongest evidence first:
+//!
+//! 1. **Context.** A country or division in the mention or right after it ("Paris, Texas",
+//!    "Mobile, Alabama", two names two bytes apart), or a place of the same sentence that holds
+//!    the reading, lies in it or shares its division ("Everett … Seattle").
+//! 2. **Document.** Other places resolved in the document: the same place (a demonym, 3 points),
+//!    in the same division (2) or country (1). A name the document resolved by context keeps that reading elsewhere in
+//!    the document ("Paris, Texas … Paris").
+//! 3. **Population.** With no evidence the most populous reading wins, flagged
+//!    [`Confidence::Population`].
+//!
+//! Places resolved by their only reading or by context are the evidence for the others, in
+//! rounds until nothing changes.
+
+use std::collections::HashMap;
+
+use super::gazetteer::{key, Gazetteer, PlaceKind};
+
+/// How a place was chosen (the `geo_confidence` column).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    /// The name has one reading.
+    Unique,
+    /// A country or division named with it or in its sentence.
+    Context,
+    /// Other places of the document.
+    Document,
+    /// Several readings and no evidence: the most populous.
+    Population,
+}
+
+impl Confidence {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::Unique => "unique",
+            Confidence::Context => "context",
+            Confidence::Document => "document",
+            Confidence::Population => "population",
+        }
+    }
+}
+
+/// A mention that may name a place.
+#[derive(Debug, Clone)]
+pub struct PlaceMention<'a> {
+    /// Byte offsets in the document.
+    pub start: usize,
+    pub end: usize,
+    pub sentence: usize,
+    /// The name (after alias normalization: "U.S." → "United States").
+    pub text: &'a str,
+    /// NER label: LOC names any place; ORG and MISC only airports ("Heathrow Airport").
+    pub label: &'a str,
+    /// A reading known in advance (a demonym's country): evidence only.
+    pub known: Option<u32>,
+}
+
+/// The place a mention resolved to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Resolved {
+    pub place: u32,
+    pub confidence: Confidence,
+}
+
+/// Readings of a name, with whether the name is the place's own.
+fn candidates(g: &Gazetteer, m: &PlaceMention<'_>) -> (Vec<(u32, bool)>, Option<Vec<u32>>) {
+    if let Some(k) = m.known {
+        return (vec![(k, true)], None);
+    }
+    let any_kind = m.label == "LOC";
+    let airport_ok = matches!(m.label, "ORG" | "MISC");
+    if !any_kind && !airport_ok {
+        return (Vec::new(), None);
+    }
+    let keep = |ix: u32| any_kind || g.place(ix).kind == PlaceKind::Airport;
+    let mut c: Vec<(u32, bool)> = g.lookup(m.text).filter(|&(i, _)| keep(i)).collect();
+    // "Paris, Texas": a head and a qualifier that holds one of its readings
+    let mut qualified = None;
+    if c.is_empty() && any_kind {
+        if let Some((head, qual)) = m.text.rsplit_once(", ") {
+            let holders: Vec<u32> = g.lookup(qual).map(|(i, _)| i).filter(|&i| g.place(i).kind.is_container()).collect();
+            let heads: Vec<(u32, bool)> = g.lookup(head).collect();
+            let inside: Vec<(u32, bool)> = heads.iter().copied().filter(|&(h, _)| holders.iter().any(|&q| g.contains(q, h))).collect();
+            if !inside.is_empty() {
+                qualified = Some(inside.iter().map(|&(h, _)| h).collect());
+                c = inside;
+            } else {
+                c = heads;
+            }
+        }
+    }
+    c.sort_unstable();
+    c.dedup_by_key(|x| x.0);
+    (c, qualified)
+}
+
+/// Most populous first; then the place whose own name it is, countries before divisions
+/// before cities before airports, and the gazetteer's order.
+fn by_population(g: &Gazetteer, cands: &[(u32, bool)]) -> Option<u32> {
+    cands
+        .iter()
+        .copied()
+        .max_by_key(|&(i, own)| (g.place(i).population, own, std::cmp::Reverse(g.place(i).kind), std::cmp::Reverse(i)))
+        .map(|(i, _)| i)
+}
+
+/// How two readings relate: 3 when they are one place (a demonym of the country), 2 when one
+/// holds the other or they share a division, 1 when they share a country, 0 otherwise.
+fn relation(g: &Gazetteer, a: u32, b: u32) -> u32 {
+    if a == b {
+        return 3;
+    }
+    let (pa, pb) = (g.place(a), g.place(b));
+    if g.contains(a, b) || g.contains(b, a) || (!pa.admin1.is_empty() && pa.admin1 == pb.admin1) {
+        2
+    } else if !pa.country.is_empty() && pa.country == pb.country {
+        1
+    } else {
+        0
+    }
+}
+
+/// Resolve the place mentions of one document (in any order; offsets and sentences tell what
+/// is near what). One answer per mention; `None` when no reading fits.
+pub fn resolve_document(g: &Gazetteer, mentions: &[PlaceMention<'_>]) -> Vec<Option<Resolved>> {
+    let n = mentions.len();
+    let mut cands: Vec<Vec<(u32, bool)>> = Vec::with_capacity(n);
+    let mut out: Vec<Option<Resolved>> = vec![None; n];
+    let keys: Vec<String> = mentions.iter().map(|m| key(m.text)).collect();
+    for (i, m) in mentions.iter().enumerate() {
+        let (c, qualified) = candidates(g, m);
+        if let Some(q) = qualified {
+            let pick = by_population(g, &c.iter().copied().filter(|(x, _)| q.contains(x)).collect::<Vec<_>>());
+            out[i] = pick.map(|place| Resolved { place, confidence: Confidence::Context });
+        } else if c.len() == 1 {
+            out[i] = Some(Resolved { place: c[0].0, confidence: Confidence::Unique });
+        }
+        cands.push(c);
+    }
+    // "Mobile, Alabama" as two mentions: the pair of readings where the second holds the first
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by_key(|&i| (mentions[i].start, i));
+    for w in order.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        let (ma, mb) = (&mentions[a], &mentions[b]);
+        if ma.sentence != mb.sentence || mb.start < ma.end || mb.start - ma.end > 2 || mb.known.is_some() {
+            continue;
+        }
+        let pairs: Vec<(u32, u32)> =
+            cands[a].iter().flat_map(|&(x, _)| cands[b].iter().map(move |&(y, _)| (x, y))).filter(|&(x, y)| g.contains(y, x)).collect();
+        let best = pairs.iter().copied().max_by_key(|&(x, y)| (g.place(x).population, g.place(y).population, std::cmp::Reverse((x, y))));
+        if let Some((x, y)) = best {
+            if out[a].is_none_or(|r| r.confidence != Confidence::Unique) {
+                out[a] = Some(Resolved { place: x, confidence: Confidence::Context });
+            }
+            if out[b].is_none_or(|r| r.confidence != Confidence::Unique) {
+                out[b] = Some(Resolved { place: y, confidence: Confidence::Context });
+            }
+        }
+    }
+    // rounds: evidence from what is resolved so far
+    loop {
+        let anchors: Vec<(usize, u32)> = (0..n).filter_map(|i| out[i].map(|r| (i, r.place))).collect();
+        let mut changed = false;
+        // a name resolved by context keeps its reading in the rest of the document
+        let mut by_name: HashMap<&str, Vec<(usize, u32)>> = HashMap::new();
+        for &(i, p) in &anchors {
+            if out[i].is_some_and(|r| r.confidence == Confidence::Context) {
+                by_name.entry(keys[i].as_str()).or_default().push((i, p));
+            }
+        }
+        let mut next = out.clone();
+        for i in 0..n {
+            if out[i].is_some() || cands[i].len() < 2 {
+                continue;
+            }
+            if let Some(list) = by_name.get(keys[i].as_str()) {
+                // the nearest preceding one, else the first
+                let start = mentions[i].start;
+                let pick = list.iter().filter(|(j, _)| mentions[*j].start <= start).max_by_key(|(j, _)| mentions[*j].start).or(list.first());
+                if let Some(&(_, p)) = pick {
+                    next[i] = Some(Resolved { place: p, confidence: Confidence::Document });
+                    changed = true;
+                    continue;
+                }
+            }
+            let score = |c: u32| -> (u32, u32) {
+                let mut ctx = 0;
+                let mut doc = 0;
+                for &(j, p) in &anchors {
+                    if keys[j] == keys[i] {
+                        continue;
+                    }
+                    let r = relation(g, c, p);
+                    if r >= 2 && mentions[j].sentence == mentions[i].sentence {
+                        ctx += 1;
+                    }
+                    doc += r;
+                }
+                (ctx, doc)
+            };
+            let mut scored: Vec<((u32, u32), u32)> = cands[i].iter().map(|&(c, _)| (score(c), c)).collect();
+            scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            let (best, second) = (scored[0].0, scored.get(1).map(|s| s.0).unwrap_or((0, 0)));
+            if best > second && best != (0, 0) {
+                let confidence = if best.0 > second.0 { Confidence::Context } else { Confidence::Document };
+                next[i] = Some(Resolved { place: scored[0].1, confidence });
+                changed = true;
+            }
+        }
+        out = next;
+        if !changed {
+            break;
+        }
+    }
+    // no deciding evidence: the most populous of the best-supported readings
+    for i in 0..n {
+        if out[i].is_some() || cands[i].is_empty() {
+            continue;
+        }
+        let anchors: Vec<(usize, u32)> =
+            (0..n).filter_map(|j| out[j].filter(|r| r.confidence != Confidence::Population).map(|r| (j, r.place))).collect();
+        let support = |c: u32| anchors.iter().filter(|(j, _)| keys[*j] != keys[i]).map(|&(_, p)| relation(g, c, p)).sum::<u32>();
+        let top = cands[i].iter().map(|&(c, _)| support(c)).max().unwrap_or(0);
+        let tied: Vec<(u32, bool)> = cands[i].iter().copied().filter(|&(c, _)| support(c) == top).collect();
+        out[i] = by_population(g, &tied).map(|place| Resolved { place, confidence: Confidence::Population });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Mentions at the places where `names` first occur in `text` (after `from` for repeats);
+    /// sentences split at ". ".
+    fn resolve_in(text: &str, names: &[(&str, &str)]) -> Vec<(String, String, String)> {
+        let g = Gazetteer::builtin().unwrap();
+        let mut ms = Vec::new();
+        let mut from = 0;
+        for &(name, label) in names {
+            let start = text[from..].find(name).map(|s| s + from).unwrap_or_else(|| panic!("{name} not in text"));
+            from = start + name.len();
+            let sentence = text[..start].matches(". ").count();
+            ms.push(PlaceMention { start, end: start + name.len(), sentence, text: name, label, known: None });
+        }
+        resolve_document(g, &ms)
+            .iter()
+            .zip(names)
+            .map(|(r, (name, _))| match r {
+                Some(r) => (name.to_string(), g.place(r.place).country.clone(), r.confidence.as_str().to_string()),
+                None => (name.to_string(), String::new(), "none".into()),
+            })
+            .collect()
+    }
+
+    fn country_of(rows: &[(String, String, String)], k: usize) -> &str {
+        &rows[k].1
+    }
+
+    #[test]
+    fn paris_france_and_paris_texas() {
+        let r = resolve_in(
+            "Paris, Texas, is two hours from Dallas. Paris has a water tower.",
+            &[("Paris, Texas", "LOC"), ("Dallas", "LOC"), ("Paris", "LOC")],
+        );
+        assert_eq!((country_of(&r, 0), r[0].2.as_str()), ("US", "context"), "{r:?}");
+        assert_eq!(country_of(&r, 2), "US", "the document's Paris is the Texan one: {r:?}");
+        let r = resolve_in("Paris, Texas, is small. ", &[("Paris", "LOC"), ("Texas", "LOC")]);
+        assert_eq!((country_of(&r, 0), r[0].2.as_str()), ("US", "context"), "{r:?}");
+        let r = resolve_in("The talks in Paris ended. Lyon and Marseille were quiet.", &[("Paris", "LOC"), ("Lyon", "LOC"), ("Marseille", "LOC")]);
+        assert_eq!(country_of(&r, 0), "FR", "{r:?}");
+        // no evidence at all: the most populous, flagged
+        let r = resolve_in("She moved to Paris.", &[("Paris", "LOC")]);
+        assert_eq!((country_of(&r, 0), r[0].2.as_str()), ("FR", "population"), "{r:?}");
+    }
+
+    #[test]
+    fn mobile_everett_toulouse_heathrow() {
+        let r = resolve_in("The hurricane reached Mobile, Alabama, on Sunday.", &[("Mobile", "LOC"), ("Alabama", "LOC")]);
+        assert_eq!((country_of(&r, 0), country_of(&r, 1)), ("US", "US"), "{r:?}");
+        let r = resolve_in(
+            "Boeing builds the 777 in Everett, north of Seattle, Washington.",
+            &[("Everett", "LOC"), ("Seattle", "LOC"), ("Washington", "LOC")],
+        );
+        let g = Gazetteer::builtin().unwrap();
+        let wa = g.division("US.WA").unwrap();
+        assert_eq!(country_of(&r, 0), "US", "{r:?}");
+        assert_eq!(r[2].2, "context", "{r:?}");
+        let everett = resolve_document(
+            g,
+            &[
+                PlaceMention { start: 30, end: 37, sentence: 0, text: "Everett", label: "LOC", known: None },
+                PlaceMention { start: 48, end: 55, sentence: 0, text: "Seattle", label: "LOC", known: None },
+            ],
+        );
+        let e = everett[0].unwrap();
+        assert!(g.contains(wa, e.place), "Everett, Washington, not Massachusetts: {:?}", g.place(e.place));
+        let r = resolve_in("Airbus assembles the A350 in Toulouse.", &[("Toulouse", "LOC")]);
+        assert_eq!(country_of(&r, 0), "FR");
+        let r = resolve_in("Flights from Heathrow were cancelled. Heathrow Airport said.", &[("Heathrow", "LOC"), ("Heathrow Airport", "ORG")]);
+        assert_eq!((country_of(&r, 0), country_of(&r, 1)), ("GB", "GB"), "{r:?}");
+        // an organization is a place only as an airport
+        let r = resolve_in("Toulouse won the match.", &[("Toulouse", "ORG")]);
+        assert_eq!(r[0].2, "none");
+    }
+
+    #[test]
+    fn georgia_the_country_and_the_state() {
+        let r = resolve_in("Georgia's parliament met in Tbilisi on Monday.", &[("Georgia", "LOC"), ("Tbilisi", "LOC")]);
+        assert_eq!((country_of(&r, 0), r[0].2.as_str()), ("GE", "context"), "{r:?}");
+        let r = resolve_in("Voters in Atlanta, Georgia, queued for hours.", &[("Atlanta", "LOC"), ("Georgia", "LOC")]);
+        assert_eq!(country_of(&r, 1), "US", "{r:?}");
+        let r = resolve_in("Atlanta was calm. Later, Georgia certified the vote.", &[("Atlanta", "LOC"), ("Georgia", "LOC")]);
+        assert_eq!((country_of(&r, 1), r[1].2.as_str()), ("US", "document"), "{r:?}");
+        // a demonym is evidence too
+        let g = Gazetteer::builtin().unwrap();
+        let ge = g.demonym("Georgian").unwrap();
+        let r = resolve_document(
+            g,
+            &[
+                PlaceMention { start: 0, end: 8, sentence: 0, text: "Georgian", label: "MISC", known: Some(ge) },
+                PlaceMention { start: 30, end: 37, sentence: 1, text: "Georgia", label: "LOC", known: None },
+            ],
+        );
+        assert_eq!(g.place(r[1].unwrap().place).country, "GE");
+    }
+
+    #[test]
+    fn people_and_unknown_names_stay_unresolved() {
+        let r = resolve_in("Paris Hilton and Xqzzyville.", &[("Paris Hilton", "PER"), ("Xqzzyville", "LOC")]);
+        assert_eq!((r[0].2.as_str(), r[1].2.as_str()), ("none", "none"));
+    }
+}
