@@ -283,6 +283,35 @@ struct Cluster {
     geo: Option<Resolved>,
 }
 
+impl Cluster {
+    /// One more mention (`cleaned` name of type `kind`, its cleaned `text`, at `start`).
+    fn add(&mut self, kind: &str, cleaned: String, text: String, start: usize, geo: Option<Resolved>) {
+        if better_name(&cleaned, &self.canonical) && self.kind == kind {
+            self.canonical = cleaned.clone();
+        }
+        if !self.texts.contains(&text) {
+            self.texts.push(text);
+        }
+        if !self.forms.contains(&cleaned) {
+            self.forms.push(cleaned);
+        }
+        self.mentions += 1;
+        self.first_start = self.first_start.min(start);
+        self.geo = best_geo(self.geo, geo);
+    }
+
+    /// The entity: aliases are the cleaned forms, then the mention texts not among them.
+    fn into_entity(self) -> LocalEntity {
+        let mut aliases = self.forms;
+        for t in self.texts {
+            if !aliases.contains(&t) {
+                aliases.push(t);
+            }
+        }
+        LocalEntity { kind: self.kind, canonical: self.canonical, aliases, mentions: self.mentions, geo: self.geo }
+    }
+}
+
 fn push_cluster(clusters: &mut Vec<Cluster>, kind: &str, name: &str, start: usize) -> usize {
     clusters.push(Cluster {
         kind: kind.to_string(),
@@ -420,7 +449,76 @@ pub fn document_entities(res: &Resources, mentions: &[MentionIn<'_>], acronyms: 
     let mut resolution: Vec<Option<(usize, bool)>> = vec![None; mentions.len()];
     let mut local: HashMap<(String, String), usize> = HashMap::new(); // (kind, key) → cluster
     let mut persons: Vec<usize> = Vec::new(); // person clusters
-    let mut demonym_refs: Vec<(usize, String, Option<u32>)> = Vec::new();
+    let (mut pending, demonym_refs) = cleaned_names(res, mentions, acronyms);
+    // places: resolved together, each mention with the others as evidence
+    let geo = resolve_places(res.places, mentions, &pending, &demonym_refs);
+    for (k, r) in geo.iter().enumerate() {
+        if let Some(r) = r {
+            pending[k].1 = "LOC".to_string();
+            pending[k].2 = res.places.place(r.place).name.clone();
+        }
+    }
+    // persons: full names first, so that single names can join them
+    let mut order: Vec<usize> = (0..pending.len()).collect();
+    order.sort_by_key(|&k| {
+        let (i, kind, c) = &pending[k];
+        (kind != "PER", !is_person_full(c), mentions[*i].start, *i)
+    });
+    for k in order {
+        let (i, kind, cleaned) = pending[k].clone();
+        let key = (kind.clone(), geo[k].map(|r| geo_key(r.place)).unwrap_or_else(|| match_key(&cleaned)));
+        let target = if let Some(&c) = local.get(&key) {
+            Some(c)
+        } else if geo[k].is_some() || is_person_full(&cleaned) {
+            None
+        } else {
+            person_of_single_name(&clusters, &persons, &cleaned, &kind, mentions[i].start)
+        };
+        let c = match target {
+            Some(c) => c,
+            None => {
+                let c = push_cluster(&mut clusters, &kind, &cleaned, mentions[i].start);
+                if kind == "PER" {
+                    persons.push(c);
+                }
+                c
+            }
+        };
+        local.insert(key, c);
+        clusters[c].add(&kind, cleaned, clean(mentions[i].text), mentions[i].start, geo[k]);
+        resolution[i] = Some((c, false));
+    }
+    join_generations(&mut clusters, &mut resolution);
+    // demonyms: reference their place (creating it if the document never names it)
+    for (i, place, known) in demonym_refs {
+        let key = ("LOC".to_string(), known.map(geo_key).unwrap_or_else(|| match_key(&place)));
+        let c = match local.get(&key) {
+            Some(&c) => c,
+            None => {
+                let c = push_cluster(&mut clusters, "LOC", &place, mentions[i].start);
+                clusters[c].geo = known.map(|place| Resolved { place, confidence: Confidence::Unique });
+                local.insert(key, c);
+                c
+            }
+        };
+        resolution[i] = Some((c, true));
+    }
+    let entities = clusters.into_iter().map(Cluster::into_entity).collect();
+    DocEntities { entities, resolution }
+}
+
+/// A mention's demonym reference: (mention, place name, gazetteer entry when known).
+type DemonymRef = (usize, String, Option<u32>);
+
+/// The names of a document's mentions as entities are formed from them: (mention, type,
+/// cleaned name) — acronyms expanded, aliases mapped to their canonical name and type, titles
+/// stripped from persons; demonyms apart, and mentions with nothing left out.
+fn cleaned_names(
+    res: &Resources,
+    mentions: &[MentionIn<'_>],
+    acronyms: Option<&HashMap<String, String>>,
+) -> (Vec<(usize, String, String)>, Vec<DemonymRef>) {
+    let mut demonym_refs: Vec<DemonymRef> = Vec::new();
     let mut pending: Vec<(usize, String, String)> = Vec::new(); // (mention, kind, cleaned)
     for (i, m) in mentions.iter().enumerate() {
         let mut cleaned = clean(m.text);
@@ -448,109 +546,30 @@ pub fn document_entities(res: &Resources, mentions: &[MentionIn<'_>], acronyms: 
         }
         pending.push((i, kind, cleaned));
     }
-    // places: resolved together, each mention with the others as evidence
-    let geo = resolve_places(res.places, mentions, &pending, &demonym_refs);
-    for (k, r) in geo.iter().enumerate() {
-        if let Some(r) = r {
-            pending[k].1 = "LOC".to_string();
-            pending[k].2 = res.places.place(r.place).name.clone();
-        }
-    }
-    // persons: full names first, so that single names can join them
-    let mut order: Vec<usize> = (0..pending.len()).collect();
-    order.sort_by_key(|&k| {
-        let (i, kind, c) = &pending[k];
-        (kind != "PER", !is_person_full(c), mentions[*i].start, *i)
-    });
-    for k in order {
-        let (i, kind, cleaned) = pending[k].clone();
-        let key = (kind.clone(), geo[k].map(|r| geo_key(r.place)).unwrap_or_else(|| match_key(&cleaned)));
-        let target = if let Some(&c) = local.get(&key) {
-            Some(c)
-        } else if geo[k].is_some() {
-            None
-        } else if !is_person_full(&cleaned) {
-            // a single word: the person whose last (or first) name it is; with several, the
-            // one whose full name was mentioned last before it
-            let word = match_key(&cleaned);
-            let cands: Vec<usize> = persons
-                .iter()
-                .copied()
-                .filter(|&c| {
-                    clusters[c].forms.iter().any(|f| {
-                        let fk = match_key(f);
-                        fk.split_whitespace().last() == Some(word.as_str()) || (kind == "PER" && fk.split_whitespace().next() == Some(word.as_str()))
-                    })
-                })
-                .collect();
-            let pick = match cands.len() {
-                0 => None,
-                1 => Some(cands[0]),
-                _ => {
-                    let start = mentions[i].start;
-                    cands.iter().copied().filter(|&c| clusters[c].first_start <= start).max_by_key(|&c| clusters[c].first_start).or(Some(cands[0]))
-                }
-            };
-            // other types join a person only when the NER type is unreliable (MISC/ORG single word)
-            pick.filter(|_| kind == "PER" || kind == "MISC" || kind == "ORG")
-        } else {
-            None
-        };
-        let c = match target {
-            Some(c) => c,
-            None => {
-                let c = push_cluster(&mut clusters, &kind, &cleaned, mentions[i].start);
-                if kind == "PER" {
-                    persons.push(c);
-                }
-                c
-            }
-        };
-        local.insert(key, c);
-        let cl = &mut clusters[c];
-        if better_name(&cleaned, &cl.canonical) && cl.kind == kind {
-            cl.canonical = cleaned.clone();
-        }
-        let text = clean(mentions[i].text);
-        if !cl.texts.contains(&text) {
-            cl.texts.push(text);
-        }
-        if !cl.forms.contains(&cleaned) {
-            cl.forms.push(cleaned);
-        }
-        cl.mentions += 1;
-        cl.first_start = cl.first_start.min(mentions[i].start);
-        cl.geo = best_geo(cl.geo, geo[k]);
-        resolution[i] = Some((c, false));
-    }
-    join_generations(&mut clusters, &mut resolution);
-    // demonyms: reference their place (creating it if the document never names it)
-    for (i, place, known) in demonym_refs {
-        let key = ("LOC".to_string(), known.map(geo_key).unwrap_or_else(|| match_key(&place)));
-        let c = match local.get(&key) {
-            Some(&c) => c,
-            None => {
-                let c = push_cluster(&mut clusters, "LOC", &place, mentions[i].start);
-                clusters[c].geo = known.map(|place| Resolved { place, confidence: Confidence::Unique });
-                local.insert(key, c);
-                c
-            }
-        };
-        resolution[i] = Some((c, true));
-    }
-    let entities = clusters
-        .into_iter()
-        .map(|cl| {
-            let mut aliases = cl.forms;
-            for t in cl.texts {
-                if !aliases.contains(&t) {
-                    aliases.push(t);
-                }
-            }
-            LocalEntity { kind: cl.kind, canonical: cl.canonical, aliases, mentions: cl.mentions, geo: cl.geo }
+    (pending, demonym_refs)
+}
+
+/// The person a single-word name of type `kind` at `start` joins: the person whose last (or, for
+/// a PER mention, first) name it is; with several, the one whose full name was mentioned last
+/// before it. Other types join a person only when the NER type is unreliable (MISC/ORG).
+fn person_of_single_name(clusters: &[Cluster], persons: &[usize], cleaned: &str, kind: &str, start: usize) -> Option<usize> {
+    let word = match_key(cleaned);
+    let cands: Vec<usize> = persons
+        .iter()
+        .copied()
+        .filter(|&c| {
+            clusters[c].forms.iter().any(|f| {
+                let fk = match_key(f);
+                fk.split_whitespace().last() == Some(word.as_str()) || (kind == "PER" && fk.split_whitespace().next() == Some(word.as_str()))
+            })
         })
         .collect();
-    DocEntities { entities, resolution }
+    let pick = match cands.len() {
+        0 => None,
+        1 => Some(cands[0]),
+        _ => cands.iter().copied().filter(|&c| clusters[c].first_start <= start).max_by_key(|&c| clusters[c].first_start).or(Some(cands[0])),
+    };
+    pick.filter(|_| kind == "PER" || kind == "MISC" || kind == "ORG")
 }
 
 /// The places of a document's mentions (`pending`: mention, type, cleaned name), with its
@@ -695,18 +714,7 @@ impl Merger {
         let Merger { strings, alias_ids, summaries, doc_start } = self;
         // ranks of the strings, so sort keys are numbers
         let rank = strings.ranks();
-        // per distinct canonical: match key (interned apart), and whether it is a full name
-        let mut keys = Strings::default();
-        let mut key_of: HashMap<u32, (u32, bool)> = HashMap::new();
-        for s in &summaries {
-            key_of.entry(s.canonical).or_insert_with(|| {
-                let name = strings.get(s.canonical);
-                (keys.id(&match_key(name)), is_person_full(name))
-            });
-        }
-        // a place resolved to the gazetteer merges by its entry
-        let skey: Vec<(u32, bool)> =
-            summaries.iter().map(|s| s.geo.map(|r| (keys.id(&geo_key(r.place)), false)).unwrap_or(key_of[&s.canonical])).collect();
+        let (keys, skey) = merge_keys(&strings, &summaries);
         let key_rank = keys.ranks();
         let (misc, org, per) = (strings.set.get_index_of("MISC"), strings.set.get_index_of("ORG"), strings.set.get_index_of("PER"));
         let group = |kind: u32| -> u32 {
@@ -808,20 +816,41 @@ impl Merger {
                 e.kind = strings.get(*k).to_string();
             }
         }
-        // ids from final names; aliases exclude the name itself
-        let gaz = Gazetteer::builtin().ok();
-        for (e, geo) in entities.iter_mut().zip(&geo_of) {
-            e.id = entity_id(&e.kind, &e.name);
-            let name = e.name.clone();
-            e.aliases.remove(&name);
-            if let (Some(g), Some(r)) = (gaz, geo) {
-                e.place = Some(EntityPlace::of(g, *r));
-            }
-        }
-        if let Some(g) = gaz {
-            qualify_homonyms(g, &mut entities, &geo_of);
-        }
+        name_entities(&mut entities, &geo_of);
         Merged { entities, entity_of, doc_start }
+    }
+}
+
+/// The key each document entity merges by, with whether its name is a person's full name: the
+/// match key of its canonical name (interned in the returned table), or for a place resolved to
+/// the gazetteer its entry.
+fn merge_keys(strings: &Strings, summaries: &[Summary]) -> (Strings, Vec<(u32, bool)>) {
+    let mut keys = Strings::default();
+    let mut key_of: HashMap<u32, (u32, bool)> = HashMap::new();
+    for s in summaries {
+        key_of.entry(s.canonical).or_insert_with(|| {
+            let name = strings.get(s.canonical);
+            (keys.id(&match_key(name)), is_person_full(name))
+        });
+    }
+    let skey = summaries.iter().map(|s| s.geo.map(|r| (keys.id(&geo_key(r.place)), false)).unwrap_or(key_of[&s.canonical])).collect();
+    (keys, skey)
+}
+
+/// Ids from the final names (aliases exclude the name itself), the places of resolved entities,
+/// and names apart for places of one name.
+fn name_entities(entities: &mut [Entity], geo_of: &[Option<Resolved>]) {
+    let gaz = Gazetteer::builtin().ok();
+    for (e, geo) in entities.iter_mut().zip(geo_of) {
+        e.id = entity_id(&e.kind, &e.name);
+        let name = e.name.clone();
+        e.aliases.remove(&name);
+        if let (Some(g), Some(r)) = (gaz, geo) {
+            e.place = Some(EntityPlace::of(g, *r));
+        }
+    }
+    if let Some(g) = gaz {
+        qualify_homonyms(g, entities, geo_of);
     }
 }
 
