@@ -169,7 +169,8 @@ def chunk_to_example(tok, chunk, label_of):
 
 def batches(examples, bs, shuffle, rng):
     """Batches of (task, ids, labels) examples; every batch holds one task. Labels: NER (B, L)
-    label ids; events (B, L, heads)."""
+    label ids; events (B, L, heads). A NER label may be (label id, teacher logits) when
+    distilling: the teacher's logits then come as a (B, L, labels) tensor (else None)."""
     by_task = {}
     for j, ex in enumerate(examples):
         by_task.setdefault(ex[0], []).append(j)
@@ -191,8 +192,11 @@ def batches(examples, bs, shuffle, rng):
         L = max(len(examples[j][1]) for j in g)
         ids = torch.zeros((len(g), L), dtype=torch.long)
         mask = torch.zeros((len(g), L), dtype=torch.long)
+        soft = None
         if task == "ner":
             lab = torch.full((len(g), L), -100, dtype=torch.long)
+            if any(isinstance(v, tuple) for j in g for v in examples[j][2]):
+                soft = torch.zeros((len(g), L, len(LABELS)))
         else:
             lab = torch.full((len(g), L, len(EVENT_HEADS)), -100, dtype=torch.long)
         for r, j in enumerate(g):
@@ -200,9 +204,16 @@ def batches(examples, bs, shuffle, rng):
             ids[r, :len(x)] = torch.tensor(x)
             mask[r, :len(x)] = 1
             for i, v in enumerate(y):
-                if v is not None:
-                    lab[r, i] = torch.tensor(v) if task != "ner" else v
-        yield task, g, ids, mask, lab
+                if v is None:
+                    continue
+                if task != "ner":
+                    lab[r, i] = torch.tensor(v)
+                elif isinstance(v, tuple):
+                    lab[r, i] = v[0]
+                    soft[r, i] = torch.tensor(v[1])
+                else:
+                    lab[r, i] = v
+        yield task, g, ids, mask, lab, soft
 
 
 class Joint(torch.nn.Module):
@@ -413,7 +424,7 @@ def predict(model, tok, enc, docs, max_len, id2label, bs=64):
     examples = [("ner",) + chunk_to_example(tok, ch, lambda _: 0) for ch in flat_chunks]
     word_preds = [None] * len(flat_chunks)
     segs = event_segments()
-    for _, g, ids, mask, _ in batches(examples, bs, False, None):
+    for _, g, ids, mask, _, _ in batches(examples, bs, False, None):
         ner_logits, ev_logits = model(ids, mask)
         best = ner_logits.argmax(-1)
         ev_best = None
@@ -439,6 +450,55 @@ def predict(model, tok, enc, docs, max_len, id2label, bs=64):
             k += len(toks)
         pred.append(out)
     return pred
+
+
+def teacher_logits(teacher_dir, docs, max_len, bs=32):
+    """The NER logits of a trained model (a folder this script exported) for every word of
+    `docs`: per document, per sentence, one list of floats per word. The teacher reads the
+    words with its own tokenizer and case markers, packed as in training."""
+    from transformers import AutoModelForTokenClassification, AutoTokenizer
+    tok = AutoTokenizer.from_pretrained(teacher_dir)
+    teacher = AutoModelForTokenClassification.from_pretrained(teacher_dir).eval()
+    if [teacher.config.id2label[i] for i in range(len(LABELS))] != LABELS:
+        sys.exit(f"--distill: {teacher_dir} has other labels than {LABELS}")
+    enc = Encoder(tok)
+    flat_chunks, owners = [], []
+    for di, doc in enumerate(docs):
+        for ch in pack_doc(enc, doc, max_len):
+            flat_chunks.append(ch)
+            owners.append(di)
+    examples = [("ner",) + chunk_to_example(tok, ch, lambda _: 0) for ch in flat_chunks]
+    word_logits = [None] * len(flat_chunks)
+    with torch.no_grad():
+        for _, g, ids, mask, _, _ in batches(examples, bs, False, None):
+            logits = teacher(input_ids=ids, attention_mask=mask).logits.float()
+            for r, j in enumerate(g):
+                out, pos = [], 1
+                for wids, first, _ in flat_chunks[j]:
+                    out.append(logits[r, pos + first].tolist())
+                    pos += len(wids)
+                word_logits[j] = out
+    per_doc = {}
+    for j, di in enumerate(owners):
+        per_doc.setdefault(di, []).extend(word_logits[j])
+    res = []
+    for di, doc in enumerate(docs):
+        flat, k, sents = per_doc.get(di, []), 0, []
+        for toks, _ in doc:
+            sents.append(flat[k:k + len(toks)])
+            k += len(toks)
+        res.append(sents)
+    return res
+
+
+def distill_loss(logits, soft, lab, temperature):
+    """KL divergence of the student's from the teacher's distribution at `temperature`, on the
+    labelled positions, scaled by temperature² (Hinton et al. 2015)."""
+    keep = lab.reshape(-1) != -100
+    s = logits.float().reshape(-1, len(LABELS))[keep] / temperature
+    t = soft.reshape(-1, len(LABELS))[keep] / temperature
+    kl = torch.nn.functional.kl_div(torch.log_softmax(s, -1), torch.log_softmax(t, -1), log_target=True, reduction="batchmean")
+    return kl * temperature * temperature
 
 
 def score_events(gold_docs, pred):
@@ -545,6 +605,12 @@ def main():
     ap.add_argument("--soup", nargs="+", metavar="MODEL_DIR",
                     help="no training: average the weights of models this script trained (a uniform model "
                          "soup), evaluate the average on the dev splits and export it to --out")
+    ap.add_argument("--distill", metavar="TEACHER_DIR",
+                    help="knowledge distillation: the NER loss mixes cross-entropy with the KL divergence from "
+                         "the NER logits of TEACHER_DIR (a model this script exported, float weights) on CoNLL train")
+    ap.add_argument("--distill-weight", type=float, default=0.5,
+                    help="share of the distillation term in the NER loss (the rest: cross-entropy with the gold labels)")
+    ap.add_argument("--distill-temperature", type=float, default=2.0)
     ap.add_argument("--resume", action="store_true",
                     help="continue from OUT/checkpoint.pt (written after every epoch) with the same arguments")
     args = ap.parse_args()
@@ -573,6 +639,12 @@ def main():
         train_docs = train_docs[:args.limit_docs]
         dev_docs = dev_docs[:max(1, args.limit_docs // 4)]
     print(f"CoNLL train docs {len(train_docs)}, dev docs {len(dev_docs)}", flush=True)
+    if args.distill:
+        td = time.time()
+        soft = teacher_logits(args.distill, train_docs, args.max_len)
+        # each training word's tag becomes (tag, teacher logits)
+        train_docs = [[(toks, list(zip(tags, ls))) for (toks, tags), ls in zip(d, sd)] for d, sd in zip(train_docs, soft)]
+        print(f"teacher logits from {args.distill} ({time.time() - td:.0f}s)", flush=True)
     ev_train, ev_dev, dev_names = [], [], []
     if n_event:
         dev_names = [l.strip() for l in open(args.tbaq_dev, encoding="utf-8") if l.strip() and not l.startswith("#")]
@@ -594,7 +666,8 @@ def main():
         # vary the packing length per document and epoch (data augmentation: different context
         # cuts, so the model is robust to the window lengths met at inference)
         ex = []
-        for task, docs, label_of in (("ner", train_docs, label2id.__getitem__), ("event", ev_train * args.event_repeat, lambda l: l)):
+        ner_label = (lambda t: (label2id[t[0]], t[1])) if args.distill else label2id.__getitem__
+        for task, docs, label_of in (("ner", train_docs, ner_label), ("event", ev_train * args.event_repeat, lambda l: l)):
             for d in docs:
                 L = args.max_len if ep == 0 else rng.choice(lengths)
                 ex.extend((task,) + chunk_to_example(tok, ch, label_of) for ch in pack_doc(enc, d, L))
@@ -678,11 +751,14 @@ def main():
         n_batches = sum(steps[2 * ep:2 * ep + 2])
         te = time.time()
         run_loss = {"ner": [0.0, 0], "event": [0.0, 0]}
-        for bi, (task, g, ids, mask, lab) in enumerate(batches(ex, args.batch, True, rng)):
+        for bi, (task, g, ids, mask, lab, soft) in enumerate(batches(ex, args.batch, True, rng)):
             with torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.bf16):
                 ner_logits, ev_logits = model(ids, mask)
             if task == "ner":
                 loss = ce(ner_logits.float().reshape(-1, len(LABELS)), lab.reshape(-1), ignore_index=-100)
+                if soft is not None:
+                    w = args.distill_weight
+                    loss = (1 - w) * loss + w * distill_loss(ner_logits, soft, lab, args.distill_temperature)
             else:
                 loss = event_loss(ev_logits, lab)
             loss.backward()
@@ -756,6 +832,8 @@ def main():
         "batch": args.batch, "max_len": args.max_len, "warmup": args.warmup, "seed": args.seed,
         "threads": args.threads, "bf16": args.bf16, "optimizer_steps": total,
         "event_repeat": args.event_repeat, "average": args.average, "soup": soup,
+        "distill": {"teacher": Path(args.distill).name, "weight": args.distill_weight,
+                    "temperature": args.distill_temperature} if args.distill else None,
         "train_seconds": round(time.time() - t0) + sum(
             json.loads((Path(d) / "training.json").read_text())["train_seconds"] for d in (args.soup or [])),
         "history": history,
