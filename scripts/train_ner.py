@@ -412,44 +412,57 @@ def score(gold_docs, pred_docs):
 
 
 @torch.no_grad()
-def predict(model, tok, enc, docs, max_len, id2label, bs=64):
-    """Per document, per sentence: a list of (NER tag, event labels) per word, where event labels
-    are the argmax of each event-head segment (None without an event head)."""
-    model.eval()
+def per_word(forward, tok, enc, docs, max_len, bs, value):
+    """Run `forward(ids, mask)` over `docs` packed as in training and read one value per word at
+    its first subword with `value(outputs, row, position)`: per document, per sentence, a list
+    with one value per word."""
     flat_chunks, owners = [], []
     for di, doc in enumerate(docs):
         for ch in pack_doc(enc, doc, max_len):
             flat_chunks.append(ch)
             owners.append(di)
     examples = [("ner",) + chunk_to_example(tok, ch, lambda _: 0) for ch in flat_chunks]
-    word_preds = [None] * len(flat_chunks)
-    segs = event_segments()
+    word_values = [None] * len(flat_chunks)
     for _, g, ids, mask, _, _ in batches(examples, bs, False, None):
+        outputs = forward(ids, mask)
+        for r, j in enumerate(g):
+            vals, pos = [], 1
+            for wids, first, _ in flat_chunks[j]:
+                vals.append(value(outputs, r, pos + first))
+                pos += len(wids)
+            word_values[j] = vals
+    per_doc = {}
+    for j, di in enumerate(owners):
+        per_doc.setdefault(di, []).extend(word_values[j])
+    res = []
+    for di, doc in enumerate(docs):
+        flat, k, sents = per_doc.get(di, []), 0, []
+        for toks, _ in doc:
+            sents.append(flat[k:k + len(toks)])
+            k += len(toks)
+        res.append(sents)
+    return res
+
+
+def predict(model, tok, enc, docs, max_len, id2label, bs=64):
+    """Per document, per sentence: a list of (NER tag, event labels) per word, where event labels
+    are the argmax of each event-head segment (None without an event head)."""
+    model.eval()
+    segs = event_segments()
+
+    def forward(ids, mask):
         ner_logits, ev_logits = model(ids, mask)
-        best = ner_logits.argmax(-1)
         ev_best = None
         if ev_logits is not None:
             ev_best = torch.stack([ev_logits[..., a:b].argmax(-1) for _, a, b in segs], -1)
-        for r, j in enumerate(g):
-            preds, pos = [], 1
-            for wids, first, _ in flat_chunks[j]:
-                p = pos + first
-                ev = tuple(int(x) for x in ev_best[r, p]) if ev_best is not None else None
-                preds.append((id2label[int(best[r, p])], ev))
-                pos += len(wids)
-            word_preds[j] = preds
-    per_doc = {}
-    for j, di in enumerate(owners):
-        per_doc.setdefault(di, []).extend(word_preds[j])
-    pred = []
-    for di, doc in enumerate(docs):
-        flat = per_doc.get(di, [])
-        out, k = [], 0
-        for toks, _ in doc:
-            out.append(flat[k:k + len(toks)])
-            k += len(toks)
-        pred.append(out)
-    return pred
+        return ner_logits.argmax(-1), ev_best
+
+    def value(outputs, r, p):
+        best, ev_best = outputs
+        ev = tuple(int(x) for x in ev_best[r, p]) if ev_best is not None else None
+        return id2label[int(best[r, p])], ev
+
+    return per_word(forward, tok, enc, docs, max_len, bs, value)
 
 
 def teacher_logits(teacher_dir, docs, max_len, bs=32):
@@ -461,34 +474,11 @@ def teacher_logits(teacher_dir, docs, max_len, bs=32):
     teacher = AutoModelForTokenClassification.from_pretrained(teacher_dir).eval()
     if [teacher.config.id2label[i] for i in range(len(LABELS))] != LABELS:
         sys.exit(f"--distill: {teacher_dir} has other labels than {LABELS}")
-    enc = Encoder(tok)
-    flat_chunks, owners = [], []
-    for di, doc in enumerate(docs):
-        for ch in pack_doc(enc, doc, max_len):
-            flat_chunks.append(ch)
-            owners.append(di)
-    examples = [("ner",) + chunk_to_example(tok, ch, lambda _: 0) for ch in flat_chunks]
-    word_logits = [None] * len(flat_chunks)
-    with torch.no_grad():
-        for _, g, ids, mask, _, _ in batches(examples, bs, False, None):
-            logits = teacher(input_ids=ids, attention_mask=mask).logits.float()
-            for r, j in enumerate(g):
-                out, pos = [], 1
-                for wids, first, _ in flat_chunks[j]:
-                    out.append(logits[r, pos + first].tolist())
-                    pos += len(wids)
-                word_logits[j] = out
-    per_doc = {}
-    for j, di in enumerate(owners):
-        per_doc.setdefault(di, []).extend(word_logits[j])
-    res = []
-    for di, doc in enumerate(docs):
-        flat, k, sents = per_doc.get(di, []), 0, []
-        for toks, _ in doc:
-            sents.append(flat[k:k + len(toks)])
-            k += len(toks)
-        res.append(sents)
-    return res
+
+    def forward(ids, mask):
+        return teacher(input_ids=ids, attention_mask=mask).logits.float()
+
+    return per_word(forward, tok, Encoder(tok), docs, max_len, bs, lambda logits, r, p: logits[r, p].tolist())
 
 
 def distill_loss(logits, soft, lab, temperature):
