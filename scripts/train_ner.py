@@ -30,6 +30,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import torch
@@ -167,10 +168,20 @@ def chunk_to_example(tok, chunk, label_of):
     return ids, labels
 
 
+class Target(NamedTuple):
+    """What one training word is learned from: its gold label (a NER label id on CoNLL, the
+    event label ids on TBAQ) and, from teacher models, NER logits (`--distill` on CoNLL,
+    `--fill-in` on TBAQ) and event-class logits (`--fill-in` on CoNLL)."""
+    gold: object
+    ner: list = None
+    event: list = None
+
+
 def batches(examples, bs, shuffle, rng):
-    """Batches of (task, ids, labels) examples; every batch holds one task. Labels: NER (B, L)
-    label ids; events (B, L, heads). A NER label may be (label id, teacher logits) when
-    distilling: the teacher's logits then come as a (B, L, labels) tensor (else None)."""
+    """Batches of (task, ids, labels) examples, whose labels are Targets; every batch holds one
+    task. Yields (task, example indices, ids, mask, gold, soft): gold is (B, L) NER label ids or
+    (B, L, heads) event label ids; soft maps "ner" and "event" to the teachers' logits as
+    (B, L, n) tensors where any word of the batch has them."""
     by_task = {}
     for j, ex in enumerate(examples):
         by_task.setdefault(ex[0], []).append(j)
@@ -192,13 +203,11 @@ def batches(examples, bs, shuffle, rng):
         L = max(len(examples[j][1]) for j in g)
         ids = torch.zeros((len(g), L), dtype=torch.long)
         mask = torch.zeros((len(g), L), dtype=torch.long)
-        soft = None
         if task == "ner":
             lab = torch.full((len(g), L), -100, dtype=torch.long)
-            if any(isinstance(v, tuple) for j in g for v in examples[j][2]):
-                soft = torch.zeros((len(g), L, len(LABELS)))
         else:
             lab = torch.full((len(g), L, len(EVENT_HEADS)), -100, dtype=torch.long)
+        soft = {}
         for r, j in enumerate(g):
             _, x, y = examples[j]
             ids[r, :len(x)] = torch.tensor(x)
@@ -206,13 +215,13 @@ def batches(examples, bs, shuffle, rng):
             for i, v in enumerate(y):
                 if v is None:
                     continue
-                if task != "ner":
-                    lab[r, i] = torch.tensor(v)
-                elif isinstance(v, tuple):
-                    lab[r, i] = v[0]
-                    soft[r, i] = torch.tensor(v[1])
-                else:
-                    lab[r, i] = v
+                lab[r, i] = torch.tensor(v.gold)
+                for key in ("ner", "event"):
+                    logits = getattr(v, key)
+                    if logits is not None:
+                        if key not in soft:
+                            soft[key] = torch.zeros((len(g), L, len(logits)))
+                        soft[key][r, i] = torch.tensor(logits)
         yield task, g, ids, mask, lab, soft
 
 
@@ -421,7 +430,7 @@ def per_word(forward, tok, enc, docs, max_len, bs, value):
         for ch in pack_doc(enc, doc, max_len):
             flat_chunks.append(ch)
             owners.append(di)
-    examples = [("ner",) + chunk_to_example(tok, ch, lambda _: 0) for ch in flat_chunks]
+    examples = [("ner",) + chunk_to_example(tok, ch, lambda _: Target(0)) for ch in flat_chunks]
     word_values = [None] * len(flat_chunks)
     for _, g, ids, mask, _, _ in batches(examples, bs, False, None):
         outputs = forward(ids, mask)
@@ -465,28 +474,47 @@ def predict(model, tok, enc, docs, max_len, id2label, bs=64):
     return per_word(forward, tok, enc, docs, max_len, bs, value)
 
 
-def teacher_logits(teacher_dir, docs, max_len, bs=32):
-    """The NER logits of a trained model (a folder this script exported) for every word of
-    `docs`: per document, per sentence, one list of floats per word. The teacher reads the
-    words with its own tokenizer and case markers, packed as in training."""
+def teacher_logits(teacher_dir, docs, max_len, head, bs=32):
+    """The logits of a trained model (a folder this script exported) for every word of `docs`,
+    from its NER head (`head` "ner") or the class segment of its event head ("event"): per
+    document, per sentence, one list of floats per word. The teacher reads the words with its own
+    tokenizer and case markers, packed as in training."""
     from transformers import AutoModelForTokenClassification, AutoTokenizer
     tok = AutoTokenizer.from_pretrained(teacher_dir)
     teacher = AutoModelForTokenClassification.from_pretrained(teacher_dir).eval()
     if [teacher.config.id2label[i] for i in range(len(LABELS))] != LABELS:
-        sys.exit(f"--distill: {teacher_dir} has other labels than {LABELS}")
+        sys.exit(f"teacher {teacher_dir} has other labels than {LABELS}")
+    event = None
+    if head == "event":
+        sd = load_file(str(Path(teacher_dir) / "model.safetensors"))
+        if "event_head.weight" not in sd:
+            sys.exit(f"teacher {teacher_dir} has no event head")
+        n_class = len(EVENT_HEADS[0][1])
+        event = (sd["event_head.weight"][:n_class].float(), sd["event_head.bias"][:n_class].float())
 
     def forward(ids, mask):
-        return teacher(input_ids=ids, attention_mask=mask).logits.float()
+        out = teacher(input_ids=ids, attention_mask=mask, output_hidden_states=event is not None)
+        if event is None:
+            return out.logits.float()
+        return torch.nn.functional.linear(out.hidden_states[-1].float(), *event)
 
     return per_word(forward, tok, Encoder(tok), docs, max_len, bs, lambda logits, r, p: logits[r, p].tolist())
 
 
+def with_teacher(docs, logits, key):
+    """`docs` (sentences of (words, Targets)) with each word's teacher logits set under `key`."""
+    return [[(words, [t._replace(**{key: l}) for t, l in zip(ts, ls)]) for (words, ts), ls in zip(d, ld)]
+            for d, ld in zip(docs, logits)]
+
+
 def distill_loss(logits, soft, lab, temperature):
     """KL divergence of the student's from the teacher's distribution at `temperature`, on the
-    labelled positions, scaled by temperature² (Hinton et al. 2015)."""
+    labelled positions, scaled by temperature² (Hinton et al. 2015). `logits` may be wider than
+    `soft` (an event head): its first columns are compared."""
+    n = soft.shape[-1]
     keep = lab.reshape(-1) != -100
-    s = logits.float().reshape(-1, len(LABELS))[keep] / temperature
-    t = soft.reshape(-1, len(LABELS))[keep] / temperature
+    s = logits[..., :n].float().reshape(-1, n)[keep] / temperature
+    t = soft.reshape(-1, n)[keep] / temperature
     kl = torch.nn.functional.kl_div(torch.log_softmax(s, -1), torch.log_softmax(t, -1), log_target=True, reduction="batchmean")
     return kl * temperature * temperature
 
@@ -601,6 +629,13 @@ def main():
     ap.add_argument("--distill-weight", type=float, default=0.5,
                     help="share of the distillation term in the NER loss (the rest: cross-entropy with the gold labels)")
     ap.add_argument("--distill-temperature", type=float, default=2.0)
+    ap.add_argument("--fill-in", metavar="MODEL_DIR",
+                    help="each corpus is annotated for one task only (CoNLL: entities, TBAQ: events): learn the other "
+                         "task's labels there from MODEL_DIR (a model this script exported, with an event head) — its "
+                         "NER logits on the TBAQ text and its event-class logits on the CoNLL text — so that neither "
+                         "head is left untrained on the other corpus's kind of text")
+    ap.add_argument("--fill-in-weight", type=float, default=0.5,
+                    help="weight of the --fill-in terms (KL divergence at temperature 1) beside each batch's own loss")
     ap.add_argument("--resume", action="store_true",
                     help="continue from OUT/checkpoint.pt (written after every epoch) with the same arguments")
     args = ap.parse_args()
@@ -629,11 +664,11 @@ def main():
         train_docs = train_docs[:args.limit_docs]
         dev_docs = dev_docs[:max(1, args.limit_docs // 4)]
     print(f"CoNLL train docs {len(train_docs)}, dev docs {len(dev_docs)}", flush=True)
+    # the training words' targets: gold labels, and the teachers' logits where asked for
+    train_in = [[(toks, [Target(label2id[t]) for t in tags]) for toks, tags in d] for d in train_docs]
     if args.distill:
         td = time.time()
-        soft = teacher_logits(args.distill, train_docs, args.max_len)
-        # each training word's tag becomes (tag, teacher logits)
-        train_docs = [[(toks, list(zip(tags, ls))) for (toks, tags), ls in zip(d, sd)] for d, sd in zip(train_docs, soft)]
+        train_in = with_teacher(train_in, teacher_logits(args.distill, train_docs, args.max_len, "ner"), "ner")
         print(f"teacher logits from {args.distill} ({time.time() - td:.0f}s)", flush=True)
     ev_train, ev_dev, dev_names = [], [], []
     if n_event:
@@ -649,6 +684,14 @@ def main():
             ev_train, ev_dev = ev_train[:args.limit_docs // 4], ev_dev[:max(1, args.limit_docs // 16)]
         n_ev = sum(l[0] > 0 for d in ev_train for _, ls in d for l in ls)
         print(f"TBAQ train docs {len(ev_train)} ({n_ev} events), dev docs {len(ev_dev)}", flush=True)
+    ev_in = [[(words, [Target(l) for l in labs]) for words, labs in d] for d in ev_train]
+    if args.fill_in:
+        if not n_event:
+            sys.exit("--fill-in needs the event head (no --no-events)")
+        td = time.time()
+        train_in = with_teacher(train_in, teacher_logits(args.fill_in, train_docs, args.max_len, "event"), "event")
+        ev_in = with_teacher(ev_in, teacher_logits(args.fill_in, ev_train, args.max_len, "ner"), "ner")
+        print(f"fill-in logits from {args.fill_in} ({time.time() - td:.0f}s)", flush=True)
 
     lengths = [int(x) for x in args.pack_lengths.split(",")] if args.pack_lengths else [64, 96, args.max_len, args.max_len]
 
@@ -656,11 +699,10 @@ def main():
         # vary the packing length per document and epoch (data augmentation: different context
         # cuts, so the model is robust to the window lengths met at inference)
         ex = []
-        ner_label = (lambda t: (label2id[t[0]], t[1])) if args.distill else label2id.__getitem__
-        for task, docs, label_of in (("ner", train_docs, ner_label), ("event", ev_train * args.event_repeat, lambda l: l)):
+        for task, docs in (("ner", train_in), ("event", ev_in * args.event_repeat)):
             for d in docs:
                 L = args.max_len if ep == 0 else rng.choice(lengths)
-                ex.extend((task,) + chunk_to_example(tok, ch, label_of) for ch in pack_doc(enc, d, L))
+                ex.extend((task,) + chunk_to_example(tok, ch, lambda t: t) for ch in pack_doc(enc, d, L))
         return ex
 
     # every epoch's inputs are made first, so that the schedule counts the real number of steps
@@ -746,11 +788,15 @@ def main():
                 ner_logits, ev_logits = model(ids, mask)
             if task == "ner":
                 loss = ce(ner_logits.float().reshape(-1, len(LABELS)), lab.reshape(-1), ignore_index=-100)
-                if soft is not None:
+                if "ner" in soft:
                     w = args.distill_weight
-                    loss = (1 - w) * loss + w * distill_loss(ner_logits, soft, lab, args.distill_temperature)
+                    loss = (1 - w) * loss + w * distill_loss(ner_logits, soft["ner"], lab, args.distill_temperature)
+                if "event" in soft:
+                    loss = loss + args.fill_in_weight * distill_loss(ev_logits, soft["event"], lab, 1.0)
             else:
                 loss = event_loss(ev_logits, lab)
+                if "ner" in soft:
+                    loss = loss + args.fill_in_weight * distill_loss(ner_logits, soft["ner"], lab[..., 0], 1.0)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
@@ -824,6 +870,7 @@ def main():
         "event_repeat": args.event_repeat, "average": args.average, "soup": soup,
         "distill": {"teacher": Path(args.distill).name, "weight": args.distill_weight,
                     "temperature": args.distill_temperature} if args.distill else None,
+        "fill_in": {"model": Path(args.fill_in).name, "weight": args.fill_in_weight} if args.fill_in else None,
         "train_seconds": round(time.time() - t0) + sum(
             json.loads((Path(d) / "training.json").read_text())["train_seconds"] for d in (args.soup or [])),
         "history": history,
