@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # NER throughput of entline vs the Python transformers pipeline (aggregation_strategy="first") on
 # the same weights and the same texts, in one run:
-#   scripts/bench_ner.sh [CONLL_FILE] [--threads N] [--model DIR]...
+#   scripts/bench_ner.sh [CONLL_FILE] [--threads N] [--model fast|accurate|DIR]...
 #   scripts/bench_ner.sh --busy [--baseline BIN] [CONLL_FILE] [--threads N] [--model DIR]
 # Texts: the sentences of CONLL_FILE (default ../shared/data/conll2003/eng.testa). entline tags them
 # with `entline tag-conll` (whole process timed, best of three runs: start, model load, reading, NER, output); the
@@ -95,6 +95,10 @@ fi
 # NER throughput of model $1 (prints a report; its entline tokens/s into $TMP/rate)
 bench_model() {
 MODEL=$1
+case $MODEL in  # the shipped tiers by name, as `entline --model` takes them
+  fast) MODEL="$ROOT/models/entline-ner-minilm" ;;
+  accurate) MODEL="$ROOT/models/entline-ner-mpnet" ;;
+esac
 "$ROOT/target/release/entline" tag-conll "$CONLL" --threads "$THREADS" --model "$MODEL" > /dev/null  # warm caches
 # best of three whole-process runs (the Python side gets the best of two batch sizes)
 BEST=""

@@ -207,9 +207,11 @@ fn parse_doc_date(s: &str) -> Result<NaiveDate, String> {
 
 #[derive(Args)]
 struct ModelArgs {
-    /// Model folder (config.json, vocab.txt, weights), or a hub id with the `remote` build feature.
-    /// Default: the shipped models/entline-ner-minilm (or $ENTLINE_MODEL).
-    #[arg(long, value_name = "DIR")]
+    /// A shipped model, `fast` (models/entline-ner-minilm, the default) or `accurate`
+    /// (models/entline-ner-mpnet: higher accuracy, about 5 times slower); or a model folder
+    /// (config.json, vocab.txt, weights); or a hub id with the `remote` build feature.
+    /// Default: fast, or $ENTLINE_MODEL when set.
+    #[arg(long, value_name = "NAME|DIR")]
     model: Option<String>,
     /// Context windows per forward pass (they may come from different documents).
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..))]

@@ -49,7 +49,8 @@ use crate::timeline::Event;
 /// ```
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// Model folder; `None`: the shipped model (`$ENTLINE_MODEL`, else `models/entline-ner-minilm`).
+    /// Model folder, or a shipped tier's name ("fast", "accurate": [`ner::SHIPPED_MODELS`]);
+    /// `None`: the default model (`$ENTLINE_MODEL`, else the shipped `models/entline-ner-minilm`).
     pub model: Option<PathBuf>,
     /// Number format of the model's computation.
     pub precision: Precision,
@@ -95,7 +96,7 @@ impl Config {
             // the global pool can be set once per process; a later setting is ignored
             let _ = rayon::ThreadPoolBuilder::new().num_threads(threads).build_global();
         }
-        let dir = self.model.clone().unwrap_or_else(ner::default_model_dir);
+        let dir = self.model.as_deref().map_or_else(ner::default_model_dir, ner::model_dir);
         Ner::load(
             &dir.to_string_lossy(),
             NerOptions { batch_size: self.batch_size.max(1), max_len: self.max_len, precision: self.precision, ..Default::default() },
