@@ -143,8 +143,9 @@ fill_in = ""
 if t.get("fill_in"):
     fill_in = (f"\n\nEach corpus is annotated for one task only, so the other head's targets there come from "
                f"`{t['fill_in']['model']}` (`--fill-in`): its NER logits on the TBAQ text and its event-class logits "
-               f"on the CoNLL text, as a KL term of weight {t['fill_in']['weight']} beside each batch's own loss. "
-               "Without it the MPNet encoder learned to tell the corpora apart: its NER head went silent on "
+               f"on the CoNLL text, as a KL term of weight {t['fill_in']['weight']} beside each batch's own loss.")
+if t.get("fill_in") and t["base"] == "all-mpnet-base-v2":
+    fill_in += (" Without it the MPNet encoder learned to tell the corpora apart: its NER head went silent on "
                "TBAQ-like text (12 of 9,790 TBAQ words tagged as names, against 1,096 by entline-ner-minilm) and "
                "its named-mention recall on MEANTIME fell to 66.6 (entline-ner-minilm: 76.2).")
 card = f"""# {model.name} — English NER (PER, ORG, LOC, MISC) and TimeML event mentions
