@@ -12,10 +12,10 @@ import time
 from pathlib import Path
 
 import torch
-from transformers import AutoConfig, AutoModelForTokenClassification, AutoTokenizer, pipeline
+from transformers import AutoTokenizer, pipeline
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from quantize_model import is_int8_model, load_float_state_dict  # noqa: E402
+from quantize_model import load_token_classifier  # noqa: E402
 
 model_dir, corpus, threads = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3])
 torch.set_num_threads(threads)
@@ -24,14 +24,7 @@ for p in sorted(corpus.glob("*.txt")):
     lines.extend(l for l in p.read_text(encoding="utf-8").splitlines() if l.strip())
 tokens = sum(len(l.split()) for l in lines)
 tok = AutoTokenizer.from_pretrained(model_dir)
-if is_int8_model(model_dir):
-    model = AutoModelForTokenClassification.from_config(AutoConfig.from_pretrained(model_dir))
-    missing, _ = model.load_state_dict(load_float_state_dict(model_dir), strict=False)
-    if missing:
-        sys.exit(f"{model_dir}: no weights for {missing}")
-    model.eval()
-else:
-    model = AutoModelForTokenClassification.from_pretrained(model_dir, torch_dtype=torch.float32)
+model = load_token_classifier(model_dir)
 ner = pipeline("token-classification", model=model, tokenizer=tok, aggregation_strategy="first", device=-1)
 ner(lines[:8])  # warm-up
 # the pipeline's best batch size on this machine counts (conservative for entline)

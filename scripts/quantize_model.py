@@ -11,7 +11,9 @@ in fp16. entline.json records `"weights": "int8-rowwise"`; entline dequantizes a
 (src/ner/weights.rs) and then computes exactly as with float weights.
 
 `load_float_state_dict(model_dir)` reads a model folder's weights as float32 tensors, int8 ones
-dequantized the same way (used by scripts/check_encoder.py and scripts/bench_ner.py).
+dequantized the same way (used by scripts/check_encoder.py); `load_token_classifier(model_dir)`
+builds the transformers model of a folder, int8 or float (scripts/bench_ner.py, and the teachers of
+scripts/train_ner.py --distill/--fill-in, so a shipped int8 model can teach).
 """
 import argparse
 import json
@@ -70,6 +72,20 @@ def load_float_state_dict(model_dir):
         else:
             out[name] = t.float() if t.is_floating_point() else t
     return out
+
+
+def load_token_classifier(model_dir):
+    """The folder's transformers token-classification model in eval mode, float32, whether its
+    weights are int8-rowwise (dequantized) or float. Weights the folder has beyond the model's
+    (entline's event head) are ignored here; a model weight the folder lacks is an error."""
+    from transformers import AutoConfig, AutoModelForTokenClassification
+    if not is_int8_model(model_dir):
+        return AutoModelForTokenClassification.from_pretrained(model_dir, torch_dtype=torch.float32).eval()
+    model = AutoModelForTokenClassification.from_config(AutoConfig.from_pretrained(model_dir))
+    missing, _ = model.load_state_dict(load_float_state_dict(model_dir), strict=False)
+    if missing:
+        sys.exit(f"{model_dir}: no weights for {missing}")
+    return model.eval()
 
 
 def main():

@@ -37,6 +37,9 @@ import torch
 from safetensors.torch import load_file, save_file
 from transformers import AutoModelForTokenClassification, AutoTokenizer
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from quantize_model import load_float_state_dict, load_token_classifier  # noqa: E402
+
 LABELS = ["O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC"]
 # Event head: segments of one linear layer, in this order. "class" is predicted for every word
 # ("O" = no event); the attributes only matter (and are trained) on event words. Modality is the
@@ -479,14 +482,13 @@ def teacher_logits(teacher_dir, docs, max_len, head, bs=32):
     from its NER head (`head` "ner") or the class segment of its event head ("event"): per
     document, per sentence, one list of floats per word. The teacher reads the words with its own
     tokenizer and case markers, packed as in training."""
-    from transformers import AutoModelForTokenClassification, AutoTokenizer
     tok = AutoTokenizer.from_pretrained(teacher_dir)
-    teacher = AutoModelForTokenClassification.from_pretrained(teacher_dir).eval()
+    teacher = load_token_classifier(teacher_dir)
     if [teacher.config.id2label[i] for i in range(len(LABELS))] != LABELS:
         sys.exit(f"teacher {teacher_dir} has other labels than {LABELS}")
     event = None
     if head == "event":
-        sd = load_file(str(Path(teacher_dir) / "model.safetensors"))
+        sd = load_float_state_dict(teacher_dir)
         if "event_head.weight" not in sd:
             sys.exit(f"teacher {teacher_dir} has no event head")
         n_class = len(EVENT_HEADS[0][1])
@@ -625,7 +627,7 @@ def main():
                          "soup), evaluate the average on the dev splits and export it to --out")
     ap.add_argument("--distill", metavar="TEACHER_DIR",
                     help="knowledge distillation: the NER loss mixes cross-entropy with the KL divergence from "
-                         "the NER logits of TEACHER_DIR (a model this script exported, float weights) on CoNLL train")
+                         "the NER logits of TEACHER_DIR (a model this script exported, or a shipped int8 folder) on CoNLL train")
     ap.add_argument("--distill-weight", type=float, default=0.5,
                     help="share of the distillation term in the NER loss (the rest: cross-entropy with the gold labels)")
     ap.add_argument("--distill-temperature", type=float, default=2.0)
