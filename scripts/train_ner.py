@@ -477,11 +477,13 @@ def predict(model, tok, enc, docs, max_len, id2label, bs=64):
     return per_word(forward, tok, enc, docs, max_len, bs, value)
 
 
-def teacher_logits(teacher_dir, docs, max_len, head, bs=32):
+def teacher_logits(teacher_dir, docs, head, bs=32):
     """The logits of a trained model (a folder this script exported) for every word of `docs`,
     from its NER head (`head` "ner") or the class segment of its event head ("event"): per
     document, per sentence, one list of floats per word. The teacher reads the words with its own
-    tokenizer and case markers, packed as in training."""
+    tokenizer and case markers, packed into the window it was trained with (its entline.json's
+    max_len), whatever the student's --max-len."""
+    max_len = json.loads((Path(teacher_dir) / "entline.json").read_text(encoding="utf-8")).get("max_len", 128)
     tok = AutoTokenizer.from_pretrained(teacher_dir)
     teacher = load_token_classifier(teacher_dir)
     if [teacher.config.id2label[i] for i in range(len(LABELS))] != LABELS:
@@ -670,7 +672,7 @@ def main():
     train_in = [[(toks, [Target(label2id[t]) for t in tags]) for toks, tags in d] for d in train_docs]
     if args.distill:
         td = time.time()
-        train_in = with_teacher(train_in, teacher_logits(args.distill, train_docs, args.max_len, "ner"), "ner")
+        train_in = with_teacher(train_in, teacher_logits(args.distill, train_docs, "ner"), "ner")
         print(f"teacher logits from {args.distill} ({time.time() - td:.0f}s)", flush=True)
     ev_train, ev_dev, dev_names = [], [], []
     if n_event:
@@ -691,8 +693,8 @@ def main():
         if not n_event:
             sys.exit("--fill-in needs the event head (no --no-events)")
         td = time.time()
-        train_in = with_teacher(train_in, teacher_logits(args.fill_in, train_docs, args.max_len, "event"), "event")
-        ev_in = with_teacher(ev_in, teacher_logits(args.fill_in, ev_train, args.max_len, "ner"), "ner")
+        train_in = with_teacher(train_in, teacher_logits(args.fill_in, train_docs, "event"), "event")
+        ev_in = with_teacher(ev_in, teacher_logits(args.fill_in, ev_train, "ner"), "ner")
         print(f"fill-in logits from {args.fill_in} ({time.time() - td:.0f}s)", flush=True)
 
     lengths = [int(x) for x in args.pack_lengths.split(",")] if args.pack_lengths else [64, 96, args.max_len, args.max_len]
