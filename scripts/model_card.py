@@ -84,24 +84,30 @@ default = model.name == "entline-ner-minilm"
 run = f".cache/{model.name}-float" if int8 else f"models/{model.name}"
 
 
+def model_ref(name, placeholder):
+    """How the reproduce line names a model another run used: its shipped folder, or a placeholder."""
+    return f"models/{name}" if name.startswith("entline-") else placeholder
+
+
 def run_flags(r):
     """The train_ner.py options (beyond the common ones) of a run described by training.json `r`."""
     f = base["flag"]
+    if r.get("max_len", 128) != 128:
+        f += f" --max-len {r['max_len']}"
     if r.get("lr", 1e-4) != 1e-4:
         f += f" --lr {r['lr']:g}"
     f += f" --event-repeat {r.get('event_repeat', 1)} --average {r.get('average', 0)}"
     if r.get("distill"):
-        f += f" --distill TEACHER --distill-weight {r['distill']['weight']} --distill-temperature {r['distill']['temperature']}"
+        f += f" --distill {model_ref(r['distill']['teacher'], 'TEACHER')} --distill-weight {r['distill']['weight']} --distill-temperature {r['distill']['temperature']}"
     if r.get("fill_in"):
-        f += f" --fill-in {'models/' + r['fill_in']['model'] if r['fill_in']['model'].startswith('entline-') else 'FILL_IN'}"
+        f += f" --fill-in {model_ref(r['fill_in']['model'], 'FILL_IN')}"
         f += f" --fill-in-weight {r['fill_in']['weight']}"
     return f
 
 
 reproduce = f"`$T{run_flags(t)} --out {run}`"
 if t.get("soup"):
-    cmds = [f"`$T --out .cache/run{i + 1} --event-repeat {r['event_repeat']} --average {r['average']}`"
-            for i, r in enumerate(t["soup"])]
+    cmds = [f"`$T{run_flags(r)} --out .cache/run{i + 1}`" for i, r in enumerate(t["soup"])]
     runs_dirs = " ".join(f".cache/run{i + 1}" for i in range(len(t["soup"])))
     reproduce = ", ".join(cmds) + f", then `$T --out {run} --soup {runs_dirs}`"
 if int8:

@@ -477,38 +477,57 @@ def predict(model, tok, enc, docs, max_len, id2label, bs=64):
     return per_word(forward, tok, enc, docs, max_len, bs, value)
 
 
-def teacher_logits(teacher_dir, docs, head, bs=32):
-    """The logits of a trained model (a folder this script exported) for every word of `docs`,
-    from its NER head (`head` "ner") or the class segment of its event head ("event"): per
-    document, per sentence, one list of floats per word. The teacher reads the words with its own
-    tokenizer and case markers, packed into the window it was trained with (its entline.json's
-    max_len), whatever the student's --max-len."""
+def teacher_logits(teacher_dir, docs, heads, bf16=False, bs=32):
+    """The logits of a trained model (a folder this script exported, float or int8) for every word
+    of `docs`, from each of `heads`: "ner" (its NER head) and/or "event" (the class segment of its
+    event head), computed in one pass: {head: per document, per sentence, one list of floats per
+    word}. The teacher reads the words with its own tokenizer and case markers, packed into the
+    window it was trained with (its entline.json's max_len), whatever the student's --max-len;
+    `bf16` runs it under bfloat16 autocast."""
     max_len = json.loads((Path(teacher_dir) / "entline.json").read_text(encoding="utf-8")).get("max_len", 128)
     tok = AutoTokenizer.from_pretrained(teacher_dir)
     teacher = load_token_classifier(teacher_dir)
     if [teacher.config.id2label[i] for i in range(len(LABELS))] != LABELS:
         sys.exit(f"teacher {teacher_dir} has other labels than {LABELS}")
     event = None
-    if head == "event":
+    if "event" in heads:
         sd = load_float_state_dict(teacher_dir)
         if "event_head.weight" not in sd:
             sys.exit(f"teacher {teacher_dir} has no event head")
         n_class = len(EVENT_HEADS[0][1])
         event = (sd["event_head.weight"][:n_class].float(), sd["event_head.bias"][:n_class].float())
 
+    @torch.no_grad()
     def forward(ids, mask):
-        out = teacher(input_ids=ids, attention_mask=mask, output_hidden_states=event is not None)
-        if event is None:
-            return out.logits.float()
-        return torch.nn.functional.linear(out.hidden_states[-1].float(), *event)
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+            out = teacher(input_ids=ids, attention_mask=mask, output_hidden_states=event is not None)
+        res = {}
+        if "ner" in heads:
+            res["ner"] = out.logits.float()
+        if event is not None:
+            res["event"] = torch.nn.functional.linear(out.hidden_states[-1].float(), *event)
+        return res
 
-    return per_word(forward, tok, Encoder(tok), docs, max_len, bs, lambda logits, r, p: logits[r, p].tolist())
+    words = per_word(forward, tok, Encoder(tok), docs, max_len, bs,
+                     lambda res, r, p: {h: l[r, p].tolist() for h, l in res.items()})
+    return {h: [[[w[h] for w in sent] for sent in doc] for doc in words] for h in heads}
 
 
-def with_teacher(docs, logits, key):
-    """`docs` (sentences of (words, Targets)) with each word's teacher logits set under `key`."""
-    return [[(words, [t._replace(**{key: l}) for t, l in zip(ts, ls)]) for (words, ts), ls in zip(d, ld)]
-            for d, ld in zip(docs, logits)]
+def with_teachers(docs_in, docs, wants, bf16):
+    """`docs_in` (sentences of (words, Targets)) with each word's teacher logits: `wants` lists
+    (teacher folder, head), and the head's logits go to the Target field of the same name. One
+    pass per teacher folder over `docs` (the same documents as `docs_in`)."""
+    by_dir = {}
+    for d, head in wants:
+        by_dir.setdefault(d, []).append(head)
+    for d, heads in by_dir.items():
+        td = time.time()
+        logits = teacher_logits(d, docs, heads, bf16)
+        for head in heads:
+            docs_in = [[(words, [t._replace(**{head: l}) for t, l in zip(ts, ls)]) for (words, ts), ls in zip(di, ld)]
+                       for di, ld in zip(docs_in, logits[head])]
+        print(f"logits of {' and '.join(heads)} from {d} ({time.time() - td:.0f}s)", flush=True)
+    return docs_in
 
 
 def distill_loss(logits, soft, lab, temperature):
@@ -670,10 +689,6 @@ def main():
     print(f"CoNLL train docs {len(train_docs)}, dev docs {len(dev_docs)}", flush=True)
     # the training words' targets: gold labels, and the teachers' logits where asked for
     train_in = [[(toks, [Target(label2id[t]) for t in tags]) for toks, tags in d] for d in train_docs]
-    if args.distill:
-        td = time.time()
-        train_in = with_teacher(train_in, teacher_logits(args.distill, train_docs, "ner"), "ner")
-        print(f"teacher logits from {args.distill} ({time.time() - td:.0f}s)", flush=True)
     ev_train, ev_dev, dev_names = [], [], []
     if n_event:
         dev_names = [l.strip() for l in open(args.tbaq_dev, encoding="utf-8") if l.strip() and not l.startswith("#")]
@@ -692,10 +707,10 @@ def main():
     if args.fill_in:
         if not n_event:
             sys.exit("--fill-in needs the event head (no --no-events)")
-        td = time.time()
-        train_in = with_teacher(train_in, teacher_logits(args.fill_in, train_docs, "event"), "event")
-        ev_in = with_teacher(ev_in, teacher_logits(args.fill_in, ev_train, "ner"), "ner")
-        print(f"fill-in logits from {args.fill_in} ({time.time() - td:.0f}s)", flush=True)
+        ev_in = with_teachers(ev_in, ev_train, [(args.fill_in, "ner")], args.bf16)
+    # --distill: the teacher's NER logits on CoNLL; --fill-in: the event-class logits there
+    train_in = with_teachers(train_in, train_docs, ([(args.distill, "ner")] if args.distill else [])
+                             + ([(args.fill_in, "event")] if args.fill_in else []), args.bf16)
 
     lengths = [int(x) for x in args.pack_lengths.split(",")] if args.pack_lengths else [64, 96, args.max_len, args.max_len]
 
@@ -780,6 +795,7 @@ def main():
             t = json.loads((Path(d) / "training.json").read_text())
             soup.append({"model": Path(d).name, "best_epoch": t["best_epoch"],
                          "event_repeat": t.get("event_repeat", 1), "average": t.get("average", 0),
+                         "max_len": t.get("max_len", 128), "distill": t.get("distill"), "fill_in": t.get("fill_in"),
                          "testa_f1": t["testa"]["ALL"]["f1"], "events": t.get("tbaq_dev", {}).get("events")})
             history.extend(dict(h, epoch=f"run {i + 1}, {h['epoch']}") for h in t["history"])
         row, best_res, best_ev, best_key = evaluate(f"soup of {len(sds)} runs", time.time())
