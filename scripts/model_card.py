@@ -22,6 +22,7 @@ ap.add_argument("--events")
 ap.add_argument("--speed")
 ap.add_argument("--soup")
 ap.add_argument("--entities")
+ap.add_argument("--why", help="why the model was kept where a development figure went down (the guide asks for a reason)")
 args = ap.parse_args()
 
 
@@ -53,7 +54,7 @@ hist = "\n".join(
     f"| {h['epoch']} | {h['precision']:.2f} | {h['recall']:.2f} | {h['f1']:.2f} | {ev(h, 'f1')} | {ev(h, 'class_f1')} "
     f"| {ev(h, 'polarity_acc')} | {ev(h, 'tense_acc')} | {h['seconds']} |" for h in t["history"])
 py = t["testa"]["ALL"]
-pack = t.get("pack_lengths") or "64, 96, 128, 128"
+pack = t.get("pack_lengths") or f"64, 96, {t['max_len']}, {t['max_len']}"
 dev = t.get("tbaq_dev", {})
 dev_ev = dev.get("events", {})
 dev_docs = ", ".join(d.split("/")[-1].removesuffix(".tml") for d in dev.get("documents", []))
@@ -105,11 +106,43 @@ def run_flags(r):
     return f
 
 
+def soup_recipe(entries, prefix):
+    """The train_ner.py commands that rebuild a soup's ingredients (an ingredient may be a soup
+    itself), and the ingredients' folders."""
+    cmds, dirs = [], []
+    for i, r in enumerate(entries):
+        d = f".cache/{prefix}{i + 1}"
+        if r.get("soup"):
+            sub_cmds, sub_dirs = soup_recipe(r["soup"], f"{prefix}{i + 1}-")
+            cmds += sub_cmds + [f"`$T --out {d} --soup {' '.join(sub_dirs)}`"]
+        else:
+            cmds.append(f"`$T{run_flags(r)} --out {d}`")
+        dirs.append(d)
+    return cmds, dirs
+
+
+def describe_run(r):
+    """One soup ingredient in words."""
+    if r.get("soup"):
+        inner = "; ".join(describe_run(x) for x in r["soup"])
+        return (f"the earlier `{r['model']}` (in the repository's history: `git log -- models/{r['model']}`), "
+                f"itself a soup of {len(r['soup'])} runs ({inner}), "
+                f"testa F1 {r['testa_f1']:.2f}, event class F1 {r['events']['class_f1']:.2f}")
+    teachers = ""
+    if r.get("distill") or r.get("fill_in"):
+        parts = ([f"distilled from `{r['distill']['teacher']}`"] if r.get("distill") else []) + \
+                ([f"fill-in from `{r['fill_in']['model']}`"] if r.get("fill_in") else [])
+        teachers = ", " + " and ".join(parts)
+    return (f"TBAQ packed {r['event_repeat']}× per epoch, "
+            + (f"best of the epochs and the average of the last {r['average']}" if r["average"] else "best epoch")
+            + f" (selected: {r['best_epoch']}){teachers}, testa F1 {r['testa_f1']:.2f}, "
+            f"event class F1 {r['events']['class_f1']:.2f}")
+
+
 reproduce = f"`$T{run_flags(t)} --out {run}`"
 if t.get("soup"):
-    cmds = [f"`$T{run_flags(r)} --out .cache/run{i + 1}`" for i, r in enumerate(t["soup"])]
-    runs_dirs = " ".join(f".cache/run{i + 1}" for i in range(len(t["soup"])))
-    reproduce = ", ".join(cmds) + f", then `$T --out {run} --soup {runs_dirs}`"
+    cmds, dirs = soup_recipe(t["soup"], "run")
+    reproduce = ", ".join(cmds) + f", then `$T --out {run} --soup {' '.join(dirs)}`"
 if int8:
     reproduce += f", then `scripts/quantize_model.py {run} models/{model.name}`"
 use = ("Shipped with entline and used by default (`--model fast`)" if default else
@@ -125,16 +158,13 @@ storage = ("One `model.safetensors` (fp16 storage, upcast at load) serves entlin
            "`event_head.*`\ntensors are the event layer, described in `entline.json`.")
 soup_text = ""
 if t.get("soup"):
-    runs = "; ".join(
-        f"run {i + 1}: TBAQ packed {r['event_repeat']}× per epoch, "
-        + (f"best of the epochs and the average of the last {r['average']}" if r["average"] else "best epoch")
-        + f" (selected: {r['best_epoch']}), testa F1 {r['testa_f1']:.2f}, event class F1 {r['events']['class_f1']:.2f}"
-        for i, r in enumerate(t["soup"]))
+    runs = "; ".join(f"run {i + 1}: {describe_run(r)}" for i, r in enumerate(t["soup"]))
+    nested = any(r.get("soup") for r in t["soup"])
     soup_text = (f"The shipped weights are a uniform *model soup* (Wortsman et al. 2022): the mean of the weights of "
-                 f"{len(t['soup'])} runs of the recipe below from the same base encoder and seed, made by "
-                 f"`train_ner.py --soup RUN1 RUN2` ({runs}). It was kept because, run through entline (Viterbi "
-                 f"decoding, class counts), it scores higher than either run on both development splits:\n\n"
-                 f"```\n{soup_report}\n```\n\n")
+                 f"{len(t['soup'])} {'ingredients' if nested else 'runs'} of the recipe below from the same base "
+                 f"encoder and seed, made by `train_ner.py --soup RUN1 RUN2` ({runs}). It was kept for these figures "
+                 f"of each ingredient and of the soup, run through entline (Viterbi decoding, class counts):\n\n"
+                 f"```\n{soup_report}\n```\n\n" + (f"{args.why}\n\n" if args.why else ""))
 extra_weaknesses = {
     "all-MiniLM-L6-v2": """* Fine-tuned on windows of at most 128 subwords (`max_len` in `entline.json`): at longer windows
   it splits some names in two (a 20,000-word test text: 2 to 5 of 50 names at 192 to 512 subwords,
@@ -145,12 +175,21 @@ extra_weaknesses = {
 * Long windows were not measured with this model; entline keeps to the 128 subwords it was trained with.
 """,
 }[t["base"]]
+# teachers: the run's own, or (a soup) those of the first ingredient that had one (the soup's run
+# list above says which runs had them)
+recipe = next((r for r in t.get("soup", []) if r.get("distill") or r.get("fill_in")), t) if t.get("soup") else t
 fill_in = ""
-if t.get("fill_in"):
-    fill_in = (f"\n\nEach corpus is annotated for one task only, so the other head's targets there come from "
-               f"`{t['fill_in']['model']}` (`--fill-in`): its NER logits on the TBAQ text and its event-class logits "
-               f"on the CoNLL text, as a KL term of weight {t['fill_in']['weight']} beside each batch's own loss.")
-if t.get("fill_in") and t["base"] == "all-mpnet-base-v2":
+if recipe.get("distill"):
+    d = recipe["distill"]
+    fill_in = (f"\n\nThe NER loss on CoNLL mixes cross-entropy with the gold labels and, with weight {d['weight']}, "
+               f"the KL divergence from the NER logits of `{d['teacher']}` at temperature {d['temperature']} "
+               f"(`--distill`, knowledge distillation; Hinton et al. 2015).")
+if recipe.get("fill_in"):
+    fill_in += (f"\n\nEach corpus is annotated for one task only, so the other head's targets there come from "
+                f"`{recipe['fill_in']['model']}` (`--fill-in`): its NER logits on the TBAQ text and its event-class "
+                f"logits on the CoNLL text, as a KL term of weight {recipe['fill_in']['weight']} beside each batch's "
+                f"own loss.")
+if recipe.get("fill_in") and t["base"] == "all-mpnet-base-v2":
     fill_in += (" Without it the MPNet encoder learned to tell the corpora apart: its NER head went silent on "
                "TBAQ-like text (12 of 9,790 TBAQ words tagged as names, against 1,096 by entline-ner-minilm) and "
                "its named-mention recall on MEANTIME fell to 66.6 (entline-ner-minilm: 76.2).")
@@ -180,7 +219,7 @@ one forward pass gives entities and events. {storage}
   Typographic quotes and dashes are folded to ASCII.
 * TBAQ text is cut into sentences and words by entline itself (`entline tokens`), so training sees
   exactly the words the pipeline gives the model.
-* Consecutive sentences of a document are packed into one input of at most 128 subwords
+* Consecutive sentences of a document are packed into one input of at most {t['max_len']} subwords
   (`[CLS]`/`[SEP]` included) so the model sees document context; after the first epoch the packing
   length is sampled per document ({pack}) so that the model is robust to window cuts.
 * Labels on the first subword of each word: NER in IOB2 (entline decodes with IOB2-constrained
@@ -195,7 +234,7 @@ together; loss = cross-entropy of the NER head (CoNLL batches) or of the event c
 linear warm-up {t['warmup']:.0%} then linear decay to zero at the last of {t.get('optimizer_steps', '?')} steps
 (every epoch's inputs are packed first, so the count is exact), {t['epochs']} epochs, best epoch on
 NER F1 + event class F1 of the development splits (here: {t['best_epoch']}).{fill_in} Gradient clipping 1.0,
-seed {t['seed']}, torch {t['torch']}, {t['threads']} CPU threads{', bfloat16 autocast (AMX)' if t.get('bf16') else ''}.
+seed {t['seed']}, torch {t['torch']}, {t['threads']} CPU threads{', bfloat16 autocast' if t.get('bf16') else ''}.
 
 Reproduce (2-core CPU, no GPU): `scripts/setup.sh && scripts/setup_py.sh`, then with `T="env
 OMP_WAIT_POLICY=PASSIVE .cache/venv/bin/python scripts/train_ner.py --epochs {t['epochs']} --seed {t['seed']}{' --bf16' if t.get('bf16') else ''}"`:

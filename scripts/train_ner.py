@@ -796,6 +796,7 @@ def main():
             soup.append({"model": Path(d).name, "best_epoch": t["best_epoch"],
                          "event_repeat": t.get("event_repeat", 1), "average": t.get("average", 0),
                          "max_len": t.get("max_len", 128), "distill": t.get("distill"), "fill_in": t.get("fill_in"),
+                         "soup": t.get("soup") or [],  # an ingredient that is itself a soup
                          "testa_f1": t["testa"]["ALL"]["f1"], "events": t.get("tbaq_dev", {}).get("events")})
             history.extend(dict(h, epoch=f"run {i + 1}, {h['epoch']}") for h in t["history"])
         row, best_res, best_ev, best_key = evaluate(f"soup of {len(sds)} runs", time.time())
