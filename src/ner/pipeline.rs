@@ -403,3 +403,21 @@ fn propagate(doc: &WordDoc<'_>, mentions: &mut Vec<Mention>) {
         mentions.sort_by_key(|m| m.start);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Linux lists `amx_bf16` and `amx_tile` in /proc/cpuinfo only when the CPU has them and the
+    /// kernel enabled their state, the same condition the CPUID + XCR0 check reads.
+    #[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+    #[test]
+    fn amx_detection_agrees_with_the_kernel() {
+        let Ok(info) = std::fs::read_to_string("/proc/cpuinfo") else { return };
+        let flags: std::collections::HashSet<&str> = info.lines().filter(|l| l.starts_with("flags")).flat_map(|l| l.split_whitespace()).collect();
+        let kernel = flags.contains("amx_bf16") && flags.contains("amx_tile");
+        assert_eq!(cpu_has_amx_bf16(), kernel);
+        assert_eq!(Precision::Auto.use_bf16(), kernel);
+        assert!(!Precision::F32.use_bf16() && Precision::Bf16.use_bf16());
+    }
+}
