@@ -177,7 +177,7 @@ extra_weaknesses = {
 }[t["base"]]
 # teachers: the run's own, or (a soup) those of the first ingredient that had one (the soup's run
 # list above says which runs had them)
-recipe = next((r for r in t.get("soup", []) if r.get("distill") or r.get("fill_in")), t) if t.get("soup") else t
+recipe = next((r for r in t.get("soup") or [] if r.get("distill") or r.get("fill_in")), t)
 fill_in = ""
 if recipe.get("distill"):
     d = recipe["distill"]

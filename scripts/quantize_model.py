@@ -74,15 +74,16 @@ def load_float_state_dict(model_dir):
     return out
 
 
-def load_token_classifier(model_dir):
+def load_token_classifier(model_dir, state=None):
     """The folder's transformers token-classification model in eval mode, float32, whether its
     weights are int8-rowwise (dequantized) or float. Weights the folder has beyond the model's
-    (entline's event head) are ignored here; a model weight the folder lacks is an error."""
+    (entline's event head) are ignored here; a model weight the folder lacks is an error. `state`:
+    the folder's `load_float_state_dict`, when the caller has read it already (used for int8)."""
     from transformers import AutoConfig, AutoModelForTokenClassification
     if not is_int8_model(model_dir):
         return AutoModelForTokenClassification.from_pretrained(model_dir, torch_dtype=torch.float32).eval()
     model = AutoModelForTokenClassification.from_config(AutoConfig.from_pretrained(model_dir))
-    missing, _ = model.load_state_dict(load_float_state_dict(model_dir), strict=False)
+    missing, _ = model.load_state_dict(state if state is not None else load_float_state_dict(model_dir), strict=False)
     if missing:
         sys.exit(f"{model_dir}: no weights for {missing}")
     return model.eval()

@@ -486,12 +486,13 @@ def teacher_logits(teacher_dir, docs, heads, bf16=False, bs=32):
     `bf16` runs it under bfloat16 autocast."""
     max_len = json.loads((Path(teacher_dir) / "entline.json").read_text(encoding="utf-8")).get("max_len", 128)
     tok = AutoTokenizer.from_pretrained(teacher_dir)
-    teacher = load_token_classifier(teacher_dir)
+    # the weights are read once: the event head's rows come from the same state dict
+    sd = load_float_state_dict(teacher_dir) if "event" in heads else None
+    teacher = load_token_classifier(teacher_dir, sd)
     if [teacher.config.id2label[i] for i in range(len(LABELS))] != LABELS:
         sys.exit(f"teacher {teacher_dir} has other labels than {LABELS}")
     event = None
-    if "event" in heads:
-        sd = load_float_state_dict(teacher_dir)
+    if sd is not None:
         if "event_head.weight" not in sd:
             sys.exit(f"teacher {teacher_dir} has no event head")
         n_class = len(EVENT_HEADS[0][1])
