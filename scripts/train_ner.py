@@ -53,6 +53,12 @@ EVENT_HEADS = [
     ("pos", ["VERB", "NOUN", "ADJECTIVE", "PREPOSITION", "OTHER", "UNKNOWN"]),
 ]
 ATTR_LOSS_WEIGHT = 0.5
+# Syntax head (UD English EWT): universal part-of-speech tags and basic dependency relations
+# (with their subtypes, e.g. nsubj:pass; LAS is scored on the universal part). The relation list
+# is read from the training treebank and written into entline.json.
+UPOS = ["ADJ", "ADP", "ADV", "AUX", "CCONJ", "DET", "INTJ", "NOUN", "NUM", "PART", "PRON", "PROPN",
+        "PUNCT", "SCONJ", "SYM", "VERB", "X"]
+ARC_DIM, REL_DIM = 256, 128
 CAP_MARKER = "[unused1]"
 ALLCAPS_MARKER = "[unused2]"
 
@@ -113,6 +119,46 @@ def case_class(word):
     return 1
 
 
+def read_conllu(path):
+    """UD CoNLL-U (plain or gzipped) -> documents (split at `# newdoc`) -> sentences of
+    (forms, [(upos, head, deprel)]): syntactic words only (multiword-token ranges and empty nodes
+    skipped), the basic tree (HEAD 0 = root)."""
+    import gzip
+    opener = gzip.open if str(path).endswith(".gz") else open
+    docs, doc, forms, rows = [], [], [], []
+    with opener(path, "rt", encoding="utf-8") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if line.startswith("# newdoc") and doc:
+                docs.append(doc)
+                doc = []
+            if not line:
+                if forms:
+                    doc.append((forms, rows))
+                    forms, rows = [], []
+                continue
+            if line.startswith("#"):
+                continue
+            cols = line.split("\t")
+            if "-" in cols[0] or "." in cols[0]:
+                continue
+            forms.append(cols[1])
+            rows.append((cols[3], int(cols[6]), cols[7]))
+    if forms:
+        doc.append((forms, rows))
+    if doc:
+        docs.append(doc)
+    return docs
+
+
+def syntax_targets(docs, rel_index):
+    """CoNLL-U documents as sentences of (words, Targets): gold = (upos id, sentence number in the
+    document, word number in the sentence, head word number (0 = root), relation id)."""
+    upos_index = {u: i for i, u in enumerate(UPOS)}
+    return [[(forms, [Target((upos_index[u], si, wi + 1, h, rel_index[r])) for wi, (u, h, r) in enumerate(rows)])
+             for si, (forms, rows) in enumerate(d)] for d in docs]
+
+
 class Encoder:
     def __init__(self, tok):
         self.tok = tok
@@ -154,6 +200,7 @@ def pack_doc(enc, doc, max_len):
     return chunks
 
 
+TASKS = ("ner", "event", "syntax")
 NO_EVENT = (0,) + (-100,) * (len(EVENT_HEADS) - 1)
 IGNORE_EVENT = (-100,) * len(EVENT_HEADS)
 
@@ -208,6 +255,10 @@ def batches(examples, bs, shuffle, rng):
         mask = torch.zeros((len(g), L), dtype=torch.long)
         if task == "ner":
             lab = torch.full((len(g), L), -100, dtype=torch.long)
+        elif task == "syntax":
+            # (upos, head position in the row (0: [CLS] stands for the root), relation, sentence)
+            lab = torch.full((len(g), L, 4), -100, dtype=torch.long)
+            lab[..., 3] = -1
         else:
             lab = torch.full((len(g), L, len(EVENT_HEADS)), -100, dtype=torch.long)
         soft = {}
@@ -215,10 +266,13 @@ def batches(examples, bs, shuffle, rng):
             _, x, y = examples[j]
             ids[r, :len(x)] = torch.tensor(x)
             mask[r, :len(x)] = 1
+            if task == "syntax":
+                syntax_row(lab[r], y)
             for i, v in enumerate(y):
                 if v is None:
                     continue
-                lab[r, i] = torch.tensor(v.gold)
+                if task != "syntax":
+                    lab[r, i] = torch.tensor(v.gold)
                 for key in ("ner", "event"):
                     logits = getattr(v, key)
                     if logits is not None:
@@ -228,13 +282,225 @@ def batches(examples, bs, shuffle, rng):
         yield task, g, ids, mask, lab, soft
 
 
+def syntax_row(lab, labels):
+    """Fill one row's syntax targets (L, 4) from its Targets: a word's head becomes the position of
+    the head word's first subword in the same row (0 for the root); a head outside the row (a
+    sentence longer than the window, cut in two) is left unscored."""
+    where = {}
+    for i, v in enumerate(labels):
+        if v is not None:
+            _, si, wi, _, _ = v.gold
+            where[(si, wi)] = i
+    for i, v in enumerate(labels):
+        if v is None:
+            continue
+        upos, si, _, head, rel = v.gold
+        lab[i, 0] = upos
+        lab[i, 3] = si
+        hp = 0 if head == 0 else where.get((si, head))
+        if hp is not None:
+            lab[i, 1] = hp
+            lab[i, 2] = rel
+
+
+class SyntaxHead(torch.nn.Module):
+    """Biaffine dependency parser (Dozat & Manning 2017) and UPOS tagger over the encoder's vectors
+    of each word's first subword; the [CLS] vector stands for the root of every sentence in the
+    window. arc(d, h) = relu(A_d x_d)ᵀ W relu(A_h x_h) + relu(A_h x_h)·b; the relation of (d, h) is
+    a biaffine form per relation over relu(R_d x_d) and relu(R_h x_h), each with a 1 appended."""
+
+    def __init__(self, hidden, n_rel, dropout=0.2):
+        super().__init__()
+        self.upos = torch.nn.Linear(hidden, len(UPOS))
+        self.arc_dep = torch.nn.Linear(hidden, ARC_DIM)
+        self.arc_head = torch.nn.Linear(hidden, ARC_DIM)
+        self.rel_dep = torch.nn.Linear(hidden, REL_DIM)
+        self.rel_head = torch.nn.Linear(hidden, REL_DIM)
+        self.arc_w = torch.nn.Parameter(torch.zeros(ARC_DIM, ARC_DIM))
+        self.arc_b = torch.nn.Parameter(torch.zeros(ARC_DIM))
+        self.rel_w = torch.nn.Parameter(torch.zeros(n_rel, REL_DIM + 1, REL_DIM + 1))
+        self.drop = torch.nn.Dropout(dropout)
+
+    def forward(self, h):
+        """(UPOS logits (B, L, 17), arc scores (B, L dependents, L heads), relation features)."""
+        relu = torch.nn.functional.relu
+        ad, ah = self.drop(relu(self.arc_dep(h))), self.drop(relu(self.arc_head(h)))
+        arc = torch.einsum("bid,de,bje->bij", ad, self.arc_w, ah) + (ah @ self.arc_b)[:, None, :]
+        rd, rh = self.drop(relu(self.rel_dep(h))), self.drop(relu(self.rel_head(h)))
+        return self.upos(h), arc, (rd, rh)
+
+    def rel_scores(self, feats, heads):
+        """Relation logits (B, L, n_rel) of each position with the head at `heads` (B, L)."""
+        rd, rh = feats
+        rh = rh.gather(1, heads.clamp(min=0)[..., None].expand(-1, -1, rh.shape[-1]))
+        one = torch.ones_like(rd[..., :1])
+        return torch.einsum("bid,rde,bie->bir", torch.cat([rd, one], -1), self.rel_w, torch.cat([rh, one], -1))
+
+
+def head_candidates(sent):
+    """(B, L, L) mask of allowed heads: a word of the same sentence other than itself, or the root
+    (position 0). `sent` (B, L): the sentence number of each word's first subword, -1 elsewhere."""
+    B, L = sent.shape
+    same = (sent[:, :, None] == sent[:, None, :]) & (sent[:, None, :] >= 0)
+    same &= ~torch.eye(L, dtype=torch.bool)[None]
+    same[:, :, 0] = True
+    return same
+
+
+def syntax_loss(head, out, lab):
+    """Cross-entropy of the arcs (over the allowed heads), of the relations at the gold heads and of
+    UPOS, summed."""
+    ce = torch.nn.functional.cross_entropy
+    upos, arc, feats = out
+    arc = arc.float().masked_fill(~head_candidates(lab[..., 3]), -1e9)
+    loss = ce(upos.float().reshape(-1, len(UPOS)), lab[..., 0].reshape(-1), ignore_index=-100)
+    gold_heads = lab[..., 1]
+    if (gold_heads != -100).any():
+        loss = loss + ce(arc.reshape(-1, arc.shape[-1]), gold_heads.reshape(-1), ignore_index=-100)
+        rel = head.rel_scores(feats, gold_heads).float()
+        loss = loss + ce(rel.reshape(-1, rel.shape[-1]), lab[..., 2].reshape(-1), ignore_index=-100)
+    return loss
+
+
+def find_cycle(heads):
+    """The nodes of a cycle in a head array (heads[0] is the root's, ignored), or None."""
+    state = [0] * len(heads)  # 0 unseen, 1 on the current walk, 2 done
+    for start in range(1, len(heads)):
+        path, v = [], start
+        while v > 0 and state[v] == 0:
+            state[v] = 1
+            path.append(v)
+            v = heads[v]
+        if v > 0 and state[v] == 1:
+            return path[path.index(v):]
+        for u in path:
+            state[u] = 2
+    return None
+
+
+def chu_liu_edmonds(s):
+    """Maximum spanning arborescence of s[dependent, head] (node 0 = root, -inf = no arc):
+    Chu-Liu/Edmonds by cycle contraction. Returns heads (heads[0] = -1)."""
+    n = s.shape[0]
+    heads = s.argmax(1)
+    heads[0] = -1
+    cyc = find_cycle(heads)
+    if cyc is None:
+        return heads
+    C = np.array(cyc)
+    in_c = np.zeros(n, dtype=bool)
+    in_c[C] = True
+    rest = np.where(~in_c)[0]
+    m = len(rest) + 1
+    c = m - 1
+    cyc_score = s[C, heads[C]]
+    ns = np.full((m, m), -np.inf)
+    ns[:c, :c] = s[np.ix_(rest, rest)]
+    out_of_c = s[np.ix_(rest, C)]  # a cycle node as the head of a word outside
+    best_head_in_c = out_of_c.argmax(1)
+    ns[:c, c] = out_of_c.max(1)
+    into_c = s[np.ix_(C, rest)] - cyc_score[:, None]  # an outside head entering the cycle
+    best_dep_in_c = into_c.argmax(0)
+    ns[c, :c] = into_c.max(0) + cyc_score.sum()
+    sub = chu_liu_edmonds(ns)
+    res = heads.copy()
+    for i, v in enumerate(rest):
+        if v != 0:
+            res[v] = C[best_head_in_c[i]] if sub[i] == c else rest[sub[i]]
+    h = sub[c]
+    res[C[best_dep_in_c[h]]] = rest[h]
+    return res
+
+
+def decode_tree(scores):
+    """Well-formed tree with exactly one word under the root from scores[dep, head] of shape
+    (n+1, n+1) (index 0 = root): the maximum spanning tree; when it has several root words, each
+    of them in turn is made the only one and the best such tree is kept."""
+    s = scores.astype(np.float64).copy()
+    np.fill_diagonal(s, -np.inf)
+    s[0, :] = -np.inf
+    heads = chu_liu_edmonds(s)
+    roots = [i for i in range(1, len(heads)) if heads[i] == 0]
+    if len(roots) <= 1:
+        return heads
+    best, best_val = None, -np.inf
+    for r in roots:
+        s2 = s.copy()
+        s2[1:, 0] = -np.inf
+        s2[r, 0] = s[r, 0]
+        h = chu_liu_edmonds(s2)
+        val = sum(s[i, h[i]] for i in range(1, len(h)))
+        if val > best_val:
+            best, best_val = h, val
+    return best
+
+
+@torch.no_grad()
+def parse(model, tok, enc, docs, max_len, bs=64):
+    """Predicted (upos id, head word number, relation id) per word, per document and sentence, for
+    sentences of (words, Targets of syntax_targets); a sentence cut by the window is decoded piece
+    by piece (its arcs across the cut are errors)."""
+    model.eval()
+    flat_chunks, owners = [], []
+    for di, doc in enumerate(docs):
+        for ch in pack_doc(enc, doc, max_len):
+            flat_chunks.append(ch)
+            owners.append(di)
+    examples = [("syntax",) + chunk_to_example(tok, ch, lambda t: t) for ch in flat_chunks]
+    pred = {}
+    for _, g, ids, mask, lab, _ in batches(examples, bs, False, None):
+        upos, arc, feats = model(ids, mask, heads=("syntax",))["syntax"]
+        arc = arc.float().masked_fill(~head_candidates(lab[..., 3]), -1e9).numpy()
+        best_upos = upos.argmax(-1)
+        heads = torch.zeros(lab.shape[:2], dtype=torch.long)
+        pieces, row_labels = [], {}
+        for r, j in enumerate(g):
+            row_labels[r] = {p: v for p, v in enumerate(examples[j][2]) if v is not None}
+            sent_pos = {}
+            for i in range(lab.shape[1]):
+                if lab[r, i, 3] >= 0:
+                    sent_pos.setdefault(int(lab[r, i, 3]), []).append(i)
+            for si, pos in sent_pos.items():
+                sub = arc[r][np.ix_([0] + pos, [0] + pos)]
+                tree = decode_tree(sub)
+                for k, p in enumerate(pos):
+                    heads[r, p] = 0 if tree[k + 1] == 0 else pos[tree[k + 1] - 1]
+                pieces.append((r, j, si, pos))
+        rel = model.syntax_head.rel_scores(feats, heads).argmax(-1)
+        for r, j, si, pos in pieces:
+            di, labels = owners[j], row_labels[r]
+            for p in pos:
+                _, _, wi, _, _ = labels[p].gold
+                hp = int(heads[r, p])
+                head_word = 0 if hp == 0 else labels[hp].gold[2]
+                pred[(di, si, wi)] = (int(best_upos[r, p]), head_word, int(rel[r, p]))
+    return [[[pred[(di, si, wi + 1)] for wi in range(len(words))] for si, (words, _) in enumerate(doc)]
+            for di, doc in enumerate(docs)]
+
+
+def score_syntax(docs, pred, rels):
+    """UPOS accuracy, UAS and LAS (the universal relation: subtypes ignored, as in the CoNLL 2018
+    shared task; punctuation included) in percent."""
+    n = upos_ok = uas = las = 0
+    for doc, pdoc in zip(docs, pred):
+        for (_, targets), psent in zip(doc, pdoc):
+            for t, (pu, ph, pr) in zip(targets, psent):
+                gu, _, _, gh, gr = t.gold
+                n += 1
+                upos_ok += pu == gu
+                if ph == gh:
+                    uas += 1
+                    las += rels[pr].split(":")[0] == rels[gr].split(":")[0]
+    return {"upos": 100 * upos_ok / max(1, n), "uas": 100 * uas / max(1, n), "las": 100 * las / max(1, n), "words": n}
+
+
 class Joint(torch.nn.Module):
     """Encoder (BERT or MPNet, under transformers' own attribute name, `bert` / `mpnet`, so the
     checkpoint keeps transformers' names) + NER head (`classifier`, as in transformers' token
     classifier, so its loader reads the NER part) + event head (`event_head`, the EVENT_HEADS
     segments)."""
 
-    def __init__(self, tc, n_event):
+    def __init__(self, tc, n_event, n_rel=0):
         super().__init__()
         self.config = tc.config
         self.prefix = tc.base_model_prefix
@@ -246,11 +512,20 @@ class Joint(torch.nn.Module):
             self.event_head = torch.nn.Linear(tc.config.hidden_size, n_event)
             self.event_head.weight.data.normal_(0.0, tc.config.initializer_range)
             self.event_head.bias.data.zero_()
+        self.syntax_head = SyntaxHead(tc.config.hidden_size, n_rel) if n_rel else None
 
-    def forward(self, input_ids, attention_mask):
+    def forward(self, input_ids, attention_mask, heads=("ner", "event")):
+        """{head name: its outputs} for the heads asked for ("ner", "event", "syntax")."""
         encoder = getattr(self, self.prefix)
         h = self.dropout(encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state)
-        return self.classifier(h), (self.event_head(h) if self.event_head is not None else None)
+        out = {}
+        if "ner" in heads:
+            out["ner"] = self.classifier(h)
+        if "event" in heads and self.event_head is not None:
+            out["event"] = self.event_head(h)
+        if "syntax" in heads and self.syntax_head is not None:
+            out["syntax"] = self.syntax_head(h)
+        return out
 
 
 def event_segments():
@@ -463,7 +738,8 @@ def predict(model, tok, enc, docs, max_len, id2label, bs=64):
     segs = event_segments()
 
     def forward(ids, mask):
-        ner_logits, ev_logits = model(ids, mask)
+        out = model(ids, mask)
+        ner_logits, ev_logits = out["ner"], out.get("event")
         ev_best = None
         if ev_logits is not None:
             ev_best = torch.stack([ev_logits[..., a:b].argmax(-1) for _, a, b in segs], -1)
@@ -624,6 +900,14 @@ def main():
     ap.add_argument("--entline", default=str(root / "target/release/entline"),
                     help="entline binary that cuts TBAQ text into sentences and words")
     ap.add_argument("--no-events", action="store_true", help="train the NER head alone")
+    ap.add_argument("--ud", default=str(root / "../shared/data/ud-english-ewt"),
+                    help="UD English EWT folder (en_ewt-ud-{train,dev}.conllu.gz) for the syntax head")
+    ap.add_argument("--no-syntax", action="store_true", help="no syntax head (dependency tree and UPOS)")
+    ap.add_argument("--syntax-lr", type=float, default=1e-3,
+                    help="peak learning rate of the syntax head's own weights (the encoder keeps --lr)")
+    ap.add_argument("--init", metavar="MODEL_DIR",
+                    help="start from the weights of a model this script exported (float or int8); heads it "
+                         "lacks (e.g. the syntax head) start fresh")
     ap.add_argument("--base", default="minilm",
                     help="base encoder: minilm (default; all-MiniLM-L6-v2), mpnet (all-mpnet-base-v2, the "
                          "accurate tier), or a folder")
@@ -679,7 +963,28 @@ def main():
     tc = AutoModelForTokenClassification.from_pretrained(
         base, num_labels=len(LABELS), id2label=id2label, label2id=label2id)
     n_event = 0 if args.no_events else sum(len(l) for _, l in EVENT_HEADS)
-    model = Joint(tc, n_event)
+    rels, ud_train, ud_dev = [], [], []
+    if not args.no_syntax:
+        ud_train_raw = read_conllu(Path(args.ud) / "en_ewt-ud-train.conllu.gz")
+        ud_dev_raw = read_conllu(Path(args.ud) / "en_ewt-ud-dev.conllu.gz")
+        rels = sorted({r for d in ud_train_raw for _, rows in d for _, _, r in rows})
+        rel_index = {r: i for i, r in enumerate(rels)}
+        unknown = {r for d in ud_dev_raw for _, rows in d for _, _, r in rows} - set(rels)
+        if unknown:
+            sys.exit(f"relations of the development treebank never seen in training: {sorted(unknown)}")
+        ud_train, ud_dev = syntax_targets(ud_train_raw, rel_index), syntax_targets(ud_dev_raw, rel_index)
+        if args.limit_docs:
+            ud_train, ud_dev = ud_train[:args.limit_docs], ud_dev[:max(1, args.limit_docs // 4)]
+        print(f"UD EWT train docs {len(ud_train)} ({sum(len(s) for d in ud_train for s, _ in d)} words), "
+              f"dev docs {len(ud_dev)}, {len(rels)} relations", flush=True)
+    model = Joint(tc, n_event, len(rels))
+    if args.init:
+        init_sd = load_float_state_dict(args.init)
+        missing, unexpected = model.load_state_dict(init_sd, strict=False)
+        missing = [k for k in missing if not k.endswith("position_ids")]
+        if unexpected or any(not k.startswith("syntax_head.") for k in missing):
+            sys.exit(f"--init {args.init}: its weights do not match this network ({unexpected or missing})")
+        print(f"initialised from {args.init}" + (" (syntax head fresh)" if missing else ""), flush=True)
     enc = Encoder(tok)
 
     train_docs = read_conll(Path(args.data) / "eng.train")
@@ -712,6 +1017,10 @@ def main():
     # --distill: the teacher's NER logits on CoNLL; --fill-in: the event-class logits there
     train_in = with_teachers(train_in, train_docs, ([(args.distill, "ner")] if args.distill else [])
                              + ([(args.fill_in, "event")] if args.fill_in else []), args.bf16)
+    ud_in = ud_train
+    if args.fill_in and ud_train:
+        # EWT has no entity or event annotation: both heads learn the teacher's view of its text
+        ud_in = with_teachers(ud_train, ud_train, [(args.fill_in, "ner"), (args.fill_in, "event")], args.bf16)
 
     lengths = [int(x) for x in args.pack_lengths.split(",")] if args.pack_lengths else [64, 96, args.max_len, args.max_len]
 
@@ -719,7 +1028,7 @@ def main():
         # vary the packing length per document and epoch (data augmentation: different context
         # cuts, so the model is robust to the window lengths met at inference)
         ex = []
-        for task, docs in (("ner", train_in), ("event", ev_in * args.event_repeat)):
+        for task, docs in (("ner", train_in), ("event", ev_in * args.event_repeat), ("syntax", ud_in)):
             for d in docs:
                 L = args.max_len if ep == 0 else rng.choice(lengths)
                 ex.extend((task,) + chunk_to_example(tok, ch, lambda t: t) for ch in pack_doc(enc, d, L))
@@ -728,15 +1037,17 @@ def main():
     # every epoch's inputs are made first, so that the schedule counts the real number of steps
     # (the packing length, hence the number of inputs, varies per epoch)
     epochs = [epoch_examples(ep) for ep in range(args.epochs)]
-    steps = [math.ceil(sum(1 for e in ex if e[0] == t) / args.batch) for ex in epochs for t in ("ner", "event")]
+    steps = [math.ceil(sum(1 for e in ex if e[0] == t) / args.batch) for ex in epochs for t in TASKS]
     total = sum(steps)
     print(f"optimizer steps: {total}", flush=True)
     no_decay = ("bias", "LayerNorm.weight")
+    syn = lambda n: n.startswith("syntax_head.")
     params = [
-        {"params": [p for n, p in model.named_parameters() if not any(k in n for k in no_decay)],
+        {"params": [p for n, p in model.named_parameters() if not any(k in n for k in no_decay) and not syn(n)],
          "weight_decay": 0.01},
-        {"params": [p for n, p in model.named_parameters() if any(k in n for k in no_decay)],
+        {"params": [p for n, p in model.named_parameters() if any(k in n for k in no_decay) and not syn(n)],
          "weight_decay": 0.0},
+        {"params": [p for n, p in model.named_parameters() if syn(n)], "weight_decay": 0.0, "lr": args.syntax_lr},
     ]
     opt = torch.optim.AdamW(params, lr=args.lr)
     warm = int(total * args.warmup)
@@ -764,9 +1075,13 @@ def main():
             tags = [t for d in ev_pred for sent in d for t, _ in sent]
             row["tbaq_name_words"] = 100 * sum(t != "O" for t in tags) / max(1, len(tags))
             print(f"   TBAQ dev words tagged as names: {row['tbaq_name_words']:.2f}%", flush=True)
+        if ud_dev:
+            row["ud_dev"] = score_syntax(ud_dev, parse(model, tok, enc, ud_dev, args.max_len), rels)
+            print("   EWT dev " + "  ".join(f"{k} {v:.2f}" for k, v in row["ud_dev"].items()), flush=True)
         row["seconds"] = round(time.time() - te)
-        # model selection: NER F1 plus event class F1 (span and class right) on the dev splits
-        return row, res, ev_res, f + (ev_res["class_f1"] if ev_res else 0.0)
+        # model selection: NER F1 plus event class F1 (span and class right) plus LAS on the dev splits
+        key = f + (ev_res["class_f1"] if ev_res else 0.0) + (row["ud_dev"]["las"] if ud_dev else 0.0)
+        return row, res, ev_res, key
 
     best_key, best_state, history = None, None, []
     best_res = best_ev = best_epoch = None
@@ -796,7 +1111,7 @@ def main():
             t = json.loads((Path(d) / "training.json").read_text())
             soup.append({"model": Path(d).name, "best_epoch": t["best_epoch"],
                          "event_repeat": t.get("event_repeat", 1), "average": t.get("average", 0),
-                         "max_len": t.get("max_len", 128), "distill": t.get("distill"), "fill_in": t.get("fill_in"),
+                         "max_len": t.get("max_len", 128), "distill": t.get("distill"), "fill_in": t.get("fill_in"), "init": t.get("init"), "ud_dev": t.get("ud_dev"),
                          "soup": t.get("soup") or [],  # an ingredient that is itself a soup
                          "testa_f1": t["testa"]["ALL"]["f1"], "events": t.get("tbaq_dev", {}).get("events")})
             history.extend(dict(h, epoch=f"run {i + 1}, {h['epoch']}") for h in t["history"])
@@ -808,13 +1123,20 @@ def main():
     for ep in range(first_epoch, args.epochs):
         model.train()
         ex = epochs[ep]
-        n_batches = sum(steps[2 * ep:2 * ep + 2])
+        n_batches = sum(steps[len(TASKS) * ep:len(TASKS) * (ep + 1)])
         te = time.time()
-        run_loss = {"ner": [0.0, 0], "event": [0.0, 0]}
+        run_loss = {t: [0.0, 0] for t in TASKS}
         for bi, (task, g, ids, mask, lab, soft) in enumerate(batches(ex, args.batch, True, rng)):
+            wanted = {"ner", "event"} if task != "syntax" else {"syntax"} | set(soft)
             with torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.bf16):
-                ner_logits, ev_logits = model(ids, mask)
-            if task == "ner":
+                out = model(ids, mask, heads=wanted)
+            ner_logits, ev_logits = out.get("ner"), out.get("event")
+            if task == "syntax":
+                loss = syntax_loss(model.syntax_head, out["syntax"], lab)
+                for key in ("ner", "event"):
+                    if key in soft:
+                        loss = loss + args.fill_in_weight * distill_loss(out[key], soft[key], lab[..., 0], 1.0)
+            elif task == "ner":
                 loss = ce(ner_logits.float().reshape(-1, len(LABELS)), lab.reshape(-1), ignore_index=-100)
                 if "ner" in soft:
                     w = args.distill_weight
@@ -833,7 +1155,7 @@ def main():
             run_loss[task][0] += loss.item()
             run_loss[task][1] += 1
             if bi % 100 == 0:
-                avg = "  ".join(f"{t} {v[0] / max(1, v[1]):.4f}" for t, v in run_loss.items())
+                avg = "  ".join(f"{t} {v[0] / max(1, v[1]):.4f}" for t, v in run_loss.items() if v[1])
                 print(f"epoch {ep+1} step {bi}/{n_batches} loss {avg} lr {sched.get_last_lr()[0]:.2e} "
                       f"{time.time()-te:.0f}s", flush=True)
         row, res, ev_res, key = evaluate(ep + 1, te)
@@ -890,6 +1212,9 @@ def main():
                                      "heads": [{"name": n, "labels": l} for n, l in EVENT_HEADS],
                                      "class_prior": "event_classes.tsv"}
         write_class_prior(out / "event_classes.tsv", ev_train, root / "src" / "events" / "lemmas.tsv")
+    if rels:
+        entline_cfg["syntax_head"] = {"weights": "syntax_head", "upos": UPOS, "deprels": rels,
+                                      "arc_dim": ARC_DIM, "rel_dim": REL_DIM, "root": "[CLS]"}
     (out / "entline.json").write_text(json.dumps(entline_cfg, indent=2) + "\n")
     report = {
         "base": str(base.name), "epochs": args.epochs, "best_epoch": best_epoch, "lr": args.lr,
@@ -910,6 +1235,12 @@ def main():
     if n_event:
         report["tbaq_dev"] = {"documents": dev_names, "events": {k: round(v, 2) for k, v in best_ev.items()}}
         report["tbaq_train_documents"] = len(ev_train)
+    if rels:
+        best_row = next(h for h in reversed(history) if h["epoch"] == best_epoch
+                        or (best_epoch == "soup" and str(h["epoch"]).startswith("soup of")))
+        report["ud_dev"] = {k: round(v, 2) for k, v in best_row["ud_dev"].items()}
+        report["ud_train_documents"] = len(ud_train)
+    report["init"] = Path(args.init).name if args.init else None
     (out / "training.json").write_text(json.dumps(report, indent=2) + "\n")
     print(json.dumps({k: v for k, v in report.items() if k not in ("history", "tbaq_dev")}, indent=2), flush=True)
 
