@@ -2,7 +2,7 @@
 """Entity and event coreference of entline on ECB+ (issues 29 and 30), within and across documents.
 
     scripts/eval_coref.py [--topics A-B] [--keep DIR] [--model fast|accurate|DIR] [--system DIR]
-                          [--data DIR] [--] [extra `entline extract` options]
+                          [--fake gold] [--data DIR] [--self-test] [--] [extra `entline extract` options]
     scripts/eval_coref.sh [same]        (setup.sh, then the metric self-test, then this script)
 
 Data: ../shared/data/ecbplus/ (ecbplus-topics-1-35.tar.gz, read in place with tarfile, and
@@ -18,7 +18,9 @@ web articles; --undated lists the events without a date too). --model and anythi
 passed on to extract. mentions.jsonl and event_mentions.jsonl are read (JSON is never altered for
 spreadsheets, unlike the CSV cells); every row must satisfy text[char_start:char_end] == text of
 the row, else the script aborts. --system DIR scores an existing output of such a run on the texts
---keep wrote (DIR/text) instead of running entline.
+--keep wrote (DIR/text) instead of running entline; --fake gold scores a stand-in output made from
+the gold itself (each gold mention's span with its gold cluster: must give 100 everywhere but the
+floors; no binary needed).
 
 Scored region. Only the sentences listed in ECBplus_coreference_sentences.csv: gold mentions whose
 first token is in one, system mentions that start inside one.
@@ -474,6 +476,18 @@ def system_mentions(out_dir, docs, demonyms=False):
     return out
 
 
+def fake_gold(docs):
+    """System mentions made from the gold: each gold mention's span (first to last token) with its
+    gold cluster; scoring them must give 100 (a check of conversion, matching and scoring)."""
+    out = {k: defaultdict(list) for k in KINDS}
+    for d in docs:
+        for kind in KINDS:
+            for mid, tag, toks, cid in d.gold[kind]:
+                a, b = d.tok_sorted[toks[0]][0], d.tok_sorted[toks[-1]][1]
+                out[kind][d.name].append((a, b, d.text[a:b], cid, d.text[a:b].lower(), {}))
+    return out
+
+
 # ------------------------------------------------------------------------------------ matching --
 
 def match_doc(doc, gold, system):
@@ -570,6 +584,7 @@ def main(argv):
     ap.add_argument("--model", metavar="fast|accurate|DIR")
     ap.add_argument("--system", metavar="DIR", help="score this existing extract output instead of running entline")
     ap.add_argument("--data", default=DATA)
+    ap.add_argument("--fake", choices=["gold"], help="score a stand-in output made from the gold (must give 100)")
     ap.add_argument("--self-test", action="store_true", help="run the metric tests and exit")
     ap.add_argument("extra", nargs="*", help="options passed to entline extract (after --)")
     args = ap.parse_args(argv)
@@ -598,7 +613,9 @@ def main(argv):
                 f.write(d.text)
         print(f"{PROG}: {label}: {len(docs)} documents, {sum(len(d.text) for d in docs)} characters "
               f"in {text_dir}", file=sys.stderr)
-        if not args.system:
+        if args.fake:
+            pass
+        elif not args.system:
             if not os.access(ENTLINE, os.X_OK):
                 die(f"{ENTLINE} missing (run scripts/setup.sh)")
             cmd = [ENTLINE, "extract", text_dir, "--out", out_dir, "--undated", "--format", "csv,jsonl",
@@ -612,7 +629,10 @@ def main(argv):
             if r.returncode != 0:
                 die(f"entline extract exited with {r.returncode}")
             print(f"{PROG}: extract took {time.time() - t1:.0f} s", file=sys.stderr)
-        sysm = system_mentions(out_dir, docs, demonyms="--count-demonyms" in args.extra)
+        if args.fake:
+            sysm = fake_gold(docs)
+        else:
+            sysm = system_mentions(out_dir, docs, demonyms="--count-demonyms" in args.extra)
         res = {k: evaluate(docs, sysm, k) for k in KINDS}
         if args.keep:
             for k in KINDS:
