@@ -429,8 +429,9 @@ def decode_tree(scores):
         s2[1:, 0] = -np.inf
         s2[r, 0] = s[r, 0]
         h = chu_liu_edmonds(s2)
-        val = sum(s[i, h[i]] for i in range(1, len(h)))
-        if val > best_val:
+        # scored under the constraint: a tree that needs a forbidden arc is worth -inf
+        val = sum(s2[i, h[i]] for i in range(1, len(h)))
+        if best is None or val > best_val:
             best, best_val = h, val
     return best
 
@@ -490,7 +491,8 @@ def score_syntax(docs, pred, rels):
                 upos_ok += pu == gu
                 if ph == gh:
                     uas += 1
-                    las += rels[pr].split(":")[0] == rels[gr].split(":")[0]
+                    # a word under the root is `root` whatever the relation scorer says (as entline writes it)
+                    las += (rels[pr] if ph else "root").split(":")[0] == rels[gr].split(":")[0]
     return {"upos": 100 * upos_ok / max(1, n), "uas": 100 * uas / max(1, n), "las": 100 * las / max(1, n), "words": n}
 
 

@@ -20,6 +20,7 @@
 //! ```
 
 pub mod conll;
+pub mod conllu;
 pub mod error;
 pub mod export;
 pub mod input;

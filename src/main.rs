@@ -92,6 +92,17 @@ enum Cmd {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
+    /// Parse with the model's syntax head: a CoNLL-U file (.conllu) is printed back with UPOS,
+    /// HEAD and DEPREL predicted (its FORM column is the tokenization; comments, multiword-token
+    /// and empty-node lines and every other column unchanged); any other document as CoNLL-U of
+    /// entline's own sentences and words.
+    #[command(after_help = "Examples:\n  entline parse en_ewt-ud-dev.conllu > predicted.conllu\n  entline parse seeds/article.txt")]
+    Parse {
+        /// A .conllu file, or a document entline reads (.txt, .md, .html, .tml).
+        file: PathBuf,
+        #[command(flatten)]
+        model: ModelArgs,
+    },
     /// Tag a CoNLL-2003 file: print every line with the predicted IOB2 tag appended.
     #[command(name = "tag-conll", after_help = "Example:\n  entline tag-conll ../shared/data/conll2003/eng.testa > /tmp/out.txt")]
     TagConll {
@@ -490,6 +501,19 @@ fn run(cli: Cli) -> entline::Result<ExitCode> {
         }
         Cmd::Timeml { inputs, out, date, rules, no_events, model } => timeml(&inputs, &out, &date, &rules, (!no_events).then_some(&model)),
         Cmd::Tokens { paths } => tokens(&paths),
+        Cmd::Parse { file, model } => {
+            let ner = model.load()?;
+            let stdout = std::io::stdout();
+            let mut lock = stdout.lock();
+            if file.extension().is_some_and(|e| e == "conllu") {
+                entline::conllu::parse_file(&ner, &file, &mut lock)?;
+            } else {
+                let read = entline::pipeline::read_text(&file, input::DEFAULT_MAX_BYTES).map_err(entline::Error::Other)?;
+                entline::conllu::write_document(&ner, &entline::pipeline::doc_name(&file), &read.text, &mut lock)?;
+            }
+            lock.flush().ok();
+            Ok(ExitCode::SUCCESS)
+        }
         Cmd::TagConll { file, model } => {
             let ner = model.load()?;
             let stdout = std::io::stdout();

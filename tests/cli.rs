@@ -259,3 +259,36 @@ fn json_summary_reports_the_run() {
     assert_eq!(v["settings"]["doc_date"], "2025-05-05");
     assert_eq!(v["fingerprint"].as_str().map(str::len), Some(32));
 }
+
+/// `entline parse`: a CoNLL-U word line without its ten columns is an error naming the file and
+/// line; a model without a syntax head says so (exit 1 both, nothing on stdout).
+#[test]
+fn parse_errors_name_the_problem() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bad = tmp.path().join("bad.conllu");
+    std::fs::write(&bad, "# sent_id = 1\n1\tHi\thi\tINTJ\n\n").unwrap();
+    let out = run(&["parse", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bad.conllu:2:") && err.contains("10 tab-separated columns"), "{err}");
+    assert!(out.stdout.is_empty());
+
+    let good = tmp.path().join("good.conllu");
+    std::fs::write(&good, "1\tHi\thi\tINTJ\tUH\t_\t0\troot\t_\t_\n\n").unwrap();
+    let no_head = tmp.path().join("model");
+    std::fs::create_dir(&no_head).unwrap();
+    let shipped = root().join("models/entline-ner-minilm");
+    for f in std::fs::read_dir(&shipped).unwrap() {
+        let f = f.unwrap().path();
+        std::fs::copy(&f, no_head.join(f.file_name().unwrap())).unwrap();
+    }
+    // the same model without its syntax head (if it has one), so the test holds for any shipped model
+    let cfg = no_head.join("entline.json");
+    let mut json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&cfg).unwrap()).unwrap();
+    json.as_object_mut().unwrap().remove("syntax_head");
+    std::fs::write(&cfg, serde_json::to_string(&json).unwrap()).unwrap();
+    let out = run(&["parse", good.to_str().unwrap(), "--model", no_head.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no syntax head"), "{err}");
+}

@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use super::syntax::SyntaxHeadConfig;
 use super::weights::WeightStorage;
 use crate::error::{Error, Result};
 
@@ -118,6 +119,8 @@ pub struct EntlineConfig {
     pub label_scheme: Option<String>,
     #[serde(default)]
     pub event_head: Option<EventHeadConfig>,
+    #[serde(default)]
+    pub syntax_head: Option<SyntaxHeadConfig>,
     /// How `model.safetensors` stores its matrices: absent for float, `int8-rowwise`.
     #[serde(default)]
     pub weights: Option<String>,
@@ -248,6 +251,8 @@ pub struct NerConfig {
     pub label_scheme: Option<String>,
     /// The event-mention head, for models trained jointly on NER and TimeML events.
     pub event_head: Option<EventHeadConfig>,
+    /// The syntax head (UPOS and a dependency tree per sentence), for models trained with it.
+    pub syntax_head: Option<SyntaxHeadConfig>,
     /// The encoder architecture.
     pub model_type: ModelType,
     /// The window's framing and padding tokens.
@@ -324,6 +329,9 @@ impl NerConfig {
                 h.prior_file = Some(path);
             }
         }
+        if let Some(h) = &ent.syntax_head {
+            h.check().map_err(|msg| Error::Model { model: files.name.clone(), msg })?;
+        }
         Ok(NerConfig {
             labels,
             lowercase,
@@ -334,6 +342,7 @@ impl NerConfig {
             max_positions,
             label_scheme: ent.label_scheme,
             event_head: ent.event_head,
+            syntax_head: ent.syntax_head,
             model_type,
             special_tokens,
             weights,

@@ -12,10 +12,12 @@ pub mod encode;
 pub mod model;
 pub mod mpnet;
 pub mod pipeline;
+pub mod syntax;
 pub mod weights;
 pub mod window;
 
 pub use pipeline::{Mention, Ner, NerOptions, Precision, Tagged, WordDoc, WordScores};
+pub use syntax::{SyntaxHeadConfig, WordSyntax};
 
 /// Folder name of the model shipped in `models/` and used by default.
 pub const DEFAULT_MODEL_NAME: &str = "entline-ner-minilm";

@@ -8,11 +8,21 @@ use tch::{nn, nn::Module, Device, Kind, Tensor};
 
 use super::config::{ModelFiles, ModelType, NerConfig};
 use super::mpnet::{MpnetConfig, MpnetModel, PADDING_IDX};
+use super::syntax::{SyntaxLayer, WordSyntax};
 use super::weights;
 use crate::error::{Error, Result};
 
-/// The output probabilities of a batch: (sequence index, probabilities flattened by position).
-type BatchProbs = Vec<(usize, Vec<f32>)>;
+/// The outputs of a batch: (sequence index, its output).
+type BatchProbs = Vec<(usize, SeqOutput)>;
+
+/// What the model gives for one sequence.
+#[derive(Debug, Clone, Default)]
+pub struct SeqOutput {
+    /// [`Classifier::stride`] probabilities per requested position, flattened.
+    pub probs: Vec<f32>,
+    /// With `syntax`, one analysis per requested position, heads as indices into the positions.
+    pub syntax: Vec<WordSyntax>,
+}
 
 /// The encoder under the heads, chosen by `model_type` in `config.json`; its variables live
 /// under transformers' prefix for the architecture (`bert.`, `mpnet.`).
@@ -49,6 +59,8 @@ pub struct Classifier {
     classifier: nn::Linear,
     /// The event layer and the label-set widths of its output segments.
     events: Option<(nn::Linear, Vec<usize>)>,
+    /// The syntax head (UPOS and dependency trees), in models trained with it.
+    syntax: Option<SyntaxLayer>,
     num_labels: usize,
     max_positions: usize,
     /// Id that fills batches after a sequence's end (the model's `pad_token_id`; MPNet's position
@@ -59,12 +71,14 @@ pub struct Classifier {
     bf16: bool,
 }
 
-/// One input sequence: subword ids (framed by the model's CLS and SEP tokens) and the positions
-/// whose label distributions are wanted.
+/// One input sequence: subword ids (framed by the model's CLS and SEP tokens), the positions
+/// whose label distributions are wanted (one per word) and the sentence of each (a number that
+/// is equal for the words of one sentence; the syntax head parses each sentence on its own).
 #[derive(Debug, Clone)]
 pub struct Sequence {
     pub ids: Vec<i64>,
     pub positions: Vec<usize>,
+    pub sentences: Vec<u32>,
 }
 
 impl Classifier {
@@ -94,6 +108,7 @@ impl Classifier {
             let layer = nn::linear(&root / h.weights.as_str(), hidden_size, h.width() as i64, Default::default());
             (layer, h.heads.iter().map(|x| x.labels.len()).collect::<Vec<_>>())
         });
+        let syntax = cfg.syntax_head.as_ref().map(|h| SyntaxLayer::new(&root / h.weights.as_str(), hidden_size, h));
         weights::load(&mut vs, &files.weights, cfg.weights).map_err(model_err)?;
         // Weights may be stored in half precision (int8 matrices are dequantized to f32 at load);
         // compute in f32, or in bfloat16 where the CPU has native bf16 dot products (see
@@ -103,7 +118,7 @@ impl Classifier {
         } else {
             vs.float();
         }
-        Ok(Classifier { _vs: vs, encoder, classifier, events, num_labels: cfg.labels.len(), max_positions: cfg.max_positions, pad_id, bf16 })
+        Ok(Classifier { _vs: vs, encoder, classifier, events, syntax, num_labels: cfg.labels.len(), max_positions: cfg.max_positions, pad_id, bf16 })
     }
 
     pub fn num_labels(&self) -> usize {
@@ -114,6 +129,11 @@ impl Classifier {
     /// event heads' probabilities.
     pub fn stride(&self) -> usize {
         self.num_labels + self.events.as_ref().map_or(0, |(_, w)| w.iter().sum())
+    }
+
+    /// Whether the model has a syntax head.
+    pub fn has_syntax(&self) -> bool {
+        self.syntax.is_some()
     }
 
     /// Whether the weights were loaded for bfloat16 computation.
@@ -135,7 +155,10 @@ impl Classifier {
     /// has taken the core of, so a busy machine slows entline by about the share of CPU it loses,
     /// not several times that. The last, incomplete round runs on the calling thread with its
     /// libtorch threads.
-    pub fn predict(&self, seqs: &[Sequence], batch_size: usize, window: usize) -> Result<Vec<Vec<f32>>> {
+    ///
+    /// With `syntax` (and a syntax head), each sequence's words are also parsed, sentence by
+    /// sentence ([`SeqOutput::syntax`]).
+    pub fn predict(&self, seqs: &[Sequence], batch_size: usize, window: usize, syntax: bool) -> Result<Vec<SeqOutput>> {
         let mut order: Vec<usize> = (0..seqs.len()).collect();
         order.sort_by_key(|&i| (seqs[i].ids.len(), i));
         let chunks: Vec<&[usize]> = order.chunks(batch_size.max(1)).collect();
@@ -150,12 +173,12 @@ impl Classifier {
             .map(|chunk| {
                 single_threaded_torch();
                 let _guard = tch::no_grad_guard(); // grad mode is per thread
-                model.classifier().forward_batch(seqs, chunk, batch_size, window)
+                model.classifier().forward_batch(seqs, chunk, batch_size, window, syntax)
             })
             .collect();
         let _guard = tch::no_grad_guard();
-        done.extend(chunks[side_by_side..].iter().map(|chunk| self.forward_batch(seqs, chunk, batch_size, window)));
-        let mut out: Vec<Vec<f32>> = vec![Vec::new(); seqs.len()];
+        done.extend(chunks[side_by_side..].iter().map(|chunk| self.forward_batch(seqs, chunk, batch_size, window, syntax)));
+        let mut out: Vec<SeqOutput> = vec![SeqOutput::default(); seqs.len()];
         for batch in done {
             for (i, v) in batch? {
                 out[i] = v;
@@ -166,10 +189,10 @@ impl Classifier {
 
     /// One batch: the sequences `chunk` (indices into `seqs`), padded as [`Classifier::predict`]
     /// says; the probabilities at each sequence's positions.
-    fn forward_batch(&self, seqs: &[Sequence], chunk: &[usize], batch_size: usize, window: usize) -> Result<BatchProbs> {
+    fn forward_batch(&self, seqs: &[Sequence], chunk: &[usize], batch_size: usize, window: usize, syntax: bool) -> Result<BatchProbs> {
         let longest = chunk.iter().map(|&i| seqs[i].ids.len()).max().unwrap_or(0);
         if longest == 0 {
-            return Ok(chunk.iter().map(|&i| (i, Vec::new())).collect());
+            return Ok(chunk.iter().map(|&i| (i, SeqOutput::default())).collect());
         }
         let (rows, max_len) = if self.bf16 { (batch_size.max(chunk.len()), window.max(longest)) } else { (chunk.len(), longest) };
         let max_len = max_len.min(self.max_positions);
@@ -196,16 +219,25 @@ impl Classifier {
         let probs = Tensor::cat(&parts, -1).contiguous();
         let flat: Vec<f32> = Vec::<f32>::try_from(probs.view(-1)).map_err(Error::Torch)?;
         let k = self.stride();
+        let positions: Vec<Vec<usize>> = chunk.iter().map(|&i| seqs[i].positions.iter().map(|&p| p.min(max_len - 1)).collect()).collect();
+        let mut parsed = match (&self.syntax, syntax) {
+            (Some(layer), true) => {
+                let rows: Vec<(&[usize], &[u32])> =
+                    chunk.iter().zip(&positions).map(|(&i, p)| (p.as_slice(), seqs[i].sentences.as_slice())).collect();
+                layer.parse(&hidden, &rows)?
+            }
+            _ => vec![Vec::new(); chunk.len()],
+        };
         Ok(chunk
             .iter()
             .enumerate()
             .map(|(r, &i)| {
-                let mut v = Vec::with_capacity(seqs[i].positions.len() * k);
-                for &p in &seqs[i].positions {
-                    let base = (r * max_len + p.min(max_len - 1)) * k;
+                let mut v = Vec::with_capacity(positions[r].len() * k);
+                for &p in &positions[r] {
+                    let base = (r * max_len + p) * k;
                     v.extend_from_slice(&flat[base..base + k]);
                 }
-                (i, v)
+                (i, SeqOutput { probs: v, syntax: std::mem::take(&mut parsed[r]) })
             })
             .collect())
     }
@@ -346,6 +378,69 @@ mod tests {
         assert!(a[0].iter().all(|p| p.is_finite() && *p > 0.0 && *p < 1.0));
         assert_eq!(a, probs("int8"));
         assert_eq!(a, probs("int8-undeclared"));
+    }
+
+    /// A model with a syntax head parses every sentence into one tree (heads inside the sentence,
+    /// one word under the root) through the whole pipeline, also for a sentence longer than the
+    /// window; a model without one says so.
+    #[test]
+    fn tiny_syntax_head_gives_one_tree_per_sentence() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (mut float, _) = tiny_weights();
+        tch::manual_seed(5);
+        let shapes: [(&str, &[i64]); 13] = [
+            ("upos.weight", &[3, 8]),
+            ("upos.bias", &[3]),
+            ("arc_dep.weight", &[4, 8]),
+            ("arc_dep.bias", &[4]),
+            ("arc_head.weight", &[4, 8]),
+            ("arc_head.bias", &[4]),
+            ("rel_dep.weight", &[3, 8]),
+            ("rel_dep.bias", &[3]),
+            ("rel_head.weight", &[3, 8]),
+            ("rel_head.bias", &[3]),
+            ("arc_w", &[4, 4]),
+            ("arc_b", &[4]),
+            ("rel_w", &[4, 4, 4]),
+        ];
+        for (name, shape) in shapes {
+            float.push((format!("syntax_head.{name}"), Tensor::randn(shape, (Kind::Float, Device::Cpu))));
+        }
+        let head = r#"{"syntax_head": {"weights": "syntax_head", "upos": ["NOUN", "VERB", "PUNCT"],
+            "deprels": ["nsubj", "obj", "punct", "root"], "arc_dim": 4, "rel_dim": 3}, "max_len": 12}"#;
+        write_model(&tmp.path().join("syntax"), CONFIG, &float, Some(head));
+        let long = "angela merkel visited paris the nato summits visited paris angela merkel visited the summits .";
+        let text = format!("Angela Merkel visited Paris. The NATO summits.\n\n{long}");
+        let docs = [WordDoc::from_text(&text), WordDoc::from_text("Merkel")];
+        let ner = load(&tmp.path().join("syntax")).unwrap();
+        let parsed = ner.parse(&docs).unwrap();
+        for (doc, p) in docs.iter().zip(&parsed) {
+            assert_eq!(p.syntax.len(), doc.words.len());
+            for sent in &doc.sentences {
+                let words = &p.syntax[sent.clone()];
+                assert_eq!(words.iter().filter(|w| w.head.is_none()).count(), 1, "one root in {sent:?}: {words:?}");
+                for (i, w) in words.iter().enumerate() {
+                    assert!(w.upos < 3 && w.deprel < 4);
+                    // every word reaches the root without leaving the sentence
+                    let mut at = sent.start + i;
+                    for _ in 0..=sent.len() {
+                        match p.syntax[at].head {
+                            Some(h) => {
+                                assert!(sent.contains(&(h as usize)), "head {h} outside {sent:?}");
+                                at = h as usize;
+                            }
+                            None => break,
+                        }
+                    }
+                    assert!(p.syntax[at].head.is_none(), "a cycle through word {}", sent.start + i);
+                }
+            }
+        }
+        assert!(docs[0].sentences.iter().any(|s| s.len() > 10), "the long sentence spans windows");
+        let (_, int8) = tiny_weights();
+        write_model(&tmp.path().join("plain"), CONFIG, &int8, None);
+        let e = load(&tmp.path().join("plain")).unwrap().parse(&docs).unwrap_err().to_string();
+        assert!(e.contains("no syntax head"), "{e}");
     }
 
     #[test]

@@ -9,6 +9,7 @@ use super::config::{EventHeadConfig, ModelFiles, NerConfig, SpecialTokens};
 use super::decode::{self, LabelSet, Span};
 use super::encode::{EncodedWord, WordEncoder};
 use super::model::{Classifier, Sequence};
+use super::syntax::{self, SyntaxHeadConfig, WordSyntax};
 use super::window;
 use crate::error::{Error, Result};
 use crate::events::{self, EventMention};
@@ -95,6 +96,63 @@ fn cpu_has_amx_bf16() -> bool {
     }
 }
 
+/// Make the words `sent` of `syntax` one tree with one word under the root. A sentence longer
+/// than the window is parsed in overlapping pieces and each word takes its head from the piece
+/// that gives it the most context; where those choices do not form one tree, the tree that keeps
+/// the most of them is decoded instead (heads outside the sentence are dropped first).
+fn make_tree(syntax: &mut [WordSyntax], sent: Range<usize>) {
+    let n = sent.len() + 1;
+    let local = |h: Option<u32>| h.map(|h| h as usize).filter(|h| sent.contains(h)).map(|h| h - sent.start + 1);
+    let mut heads = vec![0usize; n];
+    let mut ok = true;
+    for (i, w) in syntax[sent.clone()].iter().enumerate() {
+        match (w.head, local(w.head)) {
+            (None, _) => heads[i + 1] = 0,
+            (Some(_), Some(h)) => heads[i + 1] = h,
+            (Some(_), None) => ok = false,
+        }
+    }
+    let roots = heads[1..].iter().filter(|&&h| h == 0).count();
+    if ok && roots == 1 && is_tree(&heads) {
+        return;
+    }
+    // 1 for each arc the windows chose, 0 for any other (a small penalty for extra roots)
+    let mut scores = vec![0.0f64; n * n];
+    for d in 1..n {
+        scores[d * n] = -0.5;
+        let head = syntax[sent.start + d - 1].head;
+        if let Some(h) = if head.is_none() { Some(0) } else { local(head) } {
+            scores[d * n + h] = 1.0;
+        }
+    }
+    let tree = syntax::decode_tree(&scores, n);
+    for d in 1..n {
+        syntax[sent.start + d - 1].head = if tree[d] == 0 { None } else { Some((sent.start + tree[d] - 1) as u32) };
+    }
+}
+
+/// Whether every node of `heads` (node 0 the root) reaches the root.
+fn is_tree(heads: &[usize]) -> bool {
+    let mut state = vec![0u8; heads.len()]; // 0 unseen, 1 on the current walk, 2 reaches the root
+    state[0] = 2;
+    for start in 1..heads.len() {
+        let mut path = Vec::new();
+        let mut v = start;
+        while state[v] == 0 {
+            state[v] = 1;
+            path.push(v);
+            v = heads[v];
+        }
+        if state[v] == 1 {
+            return false;
+        }
+        for u in path {
+            state[u] = 2;
+        }
+    }
+    true
+}
+
 /// A document cut into words and sentences, ready for tagging.
 #[derive(Debug, Clone)]
 pub struct WordDoc<'a> {
@@ -134,6 +192,9 @@ pub struct Mention {
 pub struct WordScores {
     pub ner: Vec<f32>,
     pub events: Vec<f32>,
+    /// One analysis per word when parsing was asked for (heads are word indices of the
+    /// document; every sentence a tree), else empty.
+    pub syntax: Vec<WordSyntax>,
 }
 
 /// What one forward pass finds in a document.
@@ -213,9 +274,28 @@ impl Ner {
         self.config.event_head.as_ref()
     }
 
+    /// The syntax head of a model trained with one.
+    pub fn syntax_head(&self) -> Option<&SyntaxHeadConfig> {
+        self.config.syntax_head.as_ref().filter(|_| self.classifier.has_syntax())
+    }
+
     /// Word-level probabilities for each document: the entity labels' (`labels.len()` values per
     /// word) and, for joint models, the event heads' ([`EventHeadConfig::width`] per word).
     pub fn word_probs(&self, docs: &[WordDoc<'_>]) -> Result<Vec<WordScores>> {
+        self.word_outputs(docs, false)
+    }
+
+    /// UPOS and a dependency tree for every sentence of each document (one [`WordSyntax`] per
+    /// word, heads as word indices of the document), from the same forward pass as the other
+    /// heads; an error for a model without a syntax head.
+    pub fn parse(&self, docs: &[WordDoc<'_>]) -> Result<Vec<WordScores>> {
+        if self.syntax_head().is_none() {
+            return Err(Error::Model { model: self.files.name.clone(), msg: "this model has no syntax head (entline.json syntax_head)".into() });
+        }
+        self.word_outputs(docs, true)
+    }
+
+    fn word_outputs(&self, docs: &[WordDoc<'_>], parse: bool) -> Result<Vec<WordScores>> {
         let budget = self.max_len() - 2;
         let overlap = ((budget as f32) * self.opts.overlap.clamp(0.0, 0.5)) as usize;
         // CPU work (subword encoding, window planning) in parallel; model calls batched across docs.
@@ -226,10 +306,15 @@ impl Ner {
                 let enc: Vec<EncodedWord> = d.words.iter().map(|w| encoder.encode(w.text(d.text))).collect();
                 let lens: Vec<usize> = enc.iter().map(|e| e.ids.len().min(budget)).collect();
                 let plan = window::plan(&lens, &d.sentences, budget, overlap);
+                let mut sentence_of = vec![0u32; d.words.len()];
+                for (si, s) in d.sentences.iter().enumerate() {
+                    sentence_of[s.clone()].iter_mut().for_each(|x| *x = si as u32);
+                }
                 let mut seqs = Vec::with_capacity(plan.windows.len());
                 for win in &plan.windows {
                     let mut ids = Vec::with_capacity(budget + 2);
                     let mut positions = Vec::with_capacity(win.words.len());
+                    let sentences = sentence_of[win.words.clone()].to_vec();
                     ids.push(encoder.cls);
                     for e in &enc[win.words.clone()] {
                         positions.push(ids.len() + e.first.min(budget - 1));
@@ -238,7 +323,7 @@ impl Ner {
                     }
                     ids.truncate(budget + 1);
                     ids.push(encoder.sep);
-                    seqs.push(Sequence { ids, positions });
+                    seqs.push(Sequence { ids, positions, sentences });
                 }
                 // where each word's probabilities come from: (window, index within window)
                 let src: Vec<(usize, usize)> = plan.owner.iter().enumerate().map(|(w, &o)| (o, w - plan.windows[o].words.start)).collect();
@@ -246,17 +331,33 @@ impl Ner {
             })
             .collect();
         let all: Vec<Sequence> = prepared.iter().flat_map(|(s, _)| s.iter().cloned()).collect();
-        let probs = self.classifier.predict(&all, self.opts.batch_size, self.max_len())?;
+        let outputs = self.classifier.predict(&all, self.opts.batch_size, self.max_len(), parse)?;
         let k = self.classifier.num_labels();
         let stride = self.classifier.stride();
         let mut out = Vec::with_capacity(docs.len());
         let mut base = 0;
-        for (seqs, src) in &prepared {
-            let mut scores = WordScores { ner: Vec::with_capacity(src.len() * k), events: Vec::with_capacity(src.len() * (stride - k)) };
-            for &(win, idx) in src {
-                let p = &probs[base + win][idx * stride..(idx + 1) * stride];
+        for ((seqs, src), doc) in prepared.iter().zip(docs) {
+            let mut scores = WordScores {
+                ner: Vec::with_capacity(src.len() * k),
+                events: Vec::with_capacity(src.len() * (stride - k)),
+                syntax: Vec::with_capacity(if parse { src.len() } else { 0 }),
+            };
+            for (word, &(win, idx)) in src.iter().enumerate() {
+                let o = &outputs[base + win];
+                let p = &o.probs[idx * stride..(idx + 1) * stride];
                 scores.ner.extend_from_slice(&p[..k]);
                 scores.events.extend_from_slice(&p[k..]);
+                if parse {
+                    // heads index the window's words; the window starts `idx` words before this one
+                    let mut w = o.syntax[idx];
+                    w.head = w.head.map(|h| (word - idx + h as usize) as u32);
+                    scores.syntax.push(w);
+                }
+            }
+            if parse {
+                for s in &doc.sentences {
+                    make_tree(&mut scores.syntax, s.clone());
+                }
             }
             base += seqs.len();
             out.push(scores);
