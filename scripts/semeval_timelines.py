@@ -4,6 +4,9 @@
     scripts/semeval_timelines.py convert WORK ENTITIES_FILE OUT_DIR
     scripts/semeval_timelines.py check WORK            sentence mapping of every event mention
     scripts/semeval_timelines.py fake GOLD_DIR OUT_DIR gold timelines written again by the writer
+    scripts/semeval_timelines.py diagnose GOLD_DIR SYSTEM_DIR [--work WORK] [--examples N]
+                                                       where the gold timeline events go
+    scripts/semeval_timelines.py selftest              the diagnosis on a hand-made example
 
 Normally run by scripts/semeval_timelines.sh, which fills WORK with `entline extract --format
 csv,jsonl` (entities.jsonl, event_mentions.jsonl, timelines.jsonl, events.jsonl, mentions.jsonl) and
@@ -57,6 +60,35 @@ argument phrases only (they have no entline position).
 
 fake: each gold timeline of GOLD_DIR parsed (position, date, event ids) and written again through
 this module's writer (date formatting, id formatting, file naming); the scorer must give 100.
+
+diagnose: each gold timeline event (an id of a gold line; the timelines read and paired with
+entline's files by the scorer's own code, ../shared/tools/timeline_score.py, so ids are
+lower-cased and dates normalized as it does) goes to one of
+  right         on the target's system timeline, the same date as gold's (the scorer's event
+                date: that of its first dated line; XXXX-XX-XX is a value, as in its anchor
+                accuracy; a system 2007-05-03 against gold's 2007 is wrong here);
+  wrong date    on the target's system timeline with another date: the system's undated, gold
+                undated, coarser (holds gold's date), finer (within gold's) or another date;
+  not linked    not on it, but an entline event mention (any: negated and modal ones too) has a
+                trigger overlapping the gold token: the token's <EVENT> element in the <s> of the
+                id (else the token's text in that <s>, else each word of a multi-word token
+                there: "taking ... out") against the trigger's characters, both as
+                positions of the sentence mapping above; why, first that applies: non-factual
+                (every such mention negated or modal, which the export drops), other trigger
+                (the event is on the target's timeline, but under an id with another token:
+                entline's trigger is not the task's), related name (linked to an entity whose
+                name is a run of the target's words or holds them: iPhone for iPhone 4, iTunes for
+                iTunes store, but also Apple Inc. for Beatles Apple Corps), other entities (linked
+                to entities, none matched to the target), no entity;
+  not detected  no entline event mention there.
+right + wrong date and right are checked against the scorer's common events and anchor accuracy.
+System entries on no gold line of their target ("extra") are another target's (a gold event of
+another target), other trigger (overlapping a gold event of this target), annotated event (an
+<EVENT> of the corpus on no gold line) or not annotated. The last line printed is a compact form
+for scripts/eval_timelines.sh's summary. Without --work (eval_timelines.sh --fake) a gold event
+not on the timeline is only 'missing'. selftest writes a hand-made document, entline tables and
+gold timelines with one event in each category, reason and kind, runs convert and diagnose (and
+fake: all right) and checks the counts.
 """
 import argparse
 import bisect
@@ -703,6 +735,435 @@ def fake(gold_dir, out_dir):
         write_timeline(out_dir, target, lines)
 
 
+# ------------------------------------------------------------------------------------ diagnosis
+SCORER = os.path.normpath(os.path.join(HERE, "..", "..", "shared", "tools", "timeline_score.py"))
+EVENT_TAG_RE = re.compile(r"<EVENT\b[^>]*>(.*?)</EVENT\s*>", re.S)
+CATEGORIES = ("not detected", "not linked", "wrong date", "right")
+NOT_LINKED_WHY = ("related name", "other entities", "no entity", "non-factual", "other trigger")
+WRONG_DATE_HOW = ("undated", "gold undated", "coarser", "finer", "other date")
+EXTRA_KINDS = ("annotated event", "not annotated", "another target's", "other trigger")
+
+
+def load_scorer(path=SCORER):
+    """The task's scorer as a module: gold and system timelines are read by its parse_timeline
+    (ids lower-cased, dates normalized) and paired with its rules, so the breakdown and the score
+    see the same events and dates."""
+    import importlib.util
+    if not os.path.isfile(path):
+        raise Failure("scorer not found at %s" % path)
+    spec = importlib.util.spec_from_file_location("timeline_score", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def nonblank(s):
+    return "".join(str(s).split())
+
+
+def task_token(text):
+    return "_".join(str(text).lower().split())
+
+
+def event_elements(path):
+    """{(s id, token): [(start, end)]} of the <EVENT> elements of a TimeML file, as positions in
+    DocMap's stream (the non-blank characters of the <s> elements, tags stripped, entities
+    unescaped, in order); token as in the task's ids."""
+    with open(path, encoding="utf-8", errors="replace") as f:
+        text = f.read()
+    body = re.search(r"<TEXT\b[^>]*>(.*?)</TEXT\s*>", text, re.S)
+    out, base = defaultdict(list), 0
+    for m in S_RE.finditer(body.group(1) if body else ""):
+        sid, inner = m.group(1).strip(), m.group(2)
+        for e in EVENT_TAG_RE.finditer(inner):
+            q = base + len(nonblank(html.unescape(TAG_RE.sub("", inner[:e.start()]))))
+            t = html.unescape(TAG_RE.sub("", e.group(1)))
+            if nonblank(t):
+                out[(sid, task_token(t))].append((q, q + len(nonblank(t))))
+        base += len(nonblank(html.unescape(TAG_RE.sub("", inner))))
+    return out
+
+
+class Detector:
+    """entline's event mentions (all of them, negated and modal ones too) and the corpus's
+    <EVENT> elements as spans of DocMap's stream, by DOCID; a task id is located by the <EVENT>
+    elements of its <s> whose text is its token, else by that text anywhere in the <s>, else by
+    each word of a multi-word token there."""
+
+    def __init__(self, tables_raw, sentences):
+        self.docs = {}
+        for doc in sorted(sentences.tokens):
+            dm = sentences.get(doc)
+            self.docs.setdefault(dm.docid.lower(), dm)
+        self.spans = defaultdict(list)              # DOCID -> [(start, end, mention row)]
+        self.by_id = defaultdict(list)              # task id of a mention -> its spans
+        for m in tables_raw["event_mentions.jsonl"]:
+            dm = sentences.get(m["doc"])
+            loc = dm.locate(int(m["char_start"]))
+            if loc is None:
+                continue
+            span = (loc[2], loc[2] + max(len(nonblank(m["text"])), 1))
+            self.spans[dm.docid.lower()].append(span + (m,))
+            self.by_id[sentences.event_token(m).lower()].append((dm.docid.lower(), span))
+        self.elements = {}
+        self.located = defaultdict(int)             # 'tag', 'text', 'not found'
+
+    def annotated(self, docid):
+        if docid not in self.elements:
+            self.elements[docid] = event_elements(self.docs[docid].path) if docid in self.docs else {}
+        return self.elements[docid]
+
+    def gold_spans(self, ev_id, count=False):
+        """(DOCID, [(start, end)]) of a task id ([] when it cannot be located)."""
+        parts = ev_id.lower().split("-", 2)
+        if len(parts) < 3 or parts[0] not in self.docs:
+            how, spans = "not found", []
+        else:
+            docid, sid, tok = parts
+            spans = self.annotated(docid).get((sid, tok), [])
+            how = "tag"
+            if not spans:
+                dm, base, how = self.docs[docid], 0, "not found"
+                for k, (s, txt) in enumerate(dm.sents):
+                    if s == sid:
+                        hay = nonblank(txt).lower()
+                        # the token's text, else each of its words ('taking_out': "taking the
+                        # iPhone out")
+                        for needles in ([tok.replace("_", "")], tok.split("_")):
+                            spans = [(base + i, base + i + len(n)) for n in needles if n
+                                     for i in range(len(hay)) if hay.startswith(n, i)]
+                            if spans:
+                                how = "text"
+                                break
+                        break
+                    base += len(nonblank(txt))
+        if count:
+            self.located[how] += 1
+        return parts[0], spans
+
+    def overlapping(self, ev_id, count=False):
+        """entline's mention rows whose trigger overlaps the task id's token."""
+        docid, spans = self.gold_spans(ev_id, count)
+        return [m for a, b, m in self.spans.get(docid, ())
+                if any(a < y and x < b for x, y in spans)]
+
+    def system_spans(self, ev_id):
+        return self.by_id.get(ev_id.lower(), [])
+
+
+def pair_timelines(gold, system):
+    """[(gold file, gold Timeline, system Timeline or None)] paired as the scorer pairs them: by
+    the entity on the first line (case and spaces ignored), else by file name."""
+    norm = lambda tl, fn: " ".join((tl.name or fn[:-4]).lower().split())
+    by_name, by_file, used, out, seen = {}, dict(system), set(), [], set()
+    for fn, tl in system:
+        if tl.name:
+            by_name.setdefault(norm(tl, fn), fn)
+    for fn, gtl in gold:
+        key = norm(gtl, fn)
+        if key in seen:
+            continue
+        seen.add(key)
+        sfn = by_name.get(key)
+        if sfn is None or sfn in used:
+            sfn = fn if fn in by_file and fn not in used else None
+        used.add(sfn)
+        out.append((fn, gtl, by_file[sfn] if sfn else None))
+    return out
+
+
+def entity_names(tables_raw):
+    return {e["entity_id"]: e.get("name") or e["entity_id"] for e in tables_raw["entities.jsonl"]}
+
+
+def linked_entities(tables_raw):
+    """event_id -> {entity_id: set of roles}: arguments of any of its mentions and its rows in
+    timelines.jsonl."""
+    out = defaultdict(lambda: defaultdict(set))
+    for m in tables_raw["event_mentions.jsonl"]:
+        for col, role in (("agents", "agent"), ("participants", "participant"), ("places", "place")):
+            for eid in split_list(m.get(col)):
+                out[str(m["event_id"])][eid].add(role)
+    for r in tables_raw["timelines.jsonl"]:
+        out[str(r["event_id"])][r["entity_id"]].add(str(r.get("role") or "timeline"))
+    return out
+
+
+def related_name(target, name):
+    """One name's words (legal forms dropped) a run of the other's, not the same: iPhone ~
+    iPhone 4, iTunes ~ iTunes store, iPod Nano ~ iPod; not Steve Ballmer ~ Steve Jobs."""
+    t, v = strip_corp(words(target)), strip_corp(words(name))
+    short, long_ = sorted((t, v), key=len)
+    return bool(short) and short != long_ and any(
+        long_[i:i + len(short)] == short for i in range(len(long_) - len(short) + 1))
+
+
+def date_miss(gold, system):
+    """How a system date (normalized as the scorer does) misses gold's: undated, gold undated,
+    coarser (gold's date within it: 2010-XX-XX for 2010-05-03), finer (within gold's), other."""
+    if system == UNKNOWN_DATE:
+        return "undated"
+    if gold == UNKNOWN_DATE:
+        return "gold undated"
+    g, s = gold.split("-"), system.split("-")
+    if all(a == b or "X" in b for a, b in zip(g, s)):
+        return "coarser"
+    if all(a == b or "X" in a for a, b in zip(g, s)):
+        return "finer"
+    return "other date"
+
+
+def diagnose(gold_dir, system_dir, work=None, scorer_path=SCORER, examples=0, out=sys.stdout):
+    """Where each gold timeline event goes (see CATEGORIES), per target, and what the system
+    timeline entries matching no gold event of their target are. Returns the counts; prints a
+    table, the examples asked for, and last the compact line eval_timelines.sh appends to its
+    summary. Without WORK (entline's tables) a missed event cannot be told apart: 'missing'."""
+    ts = load_scorer(scorer_path)
+    gold, system = ts.load_dir(gold_dir), ts.load_dir(system_dir)
+    if not gold:
+        raise Failure("no gold timeline (*.txt) in %s" % gold_dir)
+    pairs = pair_timelines(gold, system)
+    det = tables = names = links = enames = None
+    if work is not None:
+        raw = load_work(work)
+        sentences = Sentences(raw["tokens.jsonl"])
+        det, tables, names = Detector(raw, sentences), Tables(raw), Names()
+        links, enames = linked_entities(raw), entity_names(raw)
+    cats = CATEGORIES if det else ("missing",) + CATEGORIES[2:]
+    all_gold = {e for _, g, _ in pairs for e in g.dates}
+    rows, why, extra, how, shown = [], defaultdict(int), defaultdict(int), defaultdict(int), []
+    for fn, gtl, stl in pairs:
+        target = gtl.name or fn[:-4]
+        sdates = stl.dates if stl else {}
+        c = defaultdict(int)
+        mine, gold_spans = set(), []
+        if det:
+            mine = set(target_events(tables, names, target)[0])
+            gold_spans = [det.gold_spans(g) for g in sorted(gtl.dates)]
+        for ev in sorted(gtl.dates):
+            if ev in sdates:
+                if sdates[ev] == gtl.dates[ev]:
+                    c["right"] += 1
+                else:
+                    c["wrong date"] += 1
+                    how[date_miss(gtl.dates[ev], sdates[ev])] += 1
+                continue
+            if not det:
+                c["missing"] += 1
+                continue
+            hits = det.overlapping(ev, count=True)
+            if not hits:
+                c["not detected"] += 1
+                continue
+            c["not linked"] += 1
+            evs = sorted({str(m["event_id"]) for m in hits})
+            linked = {eid: roles for e in evs for eid, roles in links.get(e, {}).items()}
+            if not any(factual(m) for m in hits):
+                reason = "non-factual"
+            elif any(str(m["event_id"]) in mine for m in hits if factual(m)):
+                reason = "other trigger"
+            elif any(related_name(target, enames.get(eid, "")) for eid in linked):
+                reason = "related name"
+            elif linked:
+                reason = "other entities"
+            else:
+                reason = "no entity"
+            why[reason] += 1
+            if len(shown) < examples:
+                docid, sid = ev.split("-", 2)[:2]
+                dm = det.docs.get(docid)
+                sent = next((t for s, t in dm.sents if s == sid), "") if dm else ""
+                shown.append("  %s | %s | %s | entline: %s -> %s | %s" % (
+                    target, ev, reason, "/".join(sorted({m["text"] for m in hits})),
+                    "; ".join("%s (%s)" % (enames.get(eid, eid), ",".join(sorted(r)))
+                              for eid, r in sorted(linked.items())) or "no entity",
+                    " ".join(sent.split())))
+        for ev in sorted(set(sdates) - set(gtl.dates)):
+            if ev in all_gold:
+                kind = "another target's"
+            elif det:
+                docid, sid, tok = (ev.split("-", 2) + ["", ""])[:3]
+                if any(d == g_doc and any(a < y and x < b for x, y in gs)
+                       for d, (a, b) in det.system_spans(ev) for g_doc, gs in gold_spans):
+                    kind = "other trigger"
+                elif (sid, tok) in det.annotated(docid):
+                    kind = "annotated event"
+                else:
+                    kind = "not annotated"
+            else:
+                kind = "unknown"                        # not printed: no tables to tell
+            extra[kind] += 1
+        rows.append((target, len(gtl.dates), c, len(set(sdates) - set(gtl.dates))))
+    # the scorer's own event counts on the same pairs: the breakdown must agree with them
+    total = ts.score_corpus(gold, system)[0]
+    n = sum(r[1] for r in rows)
+    tot = defaultdict(int)
+    for r in rows:
+        for k, v in r[2].items():
+            tot[k] += v
+    if (tot["right"] + tot["wrong date"], tot["right"], n) != \
+            (total["ev_tp"], total["anchor_ok"], total["ev_gold"]):
+        raise Failure("breakdown disagrees with the scorer: on timeline %d right %d gold %d vs "
+                      "scorer %d %d %d" % (tot["right"] + tot["wrong date"], tot["right"], n,
+                                           total["ev_tp"], total["anchor_ok"], total["ev_gold"]))
+    pct = lambda a, b: "%3d%%" % int(100.0 * a / b + 0.5) if b else "  -%"
+    width = max(len("target"), max(len(r[0]) for r in rows))
+    print("where the gold timeline events go (same ids and dates as the scorer's):", file=out)
+    print("  %-*s %5s" % (width, "target", "gold") +
+          "".join(" %13s" % k for k in cats) + " %7s" % "extra", file=out)
+    for target, g, c, x in rows + [("all", n, tot, sum(r[3] for r in rows))]:
+        print("  %-*s %5d" % (width, target, g) +
+              "".join(" %6d (%s)" % (c[k], pct(c[k], g)) for k in cats) + " %7d" % x, file=out)
+    if det:
+        print("  not linked, why: %s" % ", ".join(
+            "%s %d" % (k, why[k]) for k in NOT_LINKED_WHY), file=out)
+    print("  wrong date, system's: %s" % ", ".join(
+        "%s %d" % (k, how[k]) for k in WRONG_DATE_HOW), file=out)
+    if det:
+        print("  extra (system entries on no gold line of their target): %s" % ", ".join(
+            "%s %d" % (k, extra[k]) for k in EXTRA_KINDS), file=out)
+        if det.located["not found"] or det.located["text"]:
+            print("  gold ids not on their timeline located by <EVENT> tag %d, by text %d, not at "
+                  "all %d (no such document or word: not detected)" % (
+                      det.located["tag"], det.located["text"], det.located["not found"]), file=out)
+    if shown:
+        print("not linked, first %d (target | gold id | why | entline trigger -> entities it "
+              "linked | sentence):" % len(shown), file=out)
+        for line in shown:
+            print(line, file=out)
+    print("gold %d: %s | extra %d" % (n, ", ".join(
+        "%s %d (%s)" % (k, tot[k], pct(tot[k], n).strip()) for k in cats),
+        sum(extra.values())), file=out)
+    return dict(tot, gold=n, why=dict(why), extra=dict(extra), how=dict(how), rows=rows,
+                examples=shown)
+
+
+# ------------------------------------------------------------------------------------ self-test
+SELF_TML = """<?xml version='1.0' encoding='utf-8'?>
+<TimeML><DOCID>7</DOCID>
+<DCT><TIMEX3 functionInDocument="CREATION_TIME" tid="t0" type="DATE" value="2011-06-01">2011-06-01</TIMEX3></DCT>
+<TEXT><s id="1">Acme <EVENT eid="e1">bought</EVENT> Widget on 3 May 2010 .</s>
+<s id="2">Acme <EVENT eid="e2">sold</EVENT> Widget in 2011 .</s>
+<s id="3">Regulators <EVENT eid="e3">approved</EVENT> the Acme deal , analysts <EVENT eid="e8">noted</EVENT> .</s>
+<s id="4">Acme <EVENT eid="e4">fired</EVENT> its chief &amp; <EVENT eid="e5">hired</EVENT> Bob .</s>
+<s id="5">Acme did not <EVENT eid="e6">comment</EVENT> , and Bob <EVENT eid="e7">said</EVENT> nothing at the Acme office .</s>
+<s id="6">Acme Labs <EVENT eid="e10">opened</EVENT> in June 2011 and Acme <EVENT eid="e11">grew</EVENT> .</s>
+<s id="7">Acme <EVENT eid="e12">expanded</EVENT> after a <EVENT eid="e13">merger</EVENT> .</s>
+</TEXT></TimeML>
+"""
+SELF_GOLD = {"acme.txt": "Acme\n0\tXXXX-XX-XX\t7-3-approved\n0\tXXXX-XX-XX\t7-5-comment\n"
+                         "0\tXXXX-XX-XX\t7-4-hired\n1\t2010-05-03\t7-1-bought\n"
+                         "2\t2011\t7-2-sold\n3\t2011\t7-4-fired\n"
+                         "3\t2011\t7-7-expanded\n3\t2011\t7-7-merger\n"
+                         "4\t2011-06\t7-6-opened\t7-6-grew\n",
+             "bob.txt": "Bob\n0\tXXXX-XX-XX\t7-5-said\n"}
+# (sentence, trigger, event id, agents, participants, polarity, timeline rows: (entity, position,
+#  date_start, date_end, precision)); 'fired' has no mention (not detected), 'approved' is
+# Regulators' only (not linked: other entities), 'comment' is negated (not linked: non-factual),
+# 'hired Bob' is Acme's under another trigger than the task's 'hired' (not linked: other trigger;
+# its id 7-4-hired_bob an extra of that kind), 'opened' is Acme Labs' (not linked: related name),
+# 'merger' has no entity (not linked: no entity); wrong dates: 'sold' 2010 (other date), 'grew'
+# 2011-06-01 (finer), 'expanded' undated; 'bought' right;
+# on Acme's timeline also 'noted' (annotated, extra), 'said' (Bob's gold event, extra) and
+# 'office' (not annotated, extra); Bob's 'said' is right.
+SELF_MENTIONS = [
+    (1, "bought", "ev-1", "org:acme", "", "POS", [("org:acme", 1, "2010-05-03", "2010-05-03", "day")]),
+    (2, "sold", "ev-2", "org:acme", "", "POS", [("org:acme", 2, "2010-01-01", "2010-12-31", "year")]),
+    (3, "approved", "ev-3", "org:regulators", "", "POS", [("org:regulators", 0, "", "", "")]),
+    (3, "noted", "ev-8", "", "org:acme", "POS", [("org:acme", 0, "", "", "")]),
+    (4, "hired Bob", "ev-5", "org:acme", "", "POS", [("org:acme", 0, "", "", "")]),
+    (5, "comment", "ev-6", "org:acme", "", "NEG", [("org:acme", 0, "", "", "")]),
+    (5, "said", "ev-7", "per:bob", "org:acme", "POS", [("per:bob", 0, "", "", "")]),
+    (5, "office", "ev-9", "org:acme", "", "POS", [("org:acme", 0, "", "", "")]),
+    (6, "opened", "ev-10", "org:acme-labs", "", "POS", [("org:acme-labs", 1, "2011-06-01", "2011-06-30", "month")]),
+    (6, "grew", "ev-11", "org:acme", "", "POS", [("org:acme", 3, "2011-06-01", "2011-06-01", "day")]),
+    (7, "expanded", "ev-12", "org:acme", "", "POS", [("org:acme", 0, "", "", "")]),
+    (7, "merger", "ev-13", "", "", "POS", []),
+]
+SELF_WANT = {"not detected": 1, "not linked": 5, "wrong date": 3, "right": 2, "gold": 11,
+             "why": {"other entities": 1, "non-factual": 1, "other trigger": 1, "related name": 1,
+                     "no entity": 1},
+             "how": {"other date": 1, "finer": 1, "undated": 1},
+             "extra": {"other trigger": 1, "annotated event": 1, "another target's": 1,
+                       "not annotated": 1}}
+
+
+def self_test(scorer_path=SCORER, out=sys.stdout):
+    """A hand-made document, entline tables and gold timelines with one event in each category
+    (and each reason and kind): written to a temporary folder, converted by `convert`, then
+    diagnosed; the counts must be SELF_WANT's. Also the gold timelines through `fake` must all
+    be right. Raises Failure otherwise."""
+    import io
+    import shutil
+    import tempfile
+    tmp = tempfile.mkdtemp(prefix="semeval_selftest.")
+    try:
+        corpus, work, gold_dir, sys_dir = (os.path.join(tmp, d) for d in ("tml", "work", "gold", "sys"))
+        for d in (corpus, work, gold_dir):
+            os.makedirs(d)
+        path = os.path.join(corpus, "7-acme.tml")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(SELF_TML)
+        for fn, text in SELF_GOLD.items():
+            with open(os.path.join(gold_dir, fn), "w", encoding="utf-8") as f:
+                f.write(text)
+        # entline's decoded text: <TEXT>'s content, tags stripped, one line a sentence
+        body = re.search(r"<TEXT>(.*?)</TEXT>", SELF_TML, re.S).group(1)
+        decoded = html.unescape(TAG_RE.sub("", body))
+        lines, pos = [], 0
+        for line in decoded.split("\n"):
+            lines.append(pos)
+            pos += len(line) + 1
+        sentences = [[[lines[k] + w.start(), lines[k] + w.end(), w.group(0)]
+                      for w in re.finditer(r"\S+", line)]
+                     for k, line in enumerate(decoded.split("\n")) if line.strip()]
+        mentions, timelines = [], []
+        for sent, trigger, ev, agents, participants, polarity, rows in SELF_MENTIONS:
+            start = lines[sent - 1] + decoded.split("\n")[sent - 1].index(trigger)
+            mentions.append({"doc": path, "sentence_index": sent - 1, "char_start": start,
+                             "char_end": start + len(trigger), "text": trigger, "event_id": ev,
+                             "polarity": polarity, "modality": "", "anchor_source": "none",
+                             "date_start": "", "date_end": "", "precision": "", "agents": agents,
+                             "participants": participants, "places": "", "argument_text": ""})
+            for eid, position, d0, d1, prec in rows:
+                timelines.append({"entity_id": eid, "position": position, "event_id": ev,
+                                  "date_start": d0, "date_end": d1, "precision": prec,
+                                  "undated": position == 0, "role": "agent"})
+        entities = [{"entity_id": "org:acme", "name": "Acme", "type": "ORG", "aliases": "", "mentions": 6},
+                    {"entity_id": "per:bob", "name": "Bob", "type": "PER", "aliases": "", "mentions": 2},
+                    {"entity_id": "org:regulators", "name": "Regulators", "type": "ORG",
+                     "aliases": "", "mentions": 1},
+                    {"entity_id": "org:acme-labs", "name": "Acme Labs", "type": "ORG",
+                     "aliases": "", "mentions": 1}]
+        for name, rows in (("event_mentions.jsonl", mentions), ("timelines.jsonl", timelines),
+                           ("entities.jsonl", entities),
+                           ("tokens.jsonl", [{"doc": path, "sentences": sentences}])):
+            with open(os.path.join(work, name), "w", encoding="utf-8") as f:
+                f.writelines(json.dumps(r) + "\n" for r in rows)
+        targets = os.path.join(tmp, "targets.txt")
+        with open(targets, "w", encoding="utf-8") as f:
+            f.write("Acme\nBob\n")
+        convert(work, targets, sys_dir)
+        got = diagnose(gold_dir, sys_dir, work, scorer_path, examples=10, out=io.StringIO())
+        have = {k: got.get(k, 0) for k in SELF_WANT if k not in ("why", "extra", "how")}
+        have.update({k: {a: b for a, b in got[k].items() if b} for k in ("why", "extra", "how")})
+        if have != SELF_WANT:
+            raise Failure("self-test: breakdown %s, expected %s" % (have, SELF_WANT))
+        if not any("Regulators (agent" in e for e in got["examples"]):
+            raise Failure("self-test: the 'approved' example does not name Regulators: %s"
+                          % got["examples"])
+        fake_dir = os.path.join(tmp, "fake")
+        fake(gold_dir, fake_dir)
+        got = diagnose(gold_dir, fake_dir, None, scorer_path, out=io.StringIO())
+        if (got.get("right", 0), got.get("missing", 0)) != (SELF_WANT["gold"], 0):
+            raise Failure("self-test: the gold through the writer is not all right: %s" % got)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print("semeval_timelines self-test: passed (11 gold events: not detected 1, not linked 5 (one "
+          "for each reason), wrong date 3 (other date, finer, undated), right 2; 4 extras, one of "
+          "each kind)", file=out)
+
+
 # ------------------------------------------------------------------------------------------ main
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -717,6 +1178,15 @@ def main(argv=None):
     f = sub.add_parser("fake", help="gold timelines written again through the writer")
     f.add_argument("gold_dir")
     f.add_argument("out_dir")
+    d = sub.add_parser("diagnose", help="where the gold timeline events go")
+    d.add_argument("gold_dir")
+    d.add_argument("system_dir")
+    d.add_argument("--work", help="entline's tables and tokens.jsonl (without: 'missing' only)")
+    d.add_argument("--scorer", default=SCORER, help="timeline_score.py (default: %(default)s)")
+    d.add_argument("--examples", type=int, default=0, metavar="N",
+                   help="list the first N gold events detected but not linked")
+    t = sub.add_parser("selftest", help="the diagnosis on a hand-made example")
+    t.add_argument("--scorer", default=SCORER, help="timeline_score.py (default: %(default)s)")
     a = ap.parse_args(argv)
     try:
         if a.cmd == "convert":
@@ -725,6 +1195,10 @@ def main(argv=None):
             t = {"event_mentions.jsonl": read_jsonl(os.path.join(a.work, "event_mentions.jsonl")),
                  "tokens.jsonl": read_jsonl(os.path.join(a.work, "tokens.jsonl"))}
             return 0 if check_sentences(t) else 1
+        elif a.cmd == "diagnose":
+            diagnose(a.gold_dir, a.system_dir, a.work, a.scorer, a.examples)
+        elif a.cmd == "selftest":
+            self_test(a.scorer)
         else:
             fake(a.gold_dir, a.out_dir)
     except Failure as e:

@@ -11,10 +11,10 @@
 # says how targets are matched to entities, dates formatted and positions given).
 #   --work DIR   keep entline's tables in DIR (default: a temporary folder, removed at the end)
 #   -v           print, per target, the entities it was matched to
-# Needs target/release/entline (built by scripts/setup.sh when missing).
+# Needs target/release/entline (built by scripts/setup.sh when missing), or ENTLINE=path.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-ENTLINE="$ROOT/target/release/entline"
+ENTLINE=${ENTLINE:-"$ROOT/target/release/entline"}
 die() { echo "semeval_timelines.sh: $*" >&2; exit 2; }
 WORK=""
 CONVERT=()
