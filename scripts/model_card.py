@@ -3,12 +3,13 @@
 scripts run on it:
 
     python3 scripts/model_card.py MODEL_DIR --conll EVAL_CONLL.txt [--events EVAL_EVENTS.txt]
-        [--speed BENCH_NER.txt] [--soup SOUP.txt] [--entities EVAL_ENTITIES.txt]
+        [--speed BENCH_NER.txt] [--soup SOUP.txt] [--entities EVAL_ENTITIES.txt] [--parse EVAL_PARSE.txt]
 
 --conll: `scripts/eval_conll.sh ../shared/data/conll2003/eng.testa --model MODEL_DIR`; --events:
 `scripts/eval_events.sh --second --model MODEL_DIR`; --speed: `scripts/bench_ner.sh`; --soup: the
 entline figures of each ingredient and of a soup; --entities: `scripts/eval_entities.sh --model
-MODEL_DIR` (names in other news: MEANTIME Apple).
+MODEL_DIR` (names in other news: MEANTIME Apple); --parse: `scripts/eval_parse.sh --model MODEL_DIR`
+(the syntax head on UD English EWT dev and test), for models trained with one.
 """
 import argparse
 import json
@@ -22,6 +23,7 @@ ap.add_argument("--events")
 ap.add_argument("--speed")
 ap.add_argument("--soup")
 ap.add_argument("--entities")
+ap.add_argument("--parse")
 ap.add_argument("--why", help="why the model was kept where a development figure went down (the guide asks for a reason)")
 args = ap.parse_args()
 
@@ -36,7 +38,37 @@ events_report = report_text(args.events)
 speed_report = report_text(args.speed)
 soup_report = report_text(args.soup)
 entities_report = report_text(args.entities)
+parse_report = report_text(args.parse)
 t = json.loads((model / "training.json").read_text())
+syntax = t.get("ud_dev")
+syntax_data = syntax_section = ""
+if syntax:
+    syntax_data = (f"\n* Syntax data: Universal Dependencies English Web Treebank (UD English EWT: weblogs, newsgroups, "
+                   f"e-mail, reviews, answers), CC BY-SA 4.0 (`../shared/data/ud-english-ewt/LICENSE.txt`): "
+                   f"{t.get('ud_train_documents', '?')} training documents (12,544 sentences), syntactic words, UPOS and the "
+                   f"basic tree (HEAD, DEPREL with subtypes); the dev split selects the model, the test split is only reported. "
+                   f"The syntax head's weights are derived from these data (CC BY-SA 4.0 applies to them).")
+    las_rows = "\n".join(f"| {h['epoch']} | {h['ud_dev']['upos']:.2f} | {h['ud_dev']['uas']:.2f} | {h['ud_dev']['las']:.2f} |"
+                         for h in t["history"] if h.get("ud_dev"))
+    syntax_section = f"""
+## Syntax head (UPOS and dependency trees)
+Trained on UD English EWT only (the NER head on CoNLL-2003, the event head on TBAQ, all three on one
+encoder in one run): a biaffine parser (Dozat & Manning 2017) over each word's first subword, the
+`[CLS]` vector as the root, one tree per sentence decoded by Chu-Liu/Edmonds with one word under the
+root, and a UPOS tagger. With entline on gold tokenization (`scripts/eval_parse.sh`: LAS on the
+universal relation, as the CoNLL 2018 shared task scored it, punctuation included):
+
+```
+{parse_report}
+```
+
+For scale on EWT test: UDPipe 1 without pretrained encoders is near 80 LAS; large transformer parsers
+reach about 91–92.
+
+| epoch | EWT dev UPOS | UAS | LAS |
+|---|---|---|---|
+{las_rows}
+"""
 
 rows = []
 for typ in ("LOC", "MISC", "ORG", "PER"):
@@ -98,6 +130,12 @@ def run_flags(r):
     if r.get("lr", 1e-4) != 1e-4:
         f += f" --lr {r['lr']:g}"
     f += f" --event-repeat {r.get('event_repeat', 1)} --average {r.get('average', 0)}"
+    if r.get("init"):
+        f += f" --init {model_ref(r['init'], 'INIT_MODEL')}"
+    if r.get("ud_dev") and r.get("syntax_lr", 1e-3) != 1e-3:
+        f += f" --syntax-lr {r['syntax_lr']:g}"
+    if not r.get("ud_dev"):
+        f += " --no-syntax"
     if r.get("distill"):
         f += f" --distill {model_ref(r['distill']['teacher'], 'TEACHER')} --distill-weight {r['distill']['weight']} --distill-temperature {r['distill']['temperature']}"
     if r.get("fill_in"):
@@ -193,12 +231,17 @@ if recipe.get("fill_in") and t["base"] == "all-mpnet-base-v2":
     fill_in += (" Without it the MPNet encoder learned to tell the corpora apart: its NER head went silent on "
                "TBAQ-like text (12 of 9,790 TBAQ words tagged as names, against 1,096 by entline-ner-minilm) and "
                "its named-mention recall on MEANTIME fell to 66.6 (entline-ner-minilm: 76.2).")
+init_text = (f"Training starts from the weights of `{t['init']}` (`--init`; the syntax head starts fresh). "
+             if t.get("init") else "")
+syntax_loss = (" or of the arcs (over the heads allowed: the sentence's other words and the root), of the relations "
+               "at the gold heads and of UPOS, summed (EWT batches; the syntax head's own weights at learning rate "
+               "--syntax-lr)") if syntax else ""
 card = f"""# {model.name} — English NER (PER, ORG, LOC, MISC) and TimeML event mentions
 
-One {base['kind']} encoder with two heads, fine-tuned jointly by `scripts/train_ner.py`: entity labels
+One {base['kind']} encoder with {'three heads' if syntax else 'two heads'}, fine-tuned jointly by `scripts/train_ner.py`: entity labels
 (CoNLL-2003) and TimeML event mentions (TempEval-3 TBAQ-cleaned: trigger class, polarity, modality,
-tense, aspect, part of speech). {use};
-one forward pass gives entities and events. {storage}
+tense, aspect, part of speech){', and UPOS tags with a dependency tree per sentence (UD English EWT)' if syntax else ''}. {use};
+one forward pass gives entities and events{' (and, when asked for, the parse)' if syntax else ''}. {storage}
 
 ## Base model, data and licences
 * Encoder: {base['encoder']}
@@ -210,7 +253,7 @@ one forward pass gives entities and events. {storage}
   {dev_docs}. {t.get('tbaq_train_documents', 0)} documents are trained on. The weights are derived
   from these data.
 * Trigger lemma class counts (`event_classes.tsv`, see the README's event stage) come from the same
-  training documents.
+  training documents.{syntax_data}
 
 ## Preprocessing (the same in training and in entline, see `entline.json`)
 * The encoder is uncased, so the capitalization cue is given back with marker tokens from the
@@ -228,12 +271,12 @@ one forward pass gives entities and events. {storage}
   TimeML), tense, aspect and part of speech on event words only.
 
 ## Recipe
-{soup_text}Each batch holds 16 packed inputs of one task (CoNLL or TBAQ), the batches of both tasks shuffled
+{soup_text}{init_text}Each batch holds 16 packed inputs of one task ({'CoNLL, TBAQ or EWT' if syntax else 'CoNLL or TBAQ'}), the batches of all tasks shuffled
 together; loss = cross-entropy of the NER head (CoNLL batches) or of the event class plus
-{0.5} × the five attribute heads (TBAQ batches). AdamW, learning rate {t['lr']}, weight decay 0.01,
+{0.5} × the five attribute heads (TBAQ batches){syntax_loss}. AdamW, learning rate {t['lr']}, weight decay 0.01,
 linear warm-up {t['warmup']:.0%} then linear decay to zero at the last of {t.get('optimizer_steps', '?')} steps
 (every epoch's inputs are packed first, so the count is exact), {t['epochs']} epochs, best epoch on
-NER F1 + event class F1 of the development splits (here: {t['best_epoch']}).{fill_in} Gradient clipping 1.0,
+NER F1 + event class F1{' + EWT LAS' if syntax else ''} of the development splits (here: {t['best_epoch']}).{fill_in} Gradient clipping 1.0,
 seed {t['seed']}, torch {t['torch']}, {t['threads']} CPU threads{', bfloat16 autocast' if t.get('bf16') else ''}.
 
 Reproduce (2-core CPU, no GPU): `scripts/setup.sh && scripts/setup_py.sh`, then with `T="env
@@ -283,6 +326,7 @@ Reference points on the TempEval-3 platinum *test* set (not available here): bes
 |---|---|---|---|---|---|---|---|---|
 {hist}
 
+{syntax_section}
 ## Speed
 `scripts/bench_ner.sh`: entline against the Python transformers pipeline on the same weights, in one
 run (the ratio is what compares across machines):

@@ -1243,6 +1243,7 @@ def main():
         report["ud_dev"] = {k: round(v, 2) for k, v in best_row["ud_dev"].items()}
         report["ud_train_documents"] = len(ud_train)
     report["init"] = Path(args.init).name if args.init else None
+    report["syntax_lr"] = args.syntax_lr if rels else None
     (out / "training.json").write_text(json.dumps(report, indent=2) + "\n")
     print(json.dumps({k: v for k, v in report.items() if k not in ("history", "tbaq_dev")}, indent=2), flush=True)
 
