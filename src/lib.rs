@@ -34,8 +34,9 @@ pub mod events;
 pub mod pipeline;
 pub mod places;
 pub mod report;
+pub mod tables;
 pub mod time;
 pub mod timeline;
 
 pub use analysis::{Analysis, Config, Document, Pipeline};
-pub use pipeline::finish::Corpus;
+pub use tables::Corpus;

@@ -31,12 +31,12 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::ner::{self, Ner, NerOptions, Precision};
-use crate::pipeline::finish::{tables_of_records, Corpus, TimelineRow};
+use crate::pipeline::finish::tables_of_records;
 use crate::pipeline::record::{Entry, OutputSettings};
-use crate::pipeline::{self, DocumentRow, EntityRow, EventMentionRow, Loaded, MentionRow, TimexRow};
+use crate::pipeline::{self, Loaded};
+use crate::tables::{Corpus, DocumentRow, EntityRow, Event, EventMentionRow, MentionRow, TimelineRow, TimexRow};
 use crate::time::dct::{self, DctSource};
 use crate::time::TimeTagger;
-use crate::timeline::Event;
 
 /// How to build a [`Pipeline`]. `Config::default()` is the shipped model with the CLI's defaults.
 ///

@@ -15,6 +15,8 @@ use std::ops::Range;
 use once_cell::sync::Lazy;
 use serde::{Deserialize, Serialize};
 
+use crate::text::Located;
+
 /// How a coreferent mention refers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -283,6 +285,16 @@ fn pleonastic(after: &[&str]) -> bool {
     let Some(first) = after.first() else { return false };
     PLEONASTIC_VERBS.contains(&lower(first).as_str())
         && after.iter().skip(1).take(6).any(|w| matches!(lower(w).as_str(), "that" | "to" | "whether" | "if"))
+}
+
+/// A pronoun or definite description and the named mention it refers to.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CorefRec {
+    #[serde(flatten)]
+    pub at: Located,
+    pub kind: Kind,
+    /// Index into the record's mentions.
+    pub antecedent: usize,
 }
 
 #[cfg(test)]

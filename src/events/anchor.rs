@@ -27,8 +27,8 @@ use std::ops::Range;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::time::calendar::value_range;
 use crate::time::{Timex, TimexType};
-use crate::timeline::value_range;
 
 /// Where an anchor came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, Default)]

@@ -5,14 +5,15 @@ use std::ops::Range;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::config::{EventHeadConfig, ModelFiles, NerConfig, SpecialTokens};
+use super::config::{ModelFiles, NerConfig, SpecialTokens};
 use super::decode::{self, LabelSet, Span};
 use super::encode::{EncodedWord, WordEncoder};
 use super::model::{Classifier, Sequence};
 use super::window;
 use crate::error::{Error, Result};
+use crate::events::head::EventHeadConfig;
 use crate::events::{self, EventMention};
-use crate::text::{self, Token};
+pub use crate::text::WordDoc;
 
 /// A document's model input: its windows as sequences, and per word (window, index within the
 /// window) of the window that owns it.
@@ -92,24 +93,6 @@ fn cpu_has_amx_bf16() -> bool {
     #[cfg(not(target_arch = "x86_64"))]
     {
         false
-    }
-}
-
-/// A document cut into words and sentences, ready for tagging.
-#[derive(Debug, Clone)]
-pub struct WordDoc<'a> {
-    pub text: &'a str,
-    pub words: Vec<Token>,
-    /// Word ranges of the sentences, in order, covering all words.
-    pub sentences: Vec<Range<usize>>,
-}
-
-impl<'a> WordDoc<'a> {
-    /// Tokenize and sentence-split raw text.
-    pub fn from_text(text: &'a str) -> Self {
-        let words = text::tokenize(text);
-        let sentences = text::split_sentences(text, &words).into_iter().map(|s| s.tokens).collect();
-        WordDoc { text, words, sentences }
     }
 }
 

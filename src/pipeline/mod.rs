@@ -22,8 +22,8 @@ use record::{DocRecord, Entry, OutputSettings};
 
 use crate::error::{Error, Result};
 use crate::input;
-use crate::ner::{Ner, WordDoc};
-use crate::text::CharOffsets;
+use crate::ner::Ner;
+use crate::text::WordDoc;
 use crate::time::dct::{self, DctSource, DocDates};
 use crate::time::{timeml::TimeMl, TimeTagger};
 
@@ -56,183 +56,6 @@ pub struct Options {
     /// `(K, N)`: process only the K-th of N stable hash partitions of the inputs (K from 1).
     pub shard: Option<(usize, usize)>,
     pub settings: OutputSettings,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, Default)]
-pub struct DocumentRow {
-    pub doc: String,
-    pub dct: String,
-    pub dct_source: String,
-    pub status: String,
-    pub error: String,
-    pub sentences: usize,
-    pub mentions: usize,
-    pub timexes: usize,
-    pub events: usize,
-    pub event_mentions: usize,
-}
-
-/// Where a span of text is: the leading columns of mentions.csv and timexes.csv.
-#[derive(Debug, Clone, Serialize, Deserialize, Default)]
-pub struct Located {
-    pub doc: String,
-    pub sentence_index: usize,
-    /// Byte offsets into the decoded text.
-    pub start: usize,
-    pub end: usize,
-    /// Unicode code-point offsets.
-    pub char_start: usize,
-    pub char_end: usize,
-    pub text: String,
-}
-
-impl Located {
-    fn new(doc: &str, sentences: &[(usize, usize)], co: &mut CharOffsets<'_>, start: usize, end: usize, text: &str) -> Self {
-        Located {
-            doc: doc.to_string(),
-            sentence_index: sentence_of(sentences, start),
-            start,
-            end,
-            char_start: co.at(start),
-            char_end: co.at(end),
-            text: text.to_string(),
-        }
-    }
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, Default)]
-pub struct MentionRow {
-    #[serde(flatten)]
-    pub at: Located,
-    pub label: String,
-    pub score: f64,
-    pub entity_id: String,
-    /// `mention`, or `demonym` for an adjective referring to a place ("Mexican").
-    pub reference: String,
-    #[serde(flatten)]
-    pub extent: Extent,
-}
-
-/// The noun phrase a mention heads ("the much-anticipated iPhone" for "iPhone"); see
-/// [`entities::extent`]. It ends where the name ends; for persons it is the name.
-#[derive(Debug, Clone, Serialize, Deserialize, Default)]
-pub struct Extent {
-    pub extent_start: usize,
-    pub extent_end: usize,
-    pub extent_char_start: usize,
-    pub extent_char_end: usize,
-    pub extent_text: String,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, Default)]
-pub struct TimexRow {
-    #[serde(flatten)]
-    pub at: Located,
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub value: String,
-    #[serde(rename = "mod")]
-    pub modifier: String,
-    pub anchored: bool,
-    pub rule: String,
-}
-
-/// One row of event_mentions.csv: a TimeML event trigger found by the model's event head, the
-/// event it belongs to, its anchor and its arguments.
-#[derive(Debug, Clone, Serialize, Deserialize, Default)]
-pub struct EventMentionRow {
-    #[serde(flatten)]
-    pub at: Located,
-    #[serde(flatten)]
-    pub attrs: crate::events::EventAttributes,
-    pub score: f64,
-    /// The event (row of events.csv) this mention reports; mentions of one happening share it.
-    pub event_id: String,
-    /// timex, dct, narrative or none.
-    pub anchor_source: String,
-    pub anchor_text: String,
-    pub anchor_value: String,
-    pub date_start: String,
-    pub date_end: String,
-    pub precision: String,
-    /// Entity ids by role, `; `-joined.
-    pub agents: String,
-    pub participants: String,
-    pub places: String,
-    /// Every argument phrase as `role:start-end` (byte offsets), `; `-joined, and their texts.
-    pub arguments: String,
-    pub argument_text: String,
-}
-
-/// An argument of an event mention as the record keeps it.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ArgumentRec {
-    pub role: crate::events::participants::Role,
-    pub start: usize,
-    pub end: usize,
-    pub text: String,
-    /// The named mention (index into the record's mentions) it refers to, directly or through a
-    /// pronoun or description.
-    pub mention: Option<usize>,
-}
-
-/// An event mention as the record keeps it (the entity ids and the event are known at the end).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct EventRec {
-    #[serde(flatten)]
-    pub at: Located,
-    #[serde(flatten)]
-    pub attrs: crate::events::EventAttributes,
-    pub score: f64,
-    pub anchor: crate::events::anchor::Anchor,
-    pub arguments: Vec<ArgumentRec>,
-}
-
-/// A pronoun or definite description and the named mention it refers to.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct CorefRec {
-    #[serde(flatten)]
-    pub at: Located,
-    pub kind: crate::coref::Kind,
-    /// Index into the record's mentions.
-    pub antecedent: usize,
-}
-
-/// A sentence that holds an event mention with an entity argument (events.csv shows it).
-#[derive(Debug, Clone, Serialize, Deserialize, Default)]
-pub struct SentenceRec {
-    pub start: usize,
-    pub end: usize,
-    pub char_start: usize,
-    pub char_end: usize,
-    /// Whitespace folded.
-    pub text: String,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, Default)]
-pub struct EntityRow {
-    pub entity_id: String,
-    pub name: String,
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub aliases: String,
-    pub mentions: usize,
-    pub documents: usize,
-    pub first_date: String,
-    pub last_date: String,
-    /// A place's gazetteer entry (`geonames:2988507`, `admin1:FR.76`, `iata:LHR`); the five
-    /// place columns are empty for other entities and for places the gazetteer lacks.
-    pub geo_id: String,
-    /// ISO 3166-1 alpha-2 code of the place's country.
-    pub country_code: String,
-    /// Degrees (WGS84), written as a spreadsheet shows them (`38`, not `38.0`).
-    #[serde(serialize_with = "crate::export::shortest_number")]
-    pub latitude: Option<f64>,
-    #[serde(serialize_with = "crate::export::shortest_number")]
-    pub longitude: Option<f64>,
-    /// How the place was chosen among the readings of its name: `unique`, `context`,
-    /// `document` or `population` (ambiguous, no evidence: the most populous reading).
-    pub geo_confidence: String,
 }
 
 /// Summary of a run, for the CLI (and `--json-summary`).
@@ -491,10 +314,6 @@ pub fn doc_name(p: &Path) -> String {
     } else {
         p.to_string_lossy().into_owned()
     }
-}
-
-fn sentence_of(sentences: &[(usize, usize)], pos: usize) -> usize {
-    sentences.partition_point(|&(_, e)| e <= pos).min(sentences.len().saturating_sub(1))
 }
 
 fn date_str(d: Option<NaiveDate>) -> String {

@@ -8,7 +8,8 @@ use rayon::prelude::*;
 
 use crate::error::Result;
 use crate::events::{self, EventMention};
-use crate::ner::{Ner, WordDoc};
+use crate::ner::Ner;
+use crate::text::WordDoc;
 use crate::time::timeml::TimeMl;
 use crate::time::TimeTagger;
 

@@ -80,10 +80,10 @@ static LOADED: Lazy<std::result::Result<Gazetteer, String>> = Lazy::new(|| {
     Gazetteer::parse(&text).map_err(|e| e.to_string())
 });
 
-/// The key names are matched on: [`crate::entities::match_key`] without accents, hyphens as
+/// The key names are matched on: [`crate::text::names::match_key`] without accents, hyphens as
 /// spaces ("Île-de-France" = "ile de france").
 pub fn key(s: &str) -> String {
-    let s: String = crate::entities::match_key(s).nfkd().filter(|c| !is_combining_mark(*c)).map(|c| if c == '-' { ' ' } else { c }).collect();
+    let s: String = crate::text::names::match_key(s).nfkd().filter(|c| !is_combining_mark(*c)).map(|c| if c == '-' { ' ' } else { c }).collect();
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 

@@ -16,7 +16,9 @@ pub mod timeml;
 use chrono::NaiveDate;
 use once_cell::sync::Lazy;
 use regex::Regex;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+
+use crate::text::Located;
 
 use crate::error::Result;
 use normalize::{Ctx, Norm};
@@ -224,6 +226,20 @@ fn ceil_boundary(s: &str, mut i: usize) -> usize {
         i += 1;
     }
     i
+}
+
+/// One row of timexes.csv: a time expression, where it is and its TimeML type and value.
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+pub struct TimexRow {
+    #[serde(flatten)]
+    pub at: Located,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub value: String,
+    #[serde(rename = "mod")]
+    pub modifier: String,
+    pub anchored: bool,
+    pub rule: String,
 }
 
 #[cfg(test)]
