@@ -5,10 +5,12 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
 
 use entline::input::{self, Found};
 use entline::ner::{self, Ner};
+use entline::pipeline::Notice;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -157,7 +159,7 @@ struct ExtractArgs {
     #[arg(long, value_name = "K/N", value_parser = parse_shard)]
     shard: Option<(usize, usize)>,
     /// Output formats, comma-separated: csv, jsonl, timelinejs.
-    #[arg(long, value_delimiter = ',', default_value = "csv")]
+    #[arg(long, value_delimiter = ',', default_value = "csv", value_parser = format_parser())]
     format: Vec<entline::pipeline::Format>,
     /// Excel-friendly CSV: UTF-8 BOM and CRLF line ends.
     #[arg(long)]
@@ -178,6 +180,17 @@ struct ExtractArgs {
     /// failures, counts, seconds per stage, model, settings and fingerprints.
     #[arg(long, value_name = "FILE")]
     json_summary: Option<PathBuf>,
+}
+
+/// `--format`: the names of [`entline::pipeline::Format`].
+fn format_parser() -> impl TypedValueParser<Value = entline::pipeline::Format> {
+    PossibleValuesParser::new(entline::pipeline::Format::NAMES.map(|(name, _)| name)).try_map(|s| s.parse::<entline::pipeline::Format>())
+}
+
+/// `--precision`: the values of [`ner::Precision`].
+fn precision_parser() -> impl TypedValueParser<Value = ner::Precision> {
+    let auto = PossibleValue::new("auto").help("bfloat16 where the CPU has AMX tiles for it (x86 AMX-BF16, enabled by the OS), else f32");
+    PossibleValuesParser::new([auto, PossibleValue::new("f32"), PossibleValue::new("bf16")]).try_map(|s| s.parse::<ner::Precision>())
 }
 
 fn parse_shard(s: &str) -> Result<(usize, usize), String> {
@@ -223,8 +236,8 @@ struct ModelArgs {
     /// Worker threads for the model and the CPU stages (default: all cores).
     #[arg(long)]
     threads: Option<usize>,
-    /// Number format of the model: auto = bf16 on CPUs with native bf16 (AVX512-BF16), else f32.
-    #[arg(long, value_enum, default_value = "auto")]
+    /// Number format of the model: auto = bf16 on CPUs with AMX tiles for it (AMX-BF16), else f32.
+    #[arg(long, default_value = "auto", value_parser = precision_parser())]
     precision: ner::Precision,
 }
 
@@ -327,7 +340,6 @@ fn extract(a: &ExtractArgs) -> entline::Result<ExitCode> {
         date_from_mtime: a.date_from_mtime,
         min_score: a.min_score,
         group_size: DOCS_PER_GROUP,
-        warnings: !a.quiet,
         max_bytes: a.max_bytes,
         resume: a.resume,
         shard: a.shard,
@@ -349,10 +361,18 @@ fn extract(a: &ExtractArgs) -> entline::Result<ExitCode> {
         );
         b
     });
-    let s = entline::pipeline::run(ner, &tagger, &files, problems, &opts, |p| {
-        if let Some(b) = &bar {
-            b.set_position(p.files as u64);
-            b.set_message(format!("{} mentions, {} dated sentences", p.mentions, p.events));
+    let s = entline::pipeline::run(ner, &tagger, &files, problems, &opts, |notice| match notice {
+        Notice::Progress(p) => {
+            if let Some(b) = &bar {
+                b.set_position(p.files as u64);
+                b.set_message(format!("{} mentions, {} dated sentences", p.mentions, p.events));
+            }
+        }
+        // warnings only without --quiet; a failed input always
+        Notice::Warning(w) => {
+            if !a.quiet || w.is_error() {
+                eprintln!("entline: {w}");
+            }
         }
     })?;
     if let Some(b) = bar {
@@ -425,12 +445,15 @@ fn timeml(inputs: &[PathBuf], out: &Path, date: &DateArgs, rules: &[PathBuf], mo
             }
         }
     }
-    let (ok, errors) = entline::pipeline::timeml::annotate_files(&files, out, ner.as_ref(), &tagger, date.doc_date)?;
-    for e in &errors {
+    let done = entline::pipeline::timeml::annotate_files(&files, out, ner.as_ref(), &tagger, date.doc_date)?;
+    for w in &done.warnings {
+        eprintln!("entline: {w}");
+    }
+    for e in &done.errors {
         eprintln!("entline: {e}");
     }
-    failed += errors.len();
-    Ok(exit_code(ok, failed))
+    failed += done.errors.len();
+    Ok(exit_code(done.written, failed))
 }
 
 fn tokens(paths: &[PathBuf]) -> entline::Result<ExitCode> {

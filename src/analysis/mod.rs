@@ -35,7 +35,7 @@ use crate::pipeline::finish::tables_of_records;
 use crate::pipeline::record::{Entry, OutputSettings};
 use crate::pipeline::{self, Loaded};
 use crate::tables::{Corpus, DocumentRow, EntityRow, Event, EventMentionRow, MentionRow, TimelineRow, TimexRow};
-use crate::time::dct::{self, DctSource};
+use crate::time::dct::DateEvidence;
 use crate::time::TimeTagger;
 
 /// How to build a [`Pipeline`]. `Config::default()` is the shipped model with the CLI's defaults.
@@ -229,13 +229,8 @@ impl Pipeline {
             .enumerate()
             .map(|(i, d)| {
                 let name = if d.name.is_empty() { format!("doc{}", i + 1) } else { d.name.clone() };
-                let (dct, source) = match d.date {
-                    Some(date) => (Some(date), DctSource::Cli),
-                    None => match dct::from_header(&d.text) {
-                        Some(date) => (Some(date), DctSource::Header),
-                        None => (None, DctSource::None),
-                    },
-                };
+                let evidence = DateEvidence { given: d.date, text: &d.text, ..Default::default() };
+                let Ok((dct, source)) = evidence.choose(|| None::<Result<NaiveDate, std::convert::Infallible>>);
                 (i, name, String::new(), Loaded { text: d.text.clone(), dct, source, warning: None })
             })
             .collect();

@@ -12,8 +12,8 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use once_cell::sync::Lazy;
 use serde::{Deserialize, Serialize};
+use std::sync::LazyLock;
 
 use crate::text::Located;
 
@@ -145,7 +145,7 @@ fn parse_lists(toml_src: &str, names: &str) -> Result<Lists, String> {
     Ok(Lists { pronouns, descriptions, titles, first_names })
 }
 
-static LISTS: Lazy<Lists> = Lazy::new(|| {
+static LISTS: LazyLock<Lists> = LazyLock::new(|| {
     parse_lists(include_str!("coref.toml"), include_str!("first_names.tsv"))
         .expect("the built-in coreference lists are well-formed (checked by a test)")
 });

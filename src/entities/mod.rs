@@ -19,9 +19,9 @@ pub mod rows;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use once_cell::sync::Lazy;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
+use std::sync::LazyLock;
 
 use crate::error::{Error, Result};
 use crate::places::{self, Confidence, Gazetteer, PlaceKind, PlaceMention, Resolved};
@@ -64,7 +64,7 @@ impl Resources {
     }
 
     pub fn parse(src: &str, origin: &str) -> Result<Self> {
-        let raw: RawAliases = toml::from_str(src).map_err(|e| Error::Other(format!("{origin}: {e}")))?;
+        let raw: RawAliases = toml::from_str(src).map_err(|e| Error::toml(origin, src, &e))?;
         let mut aliases = HashMap::new();
         for (table, kind) in [(&raw.places, "LOC"), (&raw.organizations, "ORG")] {
             for (canon, list) in table {
@@ -206,7 +206,7 @@ pub fn entity_id(kind: &str, name: &str) -> String {
     format!("{}:{}", kind.to_lowercase(), if slug.is_empty() { "x".into() } else { slug })
 }
 
-static ACRONYM_DEF: Lazy<Regex> = Lazy::new(|| Regex::new(r"^\s*\(\s*([A-Z][A-Za-z0-9&.\-]{1,12})\s*\)").expect("static regex"));
+static ACRONYM_DEF: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*\(\s*([A-Z][A-Za-z0-9&.\-]{1,12})\s*\)").expect("static regex"));
 
 /// Initials of a long form ("Foreign Terrorist Organizations" → "fto"), skipping small words.
 fn initials(s: &str) -> String {

@@ -20,8 +20,8 @@
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
-use once_cell::sync::Lazy;
 use serde::{Deserialize, Serialize};
+use std::sync::LazyLock;
 
 /// The role of an argument.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -119,8 +119,8 @@ fn parse(src: &str) -> Result<Lists, String> {
     })
 }
 
-static LISTS: Lazy<Lists> =
-    Lazy::new(|| parse(include_str!("participants.toml")).expect("the built-in participant lists are well-formed (checked by a test)"));
+static LISTS: LazyLock<Lists> =
+    LazyLock::new(|| parse(include_str!("participants.toml")).expect("the built-in participant lists are well-formed (checked by a test)"));
 
 /// A noun phrase of a sentence: a base chunk widened to the referents it overlaps.
 #[derive(Debug, Clone)]

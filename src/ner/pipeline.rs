@@ -42,12 +42,25 @@ impl Default for NerOptions {
 }
 
 /// Number format of the model's computation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Precision {
     /// bfloat16 where the CPU has AMX tiles for it (x86 AMX-BF16, enabled by the OS), else f32.
     Auto,
     F32,
     Bf16,
+}
+
+impl std::str::FromStr for Precision {
+    type Err = String;
+
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        match s {
+            "auto" => Ok(Precision::Auto),
+            "f32" => Ok(Precision::F32),
+            "bf16" => Ok(Precision::Bf16),
+            _ => Err(format!("unknown precision {s:?} (auto, f32 or bf16)")),
+        }
+    }
 }
 
 impl Precision {

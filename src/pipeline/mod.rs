@@ -24,16 +24,30 @@ use crate::error::{Error, Result};
 use crate::input;
 use crate::ner::Ner;
 use crate::text::WordDoc;
-use crate::time::dct::{self, DctSource, DocDates};
+use crate::time::dct::{self, DateEvidence, DctSource, DocDates};
 use crate::time::{timeml::TimeMl, TimeTagger};
 
 /// Output formats (several may be asked for at once).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
     Csv,
     Jsonl,
     Timelinejs,
+}
+
+impl Format {
+    /// Every format, by the name `--format` takes.
+    pub const NAMES: [(&'static str, Format); 3] = [("csv", Format::Csv), ("jsonl", Format::Jsonl), ("timelinejs", Format::Timelinejs)];
+}
+
+impl std::str::FromStr for Format {
+    type Err = String;
+
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        let names = || Self::NAMES.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ");
+        Self::NAMES.iter().find(|(n, _)| *n == s).map(|&(_, f)| f).ok_or_else(|| format!("unknown format {s:?} (one of {})", names()))
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -47,8 +61,6 @@ pub struct Options {
     /// Documents read and tagged together (NER batches span them); their records are written
     /// when the group is done.
     pub group_size: usize,
-    /// Print warnings (legacy encodings, missing document dates) on stderr.
-    pub warnings: bool,
     /// Size limit of one input file.
     pub max_bytes: u64,
     /// Reuse the per-document records of an earlier (possibly killed) run into the same folder.
@@ -89,6 +101,44 @@ pub struct Timings {
     pub records: f64,
     /// Entities and events merged across documents; the tables, the report.
     pub tables: f64,
+}
+
+/// What a run tells its caller as it goes ([`run`]'s `notify`).
+#[derive(Debug, Clone)]
+pub enum Notice {
+    Progress(Progress),
+    Warning(Warning),
+}
+
+/// A problem with one input that does not stop the run; the CLI prints it as `entline: {warning}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Warning {
+    /// The file was decoded with a fallback (a legacy encoding, invalid bytes replaced).
+    Decoding { path: PathBuf, msg: String },
+    /// The file could not be read or parsed: it is listed as failed.
+    Unreadable(String),
+    /// A document without a date in which relative dates stayed unresolved.
+    NoDocumentDate { doc: String },
+    /// A TimeML file without a DCT, and no date given (`entline timeml`).
+    NoDct { path: PathBuf },
+}
+
+impl Warning {
+    /// Whether its input failed (an error, not a warning: reported even when warnings are not).
+    pub fn is_error(&self) -> bool {
+        matches!(self, Warning::Unreadable(_))
+    }
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Warning::Decoding { path, msg } => write!(f, "warning: {}: {msg}", path.display()),
+            Warning::Unreadable(msg) => f.write_str(msg),
+            Warning::NoDocumentDate { doc } => write!(f, "warning: {doc}: no document date; relative dates left unresolved (use --doc-date)"),
+            Warning::NoDct { path } => write!(f, "warning: {}: no DCT; relative expressions left unresolved", path.display()),
+        }
+    }
 }
 
 /// Progress of a run, for a progress bar.
@@ -143,21 +193,13 @@ pub fn read_text(path: &Path, max_bytes: u64) -> std::result::Result<FileText, S
 /// Text and DCT of a file, by format.
 fn load(path: &Path, opts: &Options) -> std::result::Result<Loaded, String> {
     let FileText { text, dct: found, warning } = read_text(path, opts.max_bytes)?;
-    let (dct, source) = if let Some(d) = opts.doc_date {
-        (Some(d), DctSource::Cli)
-    } else if let Some(d) = opts.doc_dates.as_ref().and_then(|t| t.get(path)) {
-        (Some(d), DctSource::DocDates)
-    } else if let Some((d, s)) = found {
-        (Some(d), s)
-    } else if let Some(d) = dct::from_header(&text) {
-        (Some(d), DctSource::Header)
-    } else if opts.date_from_mtime {
-        let m = std::fs::metadata(path).and_then(|m| m.modified()).map_err(|e| format!("{}: {e}", path.display()))?;
-        let dt: chrono::DateTime<chrono::Utc> = m.into();
-        (Some(dt.date_naive()), DctSource::Mtime)
-    } else {
-        (None, DctSource::None)
-    };
+    let evidence = DateEvidence { given: opts.doc_date, listed: opts.doc_dates.as_ref().and_then(|t| t.get(path)), markup: found, text: &text };
+    let (dct, source) = evidence.choose(|| {
+        opts.date_from_mtime.then(|| {
+            let m = std::fs::metadata(path).and_then(|m| m.modified()).map_err(|e| format!("{}: {e}", path.display()))?;
+            Ok::<_, String>(chrono::DateTime::<chrono::Utc>::from(m).date_naive())
+        })
+    })?;
     Ok(Loaded { text, dct, source, warning })
 }
 
@@ -183,7 +225,7 @@ pub fn run(
     files: &[PathBuf],
     problems: Vec<(PathBuf, String)>,
     opts: &Options,
-    mut progress: impl FnMut(Progress),
+    mut notify: impl FnMut(Notice),
 ) -> Result<Summary> {
     let fp = fingerprint(&ner, opts)?;
     let out = &opts.out;
@@ -208,8 +250,8 @@ pub fn run(
             let doc = doc_name(p);
             match r {
                 Ok(l) => {
-                    if let (Some(w), true) = (&l.warning, opts.warnings) {
-                        eprintln!("entline: warning: {}: {w}", p.display());
+                    if let Some(w) = &l.warning {
+                        notify(Notice::Warning(Warning::Decoding { path: p.clone(), msg: w.clone() }));
                     }
                     let key = record::record_key(&fp, &doc, &date_str(l.dct), l.source.as_str(), &l.text);
                     match opts.resume.then(|| record::read_record(out, &key)).flatten() {
@@ -223,7 +265,7 @@ pub fn run(
                     }
                 }
                 Err(e) => {
-                    eprintln!("entline: {e}");
+                    notify(Notice::Warning(Warning::Unreadable(e.clone())));
                     entries.push(Entry { index: i, doc, status: "failed".into(), error: e, key: None });
                 }
             }
@@ -232,8 +274,8 @@ pub fn run(
         let records = process(&ner, tagger, &fresh, opts.min_score, &mut timings)?;
         let clock = std::time::Instant::now();
         for ((i, doc, key, l), rec) in fresh.into_iter().zip(records) {
-            if opts.warnings && l.dct.is_none() && rec.timexes.iter().any(|t| !t.anchored) {
-                eprintln!("entline: warning: {doc}: no document date; relative dates left unresolved (use --doc-date)");
+            if l.dct.is_none() && rec.timexes.iter().any(|t| !t.anchored) {
+                notify(Notice::Warning(Warning::NoDocumentDate { doc: doc.clone() }));
             }
             record::write_record(out, &key, &rec)?;
             prog.mentions += rec.mentions.len();
@@ -242,7 +284,7 @@ pub fn run(
         }
         timings.records += clock.elapsed().as_secs_f64();
         prog.files += group.len();
-        progress(prog);
+        notify(Notice::Progress(prog));
         release_free_memory();
     }
     let clock = std::time::Instant::now();

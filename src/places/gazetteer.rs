@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::io::Read;
 
-use once_cell::sync::Lazy;
+use std::sync::LazyLock;
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
@@ -74,7 +74,7 @@ pub struct Gazetteer {
     by_admin1: HashMap<String, u32>,
 }
 
-static LOADED: Lazy<std::result::Result<Gazetteer, String>> = Lazy::new(|| {
+static LOADED: LazyLock<std::result::Result<Gazetteer, String>> = LazyLock::new(|| {
     let mut text = String::new();
     flate2::read::GzDecoder::new(BUILTIN).read_to_string(&mut text).map_err(|e| format!("gazetteer.tsv.gz: {e}"))?;
     Gazetteer::parse(&text).map_err(|e| e.to_string())

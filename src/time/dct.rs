@@ -7,9 +7,9 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
-use once_cell::sync::Lazy;
 use regex::Regex;
 use serde::Serialize;
+use std::sync::LazyLock;
 
 use crate::error::{Error, Result};
 use crate::text::dateline::MONTHS;
@@ -37,6 +37,39 @@ impl DctSource {
             DctSource::Html => "html",
             DctSource::Mtime => "mtime",
             DctSource::None => "none",
+        }
+    }
+}
+
+/// Where a document's date may come from, in order of precedence: the date given for every
+/// document (`--doc-date`, [`crate::Document::date`]), the `--doc-dates` table, the file's
+/// markup (TimeML DCT, HTML meta), a date line at the top of the text ([`from_header`]), the
+/// file's modification date when asked for. `extract` and the library both choose with
+/// [`DateEvidence::choose`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DateEvidence<'a> {
+    pub given: Option<NaiveDate>,
+    pub listed: Option<NaiveDate>,
+    pub markup: Option<(NaiveDate, DctSource)>,
+    pub text: &'a str,
+}
+
+impl DateEvidence<'_> {
+    /// The document's date and where it came from. `mtime` is asked only when nothing else dates
+    /// the document (`None`: not wanted).
+    pub fn choose<E>(&self, mtime: impl FnOnce() -> Option<Result<NaiveDate, E>>) -> Result<(Option<NaiveDate>, DctSource), E> {
+        if let Some(d) = self.given {
+            Ok((Some(d), DctSource::Cli))
+        } else if let Some(d) = self.listed {
+            Ok((Some(d), DctSource::DocDates))
+        } else if let Some((d, s)) = self.markup {
+            Ok((Some(d), s))
+        } else if let Some(d) = from_header(self.text) {
+            Ok((Some(d), DctSource::Header))
+        } else if let Some(d) = mtime() {
+            Ok((Some(d?), DctSource::Mtime))
+        } else {
+            Ok((None, DctSource::None))
         }
     }
 }
@@ -86,7 +119,7 @@ pub fn parse_iso_date(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s.get(..10)?, "%Y-%m-%d").ok()
 }
 
-static HEADER_FULL: Lazy<Regex> = Lazy::new(|| {
+static HEADER_FULL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
         r"(?x)
         \b(?P<month>{MONTHS})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:\s*,\s*|\s+)(?P<year>(?:19|20)\d\d)\b
@@ -97,12 +130,12 @@ static HEADER_FULL: Lazy<Regex> = Lazy::new(|| {
 });
 
 /// Dateline without a year: "WASHINGTON, May 5 (Reuters) -".
-static DATELINE: Lazy<Regex> = Lazy::new(|| {
+static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(r"^\s*[A-Z][A-Z .'-]{{2,}}(?:,\s*[A-Za-z .]+)?,\s*(?P<month>{MONTHS})\s+(?P<day>\d{{1,2}})\s*(?:\([^)]*\)\s*)?[-–—]"))
         .expect("static regex")
 });
 
-static HTML_DATE: Lazy<Regex> = Lazy::new(|| {
+static HTML_DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r#"(?is)<meta[^>]+(?:property|name|itemprop)\s*=\s*["'](?:article:published_time|og:published_time|datePublished|pubdate|publishdate|date|dc\.date)["'][^>]*content\s*=\s*["'](?P<a>[^"']+)["']|<meta[^>]+content\s*=\s*["'](?P<b>[^"']+)["'][^>]*(?:property|name|itemprop)\s*=\s*["'](?:article:published_time|datePublished|pubdate|date)["']|<time[^>]+datetime\s*=\s*["'](?P<c>[^"']+)["']"#,
     )

@@ -14,9 +14,9 @@ pub mod tense;
 pub mod timeml;
 
 use chrono::NaiveDate;
-use once_cell::sync::Lazy;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
+use std::sync::LazyLock;
 
 use crate::text::Located;
 
@@ -60,8 +60,9 @@ pub struct TimeTagger {
     rules: Vec<Rule>,
 }
 
-static LEADING_PREP: Lazy<Regex> =
-    Lazy::new(|| Regex::new(r"(?i)^(?:in|on|at|for|over|during|within|since|until|till|by|from|of|to|throughout|through)\s+").expect("static regex"));
+static LEADING_PREP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:in|on|at|for|over|during|within|since|until|till|by|from|of|to|throughout|through)\s+").expect("static regex")
+});
 
 impl TimeTagger {
     /// The built-in English rules.

@@ -85,7 +85,7 @@ pub struct Vocab {
 
 impl Vocab {
     pub fn parse(src: &str, origin: &str) -> Result<Self> {
-        let raw: HashMap<String, RawList> = toml::from_str(src).map_err(|e| Error::Other(format!("{origin}: {e}")))?;
+        let raw: HashMap<String, RawList> = toml::from_str(src).map_err(|e| Error::toml(origin, src, &e))?;
         let lists = raw
             .into_iter()
             .map(|(name, l)| {
@@ -98,7 +98,7 @@ impl Vocab {
     }
 
     pub fn list(&self, name: &str) -> &WordList {
-        static EMPTY: once_cell::sync::Lazy<WordList> = once_cell::sync::Lazy::new(WordList::default);
+        static EMPTY: std::sync::LazyLock<WordList> = std::sync::LazyLock::new(WordList::default);
         self.lists.get(name).unwrap_or(&EMPTY)
     }
 
@@ -272,7 +272,7 @@ fn rule_regex(pattern: &str) -> std::result::Result<Regex, regex::Error> {
 const RULE_DFA_CACHE: usize = 256 * 1024;
 
 pub fn compile(src: &str, origin: &str, vocab: &Vocab, first_priority: usize) -> Result<Vec<Rule>> {
-    let raw: RawRules = toml::from_str(src).map_err(|e| Error::Other(format!("{origin}: {e}")))?;
+    let raw: RawRules = toml::from_str(src).map_err(|e| Error::toml(origin, src, &e))?;
     let err = |name: &str, what: &str, e: &dyn std::fmt::Display| Error::Other(format!("{origin}: rule {name}: {what}: {e}"));
     let mut out = Vec::with_capacity(raw.rule.len());
     for (i, r) in raw.rule.into_iter().enumerate() {
