@@ -228,6 +228,51 @@ pub fn ymd(d: &str) -> Option<(i32, u32, u32)> {
     Some((d.year(), d.month(), d.day()))
 }
 
+/// Date of a holiday in year `y` from its vocabulary code (see vocab.toml `[holidays]`).
+pub fn holiday_date(code: &str, y: i32) -> Option<NaiveDate> {
+    if let Some(off) = code.strip_prefix("easter") {
+        let off: i64 = if off.is_empty() { 0 } else { off.parse().ok()? };
+        return easter(y).and_then(|d| shift(d, "D", off));
+    }
+    if code == "election" {
+        let first_monday = nearest_weekday(NaiveDate::from_ymd_opt(y, 11, 1)?, chrono::Weekday::Mon, 1, false);
+        return shift(first_monday, "D", 1);
+    }
+    if let Some((m, rest)) = code.split_once('/') {
+        let (n, wd) = rest.split_once('/')?;
+        let (m, n, wd): (u32, i64, i64) = (m.parse().ok()?, n.parse().ok()?, wd.parse().ok()?);
+        let wd = weekday_from(wd)?;
+        return if n > 0 {
+            let first = nearest_weekday(NaiveDate::from_ymd_opt(y, m, 1)?, wd, 1, false);
+            shift(first, "W", n - 1)
+        } else {
+            let last_day = shift(NaiveDate::from_ymd_opt(y, m, 1)?, "M", 1)?.pred_opt()?;
+            Some(nearest_weekday(last_day, wd, -1, false))
+        };
+    }
+    let (m, d) = code.split_once('-')?;
+    NaiveDate::from_ymd_opt(y, m.parse().ok()?, d.parse().ok()?)
+}
+
+/// Western Easter Sunday (anonymous Gregorian algorithm).
+fn easter(y: i32) -> Option<NaiveDate> {
+    let a = y % 19;
+    let b = y / 100;
+    let c = y % 100;
+    let d = b / 4;
+    let e = b % 4;
+    let f = (b + 8) / 25;
+    let g = (b - f + 1) / 3;
+    let h = (19 * a + b - d - g + 15) % 30;
+    let i = c / 4;
+    let k = c % 4;
+    let l = (32 + 2 * e + 2 * i - h - k) % 7;
+    let m = (a + 11 * h + 22 * l) / 451;
+    let month = (h + l - 7 * m + 114) / 31;
+    let day = (h + l - 7 * m + 114) % 31 + 1;
+    NaiveDate::from_ymd_opt(y, month as u32, day as u32)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

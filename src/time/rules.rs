@@ -196,7 +196,7 @@ pub struct RawRule {
     #[serde(rename = "type")]
     pub kind: TimexType,
     pub pattern: String,
-    pub norm: String,
+    pub norm: NormFn,
     #[serde(default)]
     pub value: Option<String>,
     #[serde(default)]
@@ -224,7 +224,7 @@ struct RawRules {
 pub struct Rule {
     pub name: String,
     pub kind: TimexType,
-    pub norm: String,
+    pub norm: NormFn,
     pub value: Option<String>,
     pub unit: Option<String>,
     pub n: Option<f64>,
@@ -238,28 +238,83 @@ pub struct Rule {
     pub priority: usize,
 }
 
-pub const NORM_FUNCTIONS: &[&str] = &[
-    "date",
-    "weekday",
-    "month",
-    "offset",
-    "literal_dct",
-    "duration",
-    "set",
-    "literal",
-    "time",
-    "decade",
-    "century",
-    "quarter",
-    "season",
-    "daypart",
-    "anaphoric",
-    "holiday",
-    "named_day",
-    "frame_offset",
-    "week_of_month",
-    "reject",
-];
+/// The normalization function a rule names (`norm = "date"`; see [`super::normalize`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NormFn {
+    Date,
+    Weekday,
+    Month,
+    Offset,
+    LiteralDct,
+    Duration,
+    Set,
+    Literal,
+    Time,
+    Decade,
+    Century,
+    Quarter,
+    Season,
+    Daypart,
+    Anaphoric,
+    Holiday,
+    NamedDay,
+    FrameOffset,
+    WeekOfMonth,
+    Reject,
+}
+
+impl NormFn {
+    /// Every norm function.
+    pub const ALL: [NormFn; 20] = [
+        NormFn::Date,
+        NormFn::Weekday,
+        NormFn::Month,
+        NormFn::Offset,
+        NormFn::LiteralDct,
+        NormFn::Duration,
+        NormFn::Set,
+        NormFn::Literal,
+        NormFn::Time,
+        NormFn::Decade,
+        NormFn::Century,
+        NormFn::Quarter,
+        NormFn::Season,
+        NormFn::Daypart,
+        NormFn::Anaphoric,
+        NormFn::Holiday,
+        NormFn::NamedDay,
+        NormFn::FrameOffset,
+        NormFn::WeekOfMonth,
+        NormFn::Reject,
+    ];
+
+    /// The name rule files give it.
+    pub fn name(self) -> &'static str {
+        match self {
+            NormFn::Date => "date",
+            NormFn::Weekday => "weekday",
+            NormFn::Month => "month",
+            NormFn::Offset => "offset",
+            NormFn::LiteralDct => "literal_dct",
+            NormFn::Duration => "duration",
+            NormFn::Set => "set",
+            NormFn::Literal => "literal",
+            NormFn::Time => "time",
+            NormFn::Decade => "decade",
+            NormFn::Century => "century",
+            NormFn::Quarter => "quarter",
+            NormFn::Season => "season",
+            NormFn::Daypart => "daypart",
+            NormFn::Anaphoric => "anaphoric",
+            NormFn::Holiday => "holiday",
+            NormFn::NamedDay => "named_day",
+            NormFn::FrameOffset => "frame_offset",
+            NormFn::WeekOfMonth => "week_of_month",
+            NormFn::Reject => "reject",
+        }
+    }
+}
 
 /// A rule's regex, case-insensitive. The lazy DFA cache of each regex (one per thread that runs
 /// it) is capped below the regex crate's default to bound the worst case of a few hundred regexes
@@ -276,9 +331,6 @@ pub fn compile(src: &str, origin: &str, vocab: &Vocab, first_priority: usize) ->
     let err = |name: &str, what: &str, e: &dyn std::fmt::Display| Error::Other(format!("{origin}: rule {name}: {what}: {e}"));
     let mut out = Vec::with_capacity(raw.rule.len());
     for (i, r) in raw.rule.into_iter().enumerate() {
-        if !NORM_FUNCTIONS.contains(&r.norm.as_str()) {
-            return Err(err(&r.name, "unknown norm", &r.norm));
-        }
         let re = rule_regex(&vocab.expand(&r.pattern)).map_err(|e| err(&r.name, "pattern", &e))?;
         let ctx = |p: &Option<String>| -> Result<Option<Regex>> {
             p.as_ref().map(|p| rule_regex(&vocab.expand(p)).map_err(|e| err(&r.name, "context pattern", &e))).transpose()
