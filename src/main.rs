@@ -320,47 +320,10 @@ fn extract(a: &ExtractArgs) -> entline::Result<ExitCode> {
     let pipeline =
         entline::Pipeline::new(entline::Config { min_score: a.min_score, count_demonyms: a.count_demonyms, undated: a.undated, ..a.model.config() })?;
     a.model.warn_max_len(pipeline.ner());
-    let model_info = {
-        let ner = pipeline.ner();
-        serde_json::json!({
-            "path": ner.files.name,
-            "fingerprint": ner.fingerprint()?,
-            "precision": if ner.bf16() { "bf16" } else { "f32" },
-            "max_len": ner.max_len(),
-            "threads": pipeline.config().threads,
-            "batch_size": pipeline.config().batch_size,
-        })
-    };
+    let model_info = model_info(&pipeline)?;
     let (ner, tagger) = pipeline.into_parts();
-    let formats = if a.format.is_empty() { vec![entline::pipeline::Format::Csv] } else { a.format.clone() };
-    let opts = entline::pipeline::Options {
-        out: a.out.clone(),
-        doc_date: a.date.doc_date,
-        doc_dates,
-        date_from_mtime: a.date_from_mtime,
-        min_score: a.min_score,
-        group_size: DOCS_PER_GROUP,
-        max_bytes: a.max_bytes,
-        resume: a.resume,
-        shard: a.shard,
-        settings: entline::pipeline::record::OutputSettings {
-            formats,
-            excel: a.excel,
-            raw_csv: a.raw_csv,
-            count_demonyms: a.count_demonyms,
-            report_top: if a.no_report { 0 } else { a.report_top.max(1) },
-            undated: a.undated,
-        },
-    };
-    // a progress bar on a terminal only; nothing on pipes, files, or with --quiet
-    let bar = (!a.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr())).then(|| {
-        let b = indicatif::ProgressBar::new(files.len() as u64);
-        b.set_style(
-            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} files  {per_sec}  ETA {eta}  {msg}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        b
-    });
+    let opts = a.options(doc_dates);
+    let bar = progress_bar(files.len(), a.quiet);
     let s = entline::pipeline::run(ner, &tagger, &files, problems, &opts, |notice| match notice {
         Notice::Progress(p) => {
             if let Some(b) = &bar {
@@ -385,6 +348,58 @@ fn extract(a: &ExtractArgs) -> entline::Result<ExitCode> {
         write_json_summary(path, &a.out, &s, &opts, model_info, started.elapsed().as_secs_f64())?;
     }
     Ok(exit_code(s.documents, s.failed))
+}
+
+/// The model as `--json-summary` describes it.
+fn model_info(pipeline: &entline::Pipeline) -> entline::Result<serde_json::Value> {
+    let ner = pipeline.ner();
+    Ok(serde_json::json!({
+        "path": ner.files.name,
+        "fingerprint": ner.fingerprint()?,
+        "precision": if ner.bf16() { "bf16" } else { "f32" },
+        "max_len": ner.max_len(),
+        "threads": pipeline.config().threads,
+        "batch_size": pipeline.config().batch_size,
+    }))
+}
+
+/// A progress bar on a terminal only; nothing on pipes, files, or with --quiet.
+fn progress_bar(files: usize, quiet: bool) -> Option<indicatif::ProgressBar> {
+    (!quiet && std::io::IsTerminal::is_terminal(&std::io::stderr())).then(|| {
+        let b = indicatif::ProgressBar::new(files as u64);
+        b.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} files  {per_sec}  ETA {eta}  {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        b
+    })
+}
+
+impl ExtractArgs {
+    /// The run's options (`doc_dates`: the `--doc-dates` table, read).
+    fn options(&self, doc_dates: Option<entline::time::dct::DocDates>) -> entline::pipeline::Options {
+        let a = self;
+        let formats = if a.format.is_empty() { vec![entline::pipeline::Format::Csv] } else { a.format.clone() };
+        entline::pipeline::Options {
+            out: a.out.clone(),
+            doc_date: a.date.doc_date,
+            doc_dates,
+            date_from_mtime: a.date_from_mtime,
+            min_score: a.min_score,
+            group_size: DOCS_PER_GROUP,
+            max_bytes: a.max_bytes,
+            resume: a.resume,
+            shard: a.shard,
+            settings: entline::pipeline::record::OutputSettings {
+                formats,
+                excel: a.excel,
+                raw_csv: a.raw_csv,
+                count_demonyms: a.count_demonyms,
+                report_top: if a.no_report { 0 } else { a.report_top.max(1) },
+                undated: a.undated,
+            },
+        }
+    }
 }
 
 /// `--json-summary`: the run as JSON, for pipelines that call entline.

@@ -123,29 +123,14 @@ impl Merger {
         let rank = strings.ranks();
         let (keys, skey) = merge_keys(&strings, &summaries);
         let key_rank = keys.ranks();
-        let (misc, org, per) = (strings.set.get_index_of("MISC"), strings.set.get_index_of("ORG"), strings.set.get_index_of("PER"));
-        let group = |kind: u32| -> u32 {
-            if Some(kind as usize) == misc {
-                // ORG may never have been seen: the group is a number apart from every string
-                org.map(|o| o as u32).unwrap_or(u32::MAX)
-            } else {
-                kind
-            }
-        };
-        let group_rank = |g: u32| -> u32 {
-            if g == u32::MAX {
-                rank[misc.unwrap_or(0)]
-            } else {
-                rank[g as usize]
-            }
-        };
-        let is_per = |kind: u32| Some(kind as usize) == per;
+        let groups = Groups::of(&strings);
+        let (group, is_per) = (|kind: u32| groups.group(kind), |kind: u32| groups.is_per(kind));
 
         let mut order: Vec<u32> = (0..summaries.len() as u32).collect();
         order.sort_by_cached_key(|&c| {
             let s = &summaries[c as usize];
             let (key, full) = skey[c as usize];
-            (!full, group_rank(group(s.kind)), key_rank[key as usize], s.doc, rank[s.kind as usize])
+            (!full, groups.rank(group(s.kind), &rank), key_rank[key as usize], s.doc, rank[s.kind as usize])
         });
         let mut global: HashMap<(u32, u32), u32> = HashMap::new(); // (group, key) → entity
         let mut by_surname: HashMap<String, (u32, usize)> = HashMap::new(); // → (an entity, how many)
@@ -194,37 +179,84 @@ impl Merger {
             entity_of[c as usize] = e;
             geo_of[e as usize] = best_geo(geo_of[e as usize], s.geo);
             let ent = &mut entities[e as usize];
-            match votes[e as usize].iter_mut().find(|(k, _)| *k == s.kind) {
-                Some(v) => v.1 += s.mentions as usize,
-                None => votes[e as usize].push((s.kind, s.mentions as usize)),
-            }
-            for &a in &alias_ids[s.aliases.0 as usize..s.aliases.1 as usize] {
-                let a = strings.get(a);
-                if !ent.aliases.contains(a) {
-                    ent.aliases.insert(a.to_string());
-                }
-            }
+            absorb(ent, &mut votes[e as usize], &s, &alias_ids[s.aliases.0 as usize..s.aliases.1 as usize], &strings);
             if s.mentions > 0 {
                 doc_pairs.push((e, s.doc));
             }
-            ent.mentions += s.mentions as usize;
             if better_name(canonical, &ent.name) && group(s.kind) == group(first_kind[e as usize]) {
                 ent.name = canonical.to_string();
             }
         }
-        doc_pairs.sort_unstable();
-        doc_pairs.dedup();
-        for (e, _) in doc_pairs {
-            entities[e as usize].documents += 1;
-        }
+        count_documents(&mut entities, doc_pairs);
         // the majority type of merged ORG/MISC clusters (ties: ORG)
         for (e, v) in entities.iter_mut().zip(&votes) {
-            if let Some((k, _)) = v.iter().max_by_key(|(k, n)| (*n, Some(*k as usize) == org, rank[*k as usize])) {
+            if let Some((k, _)) = v.iter().max_by_key(|(k, n)| (*n, Some(*k as usize) == groups.org, rank[*k as usize])) {
                 e.kind = strings.get(*k).to_string();
             }
         }
         name_entities(&mut entities, &geo_of);
         Merged { entities, entity_of, doc_start }
+    }
+}
+
+/// The merge groups of the entity types (interned): ORG and MISC are one group, see
+/// [`Merger::finish`].
+struct Groups {
+    misc: Option<usize>,
+    org: Option<usize>,
+    per: Option<usize>,
+}
+
+impl Groups {
+    fn of(strings: &Strings) -> Self {
+        Groups { misc: strings.set.get_index_of("MISC"), org: strings.set.get_index_of("ORG"), per: strings.set.get_index_of("PER") }
+    }
+
+    fn group(&self, kind: u32) -> u32 {
+        if Some(kind as usize) == self.misc {
+            // ORG may never have been seen: the group is a number apart from every string
+            self.org.map(|o| o as u32).unwrap_or(u32::MAX)
+        } else {
+            kind
+        }
+    }
+
+    /// The rank of a group among the strings (`rank`: [`Strings::ranks`]).
+    fn rank(&self, g: u32, rank: &[u32]) -> u32 {
+        if g == u32::MAX {
+            rank[self.misc.unwrap_or(0)]
+        } else {
+            rank[g as usize]
+        }
+    }
+
+    fn is_per(&self, kind: u32) -> bool {
+        Some(kind as usize) == self.per
+    }
+}
+
+/// A document entity's type vote, aliases and mentions, added to its corpus entity.
+fn absorb(ent: &mut Entity, votes: &mut Vec<(u32, usize)>, s: &Summary, aliases: &[u32], strings: &Strings) {
+    match votes.iter_mut().find(|(k, _)| *k == s.kind) {
+        Some(v) => v.1 += s.mentions as usize,
+        None => votes.push((s.kind, s.mentions as usize)),
+    }
+    for &a in aliases {
+        let a = strings.get(a);
+        if !ent.aliases.contains(a) {
+            ent.aliases.insert(a.to_string());
+        }
+    }
+    ent.mentions += s.mentions as usize;
+}
+
+/// The documents of each entity from (entity, document) pairs of its document entities with a
+/// mention.
+fn count_documents(entities: &mut [Entity], mut doc_pairs: Vec<(u32, u32)>) {
+    doc_pairs.sort_unstable();
+    doc_pairs.dedup();
+    for (e, _) in doc_pairs {
+        entities[e as usize].documents += 1;
     }
 }
 

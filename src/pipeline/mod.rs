@@ -239,54 +239,20 @@ pub fn run(
         }
     }
     let todo: Vec<(usize, &PathBuf)> = files.iter().enumerate().filter(|(_, p)| mine(&doc_name(p))).collect();
-    let mut prog = Progress { files: entries.len(), ..Default::default() };
-    let mut timings = Timings::default();
-    let mut reused = 0;
+    let mut tally = Tally { prog: Progress { files: entries.len(), ..Default::default() }, entries, ..Default::default() };
     for group in todo.chunks(opts.group_size.max(1)) {
         let clock = std::time::Instant::now();
-        let loaded: Vec<(usize, &PathBuf, std::result::Result<Loaded, String>)> = group.par_iter().map(|&(i, p)| (i, p, load(p, opts))).collect();
-        let mut fresh: Vec<(usize, String, String, Loaded)> = Vec::new(); // (index, doc, key, loaded)
-        for (i, p, r) in loaded {
-            let doc = doc_name(p);
-            match r {
-                Ok(l) => {
-                    if let Some(w) = &l.warning {
-                        notify(Notice::Warning(Warning::Decoding { path: p.clone(), msg: w.clone() }));
-                    }
-                    let key = record::record_key(&fp, &doc, &date_str(l.dct), l.source.as_str(), &l.text);
-                    match opts.resume.then(|| record::read_record(out, &key)).flatten() {
-                        Some(rec) => {
-                            reused += 1;
-                            prog.mentions += rec.mentions.len();
-                            prog.events += rec.event_mentions.len();
-                            entries.push(Entry { index: i, doc, status: "ok".into(), error: String::new(), key: Some(key) });
-                        }
-                        None => fresh.push((i, doc, key, l)),
-                    }
-                }
-                Err(e) => {
-                    notify(Notice::Warning(Warning::Unreadable(e.clone())));
-                    entries.push(Entry { index: i, doc, status: "failed".into(), error: e, key: None });
-                }
-            }
-        }
-        timings.read += clock.elapsed().as_secs_f64();
-        let records = process(&ner, tagger, &fresh, opts.min_score, &mut timings)?;
+        let fresh = tally.read_group(group, &fp, opts, &mut notify);
+        tally.timings.read += clock.elapsed().as_secs_f64();
+        let records = process(&ner, tagger, &fresh, opts.min_score, &mut tally.timings)?;
         let clock = std::time::Instant::now();
-        for ((i, doc, key, l), rec) in fresh.into_iter().zip(records) {
-            if l.dct.is_none() && rec.timexes.iter().any(|t| !t.anchored) {
-                notify(Notice::Warning(Warning::NoDocumentDate { doc: doc.clone() }));
-            }
-            record::write_record(out, &key, &rec)?;
-            prog.mentions += rec.mentions.len();
-            prog.events += rec.event_mentions.len();
-            entries.push(Entry { index: i, doc, status: "ok".into(), error: String::new(), key: Some(key) });
-        }
-        timings.records += clock.elapsed().as_secs_f64();
-        prog.files += group.len();
-        notify(Notice::Progress(prog));
+        tally.write_records(fresh, records, out, &mut notify)?;
+        tally.timings.records += clock.elapsed().as_secs_f64();
+        tally.prog.files += group.len();
+        notify(Notice::Progress(tally.prog));
         release_free_memory();
     }
+    let Tally { mut entries, mut timings, reused, .. } = tally;
     let clock = std::time::Instant::now();
     entries.sort_by_key(|e| e.index);
     let manifest = record::Manifest {
@@ -305,6 +271,75 @@ pub fn run(
     summary.reused = reused;
     summary.seconds = timings;
     Ok(summary)
+}
+
+/// What a run has done so far: the manifest's entries, progress, timings, records reused.
+#[derive(Default)]
+struct Tally {
+    entries: Vec<Entry>,
+    prog: Progress,
+    timings: Timings,
+    reused: usize,
+}
+
+impl Tally {
+    /// Read the files of a group: the documents to process, as (index, doc, key, loaded); the ones
+    /// whose record an earlier run left (with `--resume`) and the unreadable ones are entered.
+    fn read_group(
+        &mut self,
+        group: &[(usize, &PathBuf)],
+        fp: &str,
+        opts: &Options,
+        notify: &mut impl FnMut(Notice),
+    ) -> Vec<(usize, String, String, Loaded)> {
+        let loaded: Vec<(usize, &PathBuf, std::result::Result<Loaded, String>)> = group.par_iter().map(|&(i, p)| (i, p, load(p, opts))).collect();
+        let mut fresh = Vec::new();
+        for (i, p, r) in loaded {
+            let doc = doc_name(p);
+            match r {
+                Ok(l) => {
+                    if let Some(w) = &l.warning {
+                        notify(Notice::Warning(Warning::Decoding { path: p.clone(), msg: w.clone() }));
+                    }
+                    let key = record::record_key(fp, &doc, &date_str(l.dct), l.source.as_str(), &l.text);
+                    match opts.resume.then(|| record::read_record(&opts.out, &key)).flatten() {
+                        Some(rec) => {
+                            self.reused += 1;
+                            self.prog.mentions += rec.mentions.len();
+                            self.prog.events += rec.event_mentions.len();
+                            self.entries.push(Entry { index: i, doc, status: "ok".into(), error: String::new(), key: Some(key) });
+                        }
+                        None => fresh.push((i, doc, key, l)),
+                    }
+                }
+                Err(e) => {
+                    notify(Notice::Warning(Warning::Unreadable(e.clone())));
+                    self.entries.push(Entry { index: i, doc, status: "failed".into(), error: e, key: None });
+                }
+            }
+        }
+        fresh
+    }
+
+    /// Write the records of a group's processed documents into the cache under `out`.
+    fn write_records(
+        &mut self,
+        fresh: Vec<(usize, String, String, Loaded)>,
+        records: Vec<DocRecord>,
+        out: &Path,
+        notify: &mut impl FnMut(Notice),
+    ) -> Result<()> {
+        for ((i, doc, key, l), rec) in fresh.into_iter().zip(records) {
+            if l.dct.is_none() && rec.timexes.iter().any(|t| !t.anchored) {
+                notify(Notice::Warning(Warning::NoDocumentDate { doc: doc.clone() }));
+            }
+            record::write_record(out, &key, &rec)?;
+            self.prog.mentions += rec.mentions.len();
+            self.prog.events += rec.event_mentions.len();
+            self.entries.push(Entry { index: i, doc, status: "ok".into(), error: String::new(), key: Some(key) });
+        }
+        Ok(())
+    }
 }
 
 /// Hand memory freed by the last group back to the system. glibc keeps freed chunks in its heap
