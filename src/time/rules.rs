@@ -355,6 +355,8 @@ pub fn compile(src: &str, origin: &str, vocab: &Vocab, first_priority: usize) ->
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeSet;
+
     use super::*;
 
     #[test]
@@ -379,5 +381,46 @@ mod tests {
         assert_eq!(v.number("several"), None);
         assert_eq!(v.list("months").int("Sept."), Some(9));
         assert_eq!(v.list("months").int("may"), Some(5));
+    }
+
+    /// The words a header line `# {label}: …` (with its indented continuation lines) lists.
+    fn header_list(src: &str, label: &str) -> BTreeSet<String> {
+        let header: Vec<&str> = src.lines().take_while(|l| l.starts_with('#') || l.trim().is_empty()).collect();
+        let start = header.iter().position(|l| l.starts_with(&format!("# {label}:"))).unwrap_or_else(|| panic!("no `# {label}:` line"));
+        let mut words = BTreeSet::new();
+        for (k, line) in header[start..].iter().enumerate() {
+            let rest = if k == 0 {
+                &line[label.len() + 3..]
+            } else if let Some(r) = line.strip_prefix("#   ") {
+                r
+            } else {
+                break;
+            };
+            words.extend(rest.split_whitespace().map(str::to_string));
+        }
+        words
+    }
+
+    #[test]
+    fn patterns_header_lists_the_macros_and_norms_there_are() {
+        let v = Vocab::parse(BUILTIN_VOCAB, "vocab.toml").unwrap();
+        let code_macros: BTreeSet<String> = v.macros().into_iter().map(|(m, _)| m.to_string()).collect();
+        let code_norms: BTreeSet<String> = NormFn::ALL.iter().map(|n| n.name().to_string()).collect();
+        let (header_macros, header_norms) = (header_list(BUILTIN_PATTERNS, "Macros"), header_list(BUILTIN_PATTERNS, "Norms"));
+        assert_eq!(header_macros, code_macros, "patterns.toml header `# Macros:` against Vocab::macros");
+        assert_eq!(header_norms, code_norms, "patterns.toml header `# Norms:` against NormFn");
+        // what the rules use is in the header
+        let raw: RawRules = toml::from_str(BUILTIN_PATTERNS).unwrap();
+        let macro_re = Regex::new(r"%[A-Z][A-Z0-9]*").unwrap();
+        for r in &raw.rule {
+            let patterns = [Some(&r.pattern), r.reject_before.as_ref(), r.reject_after.as_ref(), r.require_before.as_ref(), r.require_after.as_ref()];
+            for m in patterns.into_iter().flatten().flat_map(|p| macro_re.find_iter(p)) {
+                assert!(header_macros.contains(m.as_str()), "rule {}: macro {} is not in the header", r.name, m.as_str());
+            }
+            assert!(header_norms.contains(r.norm.name()), "rule {}: norm {} is not in the header", r.name, r.norm.name());
+        }
+        // and what the header lists is used (a macro the code defines may go unused: %UNIT1)
+        let used: BTreeSet<&str> = raw.rule.iter().map(|r| r.norm.name()).collect();
+        assert_eq!(used.len(), header_norms.len(), "every norm function is used by a built-in rule");
     }
 }
