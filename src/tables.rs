@@ -1,6 +1,6 @@
 //! The seven tables of a run, named once: each table's name (its file is `NAME.csv` or
 //! `NAME.jsonl`), its row type and, from the row type's fields, its columns. The library's
-//! [`Corpus`] (and [`crate::Analysis`]), the sinks of `extract` and `merge` ([`Tables`]) and the
+//! [`Corpus`] (and the `Analysis` of one document), the sinks of `extract` and `merge` ([`Tables`]) and the
 //! report, which reads events.csv and entities.csv back, take them from here. A new column is a
 //! new field of its row type (rows live with their stage: [`MentionRow`] and [`EntityRow`] in
 //! `entities`, [`TimexRow`] in `time`, [`EventMentionRow`] and [`Event`] in `events`,
@@ -49,7 +49,7 @@ pub trait Row: Serialize + DeserializeOwned + Default + Clone {
 /// The tables: `name: row type`, in the order of [`Corpus`]'s fields.
 macro_rules! tables {
     ($($name:ident: $row:ty),* $(,)?) => {
-        /// Every table of a batch in memory, as [`crate::Pipeline::process_batch`] returns them: the
+        /// Every table of a batch in memory, as `Pipeline::process_batch` returns them: the
         /// rows `entline extract` writes into its files, in the same order.
         #[derive(Debug, Clone, Default, Serialize)]
         pub struct Corpus {

@@ -1,5 +1,5 @@
 //! The event head's configuration (`event_head` in a model's `entline.json`, read with the model
-//! by [`crate::ner::config`]) and the class prior beside it.
+//! by `ner::config`) and the class prior beside it.
 
 use std::path::{Path, PathBuf};
 

@@ -1,5 +1,5 @@
 //! Event-mention stage: TimeML EVENT triggers found by the event head of the joint NER model
-//! (one forward pass gives entities and events, see [`crate::ner::Ner::analyze`]), with their
+//! (one forward pass gives entities and events, see `ner::Ner::analyze`), with their
 //! class, polarity, modality, tense, aspect and part of speech, and the trigger's lemma.
 //!
 //! TimeML marks an event on one word: the head verb ("said", "will not deploy" → "deploy"), an

@@ -30,7 +30,7 @@ pub struct Annotated {
 /// Annotate `files` into `out` (same file names): time expressions, and event mentions when `ner`
 /// is given (a model with an event head). A failing file never stops the others.
 pub fn annotate_files(files: &[PathBuf], out: &Path, ner: Option<&Ner>, tagger: &TimeTagger, doc_date: Option<NaiveDate>) -> Result<Annotated> {
-    std::fs::create_dir_all(out).map_err(|e| crate::Error::io(out, e))?;
+    std::fs::create_dir_all(out).map_err(|e| crate::error::Error::io(out, e))?;
     let mut done = Annotated::default();
     for group in files.chunks(GROUP) {
         let raws: Vec<std::result::Result<String, String>> =

@@ -1,5 +1,5 @@
 //! Datelines: a line that is only a date, as under a headline. The sentence splitter keeps such a
-//! line as a sentence of its own; [`crate::time::dct`] reads document dates from them.
+//! line as a sentence of its own; the document-date readers (`time::dct`) use them too.
 
 use std::sync::LazyLock;
 

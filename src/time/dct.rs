@@ -42,7 +42,7 @@ impl DctSource {
 }
 
 /// Where a document's date may come from, in order of precedence: the date given for every
-/// document (`--doc-date`, [`crate::Document::date`]), the `--doc-dates` table, the file's
+/// document (`--doc-date`, the library's `Document::date`), the `--doc-dates` table, the file's
 /// markup (TimeML DCT, HTML meta), a date line at the top of the text ([`from_header`]), the
 /// file's modification date when asked for. `extract` and the library both choose with
 /// [`DateEvidence::choose`].

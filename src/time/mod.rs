@@ -76,7 +76,7 @@ impl TimeTagger {
         let vocab = Vocab::parse(rules::BUILTIN_VOCAB, "vocab.toml")?;
         let mut all = Vec::new();
         for p in extra {
-            let src = std::fs::read_to_string(p).map_err(|e| crate::Error::io(p, e))?;
+            let src = std::fs::read_to_string(p).map_err(|e| crate::error::Error::io(p, e))?;
             let n = all.len();
             all.extend(rules::compile(&src, &p.display().to_string(), &vocab, n)?);
         }
