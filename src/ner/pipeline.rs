@@ -31,7 +31,7 @@ pub struct NerOptions {
     /// Label the other occurrences of a name found in a document the same way ("one sense per
     /// discourse").
     pub propagate: bool,
-    /// f32, or bfloat16 (same CoNLL dev F1 with the shipped model, faster on CPUs with AVX512-BF16).
+    /// f32, or bfloat16 (same CoNLL dev F1 with the shipped model, faster on CPUs with AMX-BF16).
     pub precision: Precision,
 }
 

@@ -1,6 +1,6 @@
 //! Normalization functions named by the rules' `norm` field ([`NormFn`]): regex captures → TimeML
-//! value. The functions live by kind: [`dates`], [`spans`] (offsets, durations, sets), [`clock`];
-//! [`anchoring`] picks the occurrence of a date without a year.
+//! value. The functions live by kind: `dates`, `spans` (offsets, durations, sets), `clock`;
+//! `anchoring` picks the occurrence of a date without a year.
 
 mod anchoring;
 mod clock;
