@@ -27,18 +27,18 @@ pub enum Resolution {
 }
 
 /// A cluster of one document while it is being built.
-pub(super) struct Cluster {
-    pub(super) kind: String,
+struct Cluster {
+    kind: String,
     /// cleaned surface forms
-    pub(super) forms: Vec<String>,
-    pub(super) canonical: String,
-    pub(super) mentions: usize,
+    forms: Vec<String>,
+    canonical: String,
+    mentions: usize,
     /// cleaned mention texts (aliases)
-    pub(super) texts: Vec<String>,
+    texts: Vec<String>,
     /// offset of the earliest mention (for "nearest preceding" decisions)
-    pub(super) first_start: usize,
+    first_start: usize,
     /// gazetteer entry of a place, with its best evidence
-    pub(super) geo: Option<Resolved>,
+    geo: Option<Resolved>,
 }
 
 impl Cluster {
@@ -70,7 +70,7 @@ impl Cluster {
     }
 }
 
-pub(super) fn push_cluster(clusters: &mut Vec<Cluster>, kind: &str, name: &str, start: usize) -> usize {
+fn push_cluster(clusters: &mut Vec<Cluster>, kind: &str, name: &str, start: usize) -> usize {
     clusters.push(Cluster {
         kind: kind.to_string(),
         forms: Vec::new(),
@@ -100,7 +100,7 @@ pub(super) fn geo_key(place: u32) -> String {
 /// generation: "iPhone 4 … the new iPhone", "PlayStation 3 … the PlayStation". A MISC or ORG
 /// name joins the one longer name of the document that adds a single word with a digit to it
 /// ("4", "3G", "S3"); with two such names ("iPhone 3G", "iPhone 3GS") it stays apart.
-pub(super) fn join_generations(clusters: &mut Vec<Cluster>, resolution: &mut [Option<(usize, bool)>]) {
+fn join_generations(clusters: &mut Vec<Cluster>, resolution: &mut [Option<(usize, bool)>]) {
     let product = |c: &Cluster| c.kind == "MISC" || c.kind == "ORG";
     let mut into: Vec<Option<usize>> = vec![None; clusters.len()];
     for (a, short) in clusters.iter().enumerate() {
@@ -266,12 +266,12 @@ pub fn document_entities(res: &Resources, mentions: &[MentionIn<'_>], acronyms: 
 }
 
 /// A mention's demonym reference: (mention, place name, gazetteer entry when known).
-pub(super) type DemonymRef = (usize, String, Option<u32>);
+type DemonymRef = (usize, String, Option<u32>);
 
 /// The names of a document's mentions as entities are formed from them: (mention, type,
 /// cleaned name) — acronyms expanded, aliases mapped to their canonical name and type, titles
 /// stripped from persons; demonyms apart, and mentions with nothing left out.
-pub(super) fn cleaned_names(
+fn cleaned_names(
     res: &Resources,
     mentions: &[MentionIn<'_>],
     acronyms: Option<&HashMap<String, String>>,
@@ -310,7 +310,7 @@ pub(super) fn cleaned_names(
 /// The person a single-word name of type `kind` at `start` joins: the person whose last (or, for
 /// a PER mention, first) name it is; with several, the one whose full name was mentioned last
 /// before it. Other types join a person only when the NER type is unreliable (MISC/ORG).
-pub(super) fn person_of_single_name(clusters: &[Cluster], persons: &[usize], cleaned: &str, kind: &str, start: usize) -> Option<usize> {
+fn person_of_single_name(clusters: &[Cluster], persons: &[usize], cleaned: &str, kind: &str, start: usize) -> Option<usize> {
     let word = match_key(cleaned);
     let cands: Vec<usize> = persons
         .iter()
@@ -332,7 +332,7 @@ pub(super) fn person_of_single_name(clusters: &[Cluster], persons: &[usize], cle
 
 /// The places of a document's mentions (`pending`: mention, type, cleaned name), with its
 /// demonyms as evidence: one answer per pending mention.
-pub(super) fn resolve_places(
+fn resolve_places(
     g: &Gazetteer,
     mentions: &[MentionIn<'_>],
     pending: &[(usize, String, String)],

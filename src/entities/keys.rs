@@ -5,32 +5,32 @@ use super::*;
 pub const BUILTIN_ALIASES: &str = include_str!("aliases.toml");
 
 #[derive(Debug, Deserialize)]
-pub(super) struct RawAliases {
+struct RawAliases {
     #[serde(default)]
-    pub(super) places: BTreeMap<String, Vec<String>>,
+    places: BTreeMap<String, Vec<String>>,
     #[serde(default)]
-    pub(super) organizations: BTreeMap<String, Vec<String>>,
+    organizations: BTreeMap<String, Vec<String>>,
     #[serde(default)]
-    pub(super) demonyms: BTreeMap<String, Vec<String>>,
+    demonyms: BTreeMap<String, Vec<String>>,
     #[serde(default)]
-    pub(super) titles: Titles,
+    titles: Titles,
 }
 
 #[derive(Debug, Deserialize, Default)]
-pub(super) struct Titles {
+struct Titles {
     #[serde(default)]
-    pub(super) list: Vec<String>,
+    list: Vec<String>,
 }
 
 /// Normalization resources.
 pub struct Resources {
     /// alias key → (canonical, type)
-    pub(super) aliases: HashMap<String, (String, &'static str)>,
+    aliases: HashMap<String, (String, &'static str)>,
     /// demonym key → (place name, gazetteer entry when the name has one reading)
     pub(super) demonyms: HashMap<String, (String, Option<u32>)>,
     pub(super) places: &'static Gazetteer,
     /// title word sequences, lower-cased, longest first
-    pub(super) titles: Vec<Vec<String>>,
+    titles: Vec<Vec<String>>,
 }
 
 impl Resources {
@@ -118,10 +118,10 @@ pub fn entity_id(kind: &str, name: &str) -> String {
     format!("{}:{}", kind.to_lowercase(), if slug.is_empty() { "x".into() } else { slug })
 }
 
-pub(super) static ACRONYM_DEF: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*\(\s*([A-Z][A-Za-z0-9&.\-]{1,12})\s*\)").expect("static regex"));
+static ACRONYM_DEF: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*\(\s*([A-Z][A-Za-z0-9&.\-]{1,12})\s*\)").expect("static regex"));
 
 /// Initials of a long form ("Foreign Terrorist Organizations" → "fto"), skipping small words.
-pub(super) fn initials(s: &str) -> String {
+fn initials(s: &str) -> String {
     const SMALL: &[&str] = &["of", "the", "and", "for", "de", "del", "la", "le", "on", "in", "&"];
     s.split(|c: char| c.is_whitespace() || c == '-')
         .filter(|w| !w.is_empty() && !SMALL.contains(&w.to_lowercase().as_str()))
@@ -130,7 +130,7 @@ pub(super) fn initials(s: &str) -> String {
         .collect()
 }
 
-pub(super) fn acronym_matches(long: &str, acr: &str) -> bool {
+fn acronym_matches(long: &str, acr: &str) -> bool {
     let a: String = acr.chars().filter(|c| c.is_alphanumeric()).collect::<String>().to_lowercase();
     let a = a.strip_suffix('s').filter(|x| x.len() >= 2).map(str::to_string).unwrap_or(a);
     a.len() >= 2 && initials(long) == a

@@ -44,24 +44,24 @@ impl Strings {
 /// The compact state kept per document entity until all documents are read: six numbers, the
 /// strings interned in a shared [`Strings`] and the aliases in a shared arena.
 #[derive(Debug, Clone, Copy)]
-pub(super) struct Summary {
-    pub(super) doc: u32,
-    pub(super) kind: u32,
-    pub(super) canonical: u32,
-    pub(super) mentions: u32,
-    pub(super) aliases: (u32, u32),
-    pub(super) geo: Option<Resolved>,
+struct Summary {
+    doc: u32,
+    kind: u32,
+    canonical: u32,
+    mentions: u32,
+    aliases: (u32, u32),
+    geo: Option<Resolved>,
 }
 
 /// Merges the entities of documents across the corpus. Feed documents in order with
 /// [`Merger::add`] (keeps a few numbers per document entity), then [`Merger::finish`].
 #[derive(Debug, Default)]
 pub struct Merger {
-    pub(super) strings: Strings,
-    pub(super) alias_ids: Vec<u32>,
-    pub(super) summaries: Vec<Summary>,
+    strings: Strings,
+    alias_ids: Vec<u32>,
+    summaries: Vec<Summary>,
     /// index of each document's first summary
-    pub(super) doc_start: Vec<u32>,
+    doc_start: Vec<u32>,
 }
 
 /// The corpus' entities, and which one each document entity became.
@@ -70,8 +70,8 @@ pub struct Merged {
     pub entities: Vec<Entity>,
     /// The entity of every document entity, documents in the order they were added
     /// (`doc_start[d] + local` indexes it).
-    pub(super) entity_of: Vec<u32>,
-    pub(super) doc_start: Vec<u32>,
+    entity_of: Vec<u32>,
+    doc_start: Vec<u32>,
 }
 
 impl Merged {
@@ -263,7 +263,7 @@ fn count_documents(entities: &mut [Entity], mut doc_pairs: Vec<(u32, u32)>) {
 /// The key each document entity merges by, with whether its name is a person's full name: the
 /// match key of its canonical name (interned in the returned table), or for a place resolved to
 /// the gazetteer its entry.
-pub(super) fn merge_keys(strings: &Strings, summaries: &[Summary]) -> (Strings, Vec<(u32, bool)>) {
+fn merge_keys(strings: &Strings, summaries: &[Summary]) -> (Strings, Vec<(u32, bool)>) {
     let mut keys = Strings::default();
     let mut key_of: HashMap<u32, (u32, bool)> = HashMap::new();
     for s in summaries {
@@ -278,7 +278,7 @@ pub(super) fn merge_keys(strings: &Strings, summaries: &[Summary]) -> (Strings, 
 
 /// Ids from the final names (aliases exclude the name itself), the places of resolved entities,
 /// and names apart for places of one name.
-pub(super) fn name_entities(entities: &mut [Entity], geo_of: &[Option<Resolved>]) {
+fn name_entities(entities: &mut [Entity], geo_of: &[Option<Resolved>]) {
     let gaz = Gazetteer::builtin().ok();
     for (e, geo) in entities.iter_mut().zip(geo_of) {
         e.id = entity_id(&e.kind, &e.name);
@@ -296,7 +296,7 @@ pub(super) fn name_entities(entities: &mut [Entity], geo_of: &[Option<Resolved>]
 /// Two places of one name ("Paris" in France and in Texas) get names, and so ids, apart: the
 /// most populous keeps the plain name, the others add their division ("Paris, Texas") or, for
 /// a division or a place without one, their country ("Georgia, United States").
-pub(super) fn qualify_homonyms(g: &Gazetteer, entities: &mut [Entity], geo: &[Option<Resolved>]) {
+fn qualify_homonyms(g: &Gazetteer, entities: &mut [Entity], geo: &[Option<Resolved>]) {
     let mut by_id: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, e) in entities.iter().enumerate() {
         by_id.entry(e.id.clone()).or_default().push(i);
