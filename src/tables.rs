@@ -1,6 +1,6 @@
 //! The seven tables of a run, named once: each table's name (its file is `NAME.csv` or
 //! `NAME.jsonl`), its row type and, from the row type's fields, its columns. The library's
-//! [`Corpus`] (and the `Analysis` of one document), the sinks of `extract` and `merge` ([`Tables`]) and the
+//! [`Corpus`] and [`Analysis`], the sinks of `extract` and `merge` ([`Tables`]) and the
 //! report, which reads events.csv and entities.csv back, take them from here. A new column is a
 //! new field of its row type (rows live with their stage: [`MentionRow`] and [`EntityRow`] in
 //! `entities`, [`TimexRow`] in `time`, [`EventMentionRow`] and [`Event`] in `events`,
@@ -46,14 +46,42 @@ pub trait Row: Serialize + DeserializeOwned + Default + Clone {
     fn rows(corpus: &mut Corpus) -> &mut Vec<Self>;
 }
 
-/// The tables: `name: row type`, in the order of [`Corpus`]'s fields.
+/// The tables: `name: row type`, documents first, in the order of [`Corpus`]'s and
+/// [`Analysis`]'s fields.
 macro_rules! tables {
-    ($($name:ident: $row:ty),* $(,)?) => {
+    ($(#[$ddoc:meta])* documents: $drow:ty; $($(#[$doc:meta])* $name:ident: $row:ty),* $(,)?) => {
         /// Every table of a batch in memory, as `Pipeline::process_batch` returns them: the
         /// rows `entline extract` writes into its files, in the same order.
         #[derive(Debug, Clone, Default, Serialize)]
         pub struct Corpus {
-            $(pub $name: Vec<$row>,)*
+            $(#[$ddoc])*
+            pub documents: Vec<$drow>,
+            $($(#[$doc])* pub $name: Vec<$row>,)*
+        }
+
+        /// Everything entline finds in one document (`Pipeline::process`): the rows of its tables
+        /// that belong to it.
+        #[derive(Debug, Clone, Default, Serialize)]
+        pub struct Analysis {
+            $(#[$ddoc])*
+            pub document: $drow,
+            $($(#[$doc])* pub $name: Vec<$row>,)*
+        }
+
+        impl Corpus {
+            /// The analysis of a batch of one document; `None` without a document row.
+            pub fn into_analysis(mut self) -> Option<Analysis> {
+                let document = self.documents.pop()?;
+                Some(Analysis { document, $($name: self.$name,)* })
+            }
+        }
+
+        impl Row for $drow {
+            const TABLE: &'static str = "documents";
+
+            fn rows(corpus: &mut Corpus) -> &mut Vec<Self> {
+                &mut corpus.documents
+            }
         }
 
         $(impl Row for $row {
@@ -66,18 +94,26 @@ macro_rules! tables {
 
         /// Each table's name and columns.
         pub fn tables() -> Vec<(&'static str, Vec<String>)> {
-            vec![$((stringify!($name), <$row as Row>::columns())),*]
+            vec![("documents", <$drow as Row>::columns()), $((stringify!($name), <$row as Row>::columns())),*]
         }
     };
 }
 
 tables! {
-    documents: DocumentRow,
+    /// documents.csv: each document's date and where it came from, outcome, counts.
+    documents: DocumentRow;
+    /// Named mentions, then resolved pronouns and descriptions (`reference` says which), in text
+    /// order, with the entity each refers to.
     mentions: MentionRow,
+    /// Time expressions with TimeML types and values.
     timexes: TimexRow,
+    /// Event triggers with class, tense, anchor, participants, and the event they report.
     event_mentions: EventMentionRow,
+    /// The entities named, merged under canonical names, most mentioned first.
     entities: EntityRow,
+    /// The events in which an entity takes part, in date order.
     events: Event,
+    /// Each entity's events in time order.
     timelines: TimelineRow,
 }
 
