@@ -43,7 +43,8 @@ def main():
             rows.add((form, pos, lemma))
     with open(OUT, "w", encoding="utf-8", newline="\n") as f:
         f.write(f"# lemmas of inflected English verbs (v), nouns (n), adjectives (a): built by scripts/build_lemmas.py\n"
-                f"# from lemminflect {VERSION} (MIT licence, (c) 2019 Brad Jascob; data from the SPECIALIST Lexicon)\n")
+                f"# from lemminflect {VERSION} (MIT licence, (c) 2019 Brad Jascob; data from the SPECIALIST Lexicon)\n"
+                "# FORMAT: form<TAB>part of speech (v, n, a)<TAB>lemma; lines starting with # are comments\n")
         for r in sorted(rows):
             f.write("\t".join(r) + "\n")
     print(f"{OUT.relative_to(ROOT)}: {len(rows)} forms, {OUT.stat().st_size} bytes")

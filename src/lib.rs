@@ -1,10 +1,15 @@
 //! entline: folders of documents → an entity-centric event timeline.
 //!
-//! Stages, one module each: [`input`] (files → text) → [`text`] (words, sentences) → [`ner`]
-//! (transformer NER; its event head feeds [`events`], TimeML event mentions, their participants and
-//! anchors) → [`time`] (temporal expressions) → [`entities`] (with [`places`]: the gazetteer behind place names) and [`coref`] (pronouns, descriptions) → [`timeline`]
-//! (events merged across documents, entity timelines) →
-//! [`export`] (CSV, JSON lines, TimelineJS) and [`report`] (HTML timeline); [`pipeline`] runs them. [`conll`] reads and writes CoNLL-2003 for evaluation.
+//! Stages, one module each, in the order they run; a module imports only from stages before it
+//! (one exception: [`ner`] takes the event head's configuration and decoder from [`events`]; see
+//! ARCHITECTURE.md): [`input`] (files → text) → [`text`] (words, sentences, noun phrases) →
+//! [`time`] (temporal expressions, calendar) → [`ner`] (transformer NER; its event head is
+//! configured and decoded by [`events`]) → [`places`] (the gazetteer), [`entities`] (canonical
+//! names within and across documents) and [`coref`] (pronouns, descriptions) → [`events`] (event
+//! mentions, their participants and anchors, merged into events across documents) → [`timeline`]
+//! (entity timelines) → [`tables`] (the seven tables, named once) → [`export`] (CSV, JSON lines,
+//! TimelineJS) and [`report`] (HTML timeline) → [`pipeline`] (runs them over files) →
+//! [`analysis`] (the library's front door). [`conll`] reads and writes CoNLL-2003 for evaluation.
 //!
 //! The front door is [`Pipeline`] (see [`analysis`]): one call from a text to its entities, time
 //! expressions and events.
@@ -35,8 +40,9 @@ pub mod events;
 pub mod pipeline;
 pub mod places;
 pub mod report;
+pub mod tables;
 pub mod time;
 pub mod timeline;
 
 pub use analysis::{Analysis, Config, Document, Pipeline};
-pub use pipeline::finish::Corpus;
+pub use tables::Corpus;

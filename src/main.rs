@@ -5,10 +5,12 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
 
 use entline::input::{self, Found};
 use entline::ner::{self, Ner};
+use entline::pipeline::Notice;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -168,7 +170,7 @@ struct ExtractArgs {
     #[arg(long, value_name = "K/N", value_parser = parse_shard)]
     shard: Option<(usize, usize)>,
     /// Output formats, comma-separated: csv, jsonl, timelinejs.
-    #[arg(long, value_delimiter = ',', default_value = "csv")]
+    #[arg(long, value_delimiter = ',', default_value = "csv", value_parser = format_parser())]
     format: Vec<entline::pipeline::Format>,
     /// Excel-friendly CSV: UTF-8 BOM and CRLF line ends.
     #[arg(long)]
@@ -189,6 +191,17 @@ struct ExtractArgs {
     /// failures, counts, seconds per stage, model, settings and fingerprints.
     #[arg(long, value_name = "FILE")]
     json_summary: Option<PathBuf>,
+}
+
+/// `--format`: the names of [`entline::pipeline::Format`].
+fn format_parser() -> impl TypedValueParser<Value = entline::pipeline::Format> {
+    PossibleValuesParser::new(entline::pipeline::Format::NAMES.map(|(name, _)| name)).try_map(|s| s.parse::<entline::pipeline::Format>())
+}
+
+/// `--precision`: the values of [`ner::Precision`].
+fn precision_parser() -> impl TypedValueParser<Value = ner::Precision> {
+    let auto = PossibleValue::new("auto").help("bfloat16 where the CPU has AMX tiles for it (x86 AMX-BF16, enabled by the OS), else f32");
+    PossibleValuesParser::new([auto, PossibleValue::new("f32"), PossibleValue::new("bf16")]).try_map(|s| s.parse::<ner::Precision>())
 }
 
 fn parse_shard(s: &str) -> Result<(usize, usize), String> {
@@ -234,8 +247,8 @@ struct ModelArgs {
     /// Worker threads for the model and the CPU stages (default: all cores).
     #[arg(long)]
     threads: Option<usize>,
-    /// Number format of the model: auto = bf16 on CPUs with native bf16 (AVX512-BF16), else f32.
-    #[arg(long, value_enum, default_value = "auto")]
+    /// Number format of the model: auto = bf16 on CPUs with AMX tiles for it (AMX-BF16), else f32.
+    #[arg(long, default_value = "auto", value_parser = precision_parser())]
     precision: ner::Precision,
 }
 
@@ -318,52 +331,22 @@ fn extract(a: &ExtractArgs) -> entline::Result<ExitCode> {
     let pipeline =
         entline::Pipeline::new(entline::Config { min_score: a.min_score, count_demonyms: a.count_demonyms, undated: a.undated, ..a.model.config() })?;
     a.model.warn_max_len(pipeline.ner());
-    let model_info = {
-        let ner = pipeline.ner();
-        serde_json::json!({
-            "path": ner.files.name,
-            "fingerprint": ner.fingerprint()?,
-            "precision": if ner.bf16() { "bf16" } else { "f32" },
-            "max_len": ner.max_len(),
-            "threads": pipeline.config().threads,
-            "batch_size": pipeline.config().batch_size,
-        })
-    };
+    let model_info = model_info(&pipeline)?;
     let (ner, tagger) = pipeline.into_parts();
-    let formats = if a.format.is_empty() { vec![entline::pipeline::Format::Csv] } else { a.format.clone() };
-    let opts = entline::pipeline::Options {
-        out: a.out.clone(),
-        doc_date: a.date.doc_date,
-        doc_dates,
-        date_from_mtime: a.date_from_mtime,
-        min_score: a.min_score,
-        group_size: DOCS_PER_GROUP,
-        warnings: !a.quiet,
-        max_bytes: a.max_bytes,
-        resume: a.resume,
-        shard: a.shard,
-        settings: entline::pipeline::record::OutputSettings {
-            formats,
-            excel: a.excel,
-            raw_csv: a.raw_csv,
-            count_demonyms: a.count_demonyms,
-            report_top: if a.no_report { 0 } else { a.report_top.max(1) },
-            undated: a.undated,
-        },
-    };
-    // a progress bar on a terminal only; nothing on pipes, files, or with --quiet
-    let bar = (!a.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr())).then(|| {
-        let b = indicatif::ProgressBar::new(files.len() as u64);
-        b.set_style(
-            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} files  {per_sec}  ETA {eta}  {msg}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        b
-    });
-    let s = entline::pipeline::run(ner, &tagger, &files, problems, &opts, |p| {
-        if let Some(b) = &bar {
-            b.set_position(p.files as u64);
-            b.set_message(format!("{} mentions, {} dated sentences", p.mentions, p.events));
+    let opts = a.options(doc_dates);
+    let bar = progress_bar(files.len(), a.quiet);
+    let s = entline::pipeline::run(ner, &tagger, &files, problems, &opts, |notice| match notice {
+        Notice::Progress(p) => {
+            if let Some(b) = &bar {
+                b.set_position(p.files as u64);
+                b.set_message(format!("{} mentions, {} dated sentences", p.mentions, p.events));
+            }
+        }
+        // warnings only without --quiet; a failed input always
+        Notice::Warning(w) => {
+            if !a.quiet || w.is_error() {
+                eprintln!("entline: {w}");
+            }
         }
     })?;
     if let Some(b) = bar {
@@ -376,6 +359,58 @@ fn extract(a: &ExtractArgs) -> entline::Result<ExitCode> {
         write_json_summary(path, &a.out, &s, &opts, model_info, started.elapsed().as_secs_f64())?;
     }
     Ok(exit_code(s.documents, s.failed))
+}
+
+/// The model as `--json-summary` describes it.
+fn model_info(pipeline: &entline::Pipeline) -> entline::Result<serde_json::Value> {
+    let ner = pipeline.ner();
+    Ok(serde_json::json!({
+        "path": ner.files.name,
+        "fingerprint": ner.fingerprint()?,
+        "precision": if ner.bf16() { "bf16" } else { "f32" },
+        "max_len": ner.max_len(),
+        "threads": pipeline.config().threads,
+        "batch_size": pipeline.config().batch_size,
+    }))
+}
+
+/// A progress bar on a terminal only; nothing on pipes, files, or with --quiet.
+fn progress_bar(files: usize, quiet: bool) -> Option<indicatif::ProgressBar> {
+    (!quiet && std::io::IsTerminal::is_terminal(&std::io::stderr())).then(|| {
+        let b = indicatif::ProgressBar::new(files as u64);
+        b.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} files  {per_sec}  ETA {eta}  {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        b
+    })
+}
+
+impl ExtractArgs {
+    /// The run's options (`doc_dates`: the `--doc-dates` table, read).
+    fn options(&self, doc_dates: Option<entline::time::dct::DocDates>) -> entline::pipeline::Options {
+        let a = self;
+        let formats = if a.format.is_empty() { vec![entline::pipeline::Format::Csv] } else { a.format.clone() };
+        entline::pipeline::Options {
+            out: a.out.clone(),
+            doc_date: a.date.doc_date,
+            doc_dates,
+            date_from_mtime: a.date_from_mtime,
+            min_score: a.min_score,
+            group_size: DOCS_PER_GROUP,
+            max_bytes: a.max_bytes,
+            resume: a.resume,
+            shard: a.shard,
+            settings: entline::pipeline::record::OutputSettings {
+                formats,
+                excel: a.excel,
+                raw_csv: a.raw_csv,
+                count_demonyms: a.count_demonyms,
+                report_top: if a.no_report { 0 } else { a.report_top.max(1) },
+                undated: a.undated,
+            },
+        }
+    }
 }
 
 /// `--json-summary`: the run as JSON, for pipelines that call entline.
@@ -436,12 +471,15 @@ fn timeml(inputs: &[PathBuf], out: &Path, date: &DateArgs, rules: &[PathBuf], mo
             }
         }
     }
-    let (ok, errors) = entline::pipeline::timeml::annotate_files(&files, out, ner.as_ref(), &tagger, date.doc_date)?;
-    for e in &errors {
+    let done = entline::pipeline::timeml::annotate_files(&files, out, ner.as_ref(), &tagger, date.doc_date)?;
+    for w in &done.warnings {
+        eprintln!("entline: {w}");
+    }
+    for e in &done.errors {
         eprintln!("entline: {e}");
     }
-    failed += errors.len();
-    Ok(exit_code(ok, failed))
+    failed += done.errors.len();
+    Ok(exit_code(done.written, failed))
 }
 
 fn tokens(paths: &[PathBuf]) -> entline::Result<ExitCode> {

@@ -528,7 +528,7 @@ fn check_timexes(text: &str, timexes: &[Timex]) -> Result<(), TestCaseError> {
 
 /// The date range of a TimeML value (what the timeline and the event anchors read).
 fn check_value(value: &str) -> Result<(), TestCaseError> {
-    if let Some((start, end, _precision)) = entline::timeline::value_range(value) {
+    if let Some((start, end, _precision)) = entline::time::calendar::value_range(value) {
         prop_assert!(start <= end, "{value:?}: {start} > {end}");
     }
     Ok(())
@@ -689,7 +689,7 @@ proptest! {
         let _ = dct::from_dateline(&text, hint);
         let _ = dct::parse_iso_date(&text);
         for line in text.lines().take(20) {
-            let _ = dct::is_date_line(line);
+            let _ = entline::text::dateline::is_date_line(line);
         }
     }
 

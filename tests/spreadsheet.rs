@@ -75,7 +75,7 @@ fn calc_line_breaks(s: &str) -> String {
     s.replace("\r\n", "\n").replace('\r', "\n")
 }
 
-/// First characters entline's CSV guards with a `'` (src/export: `FORMULA_STARTS`, README.md).
+/// First characters entline's CSV guards with a `'` (src/tables.rs: `FORMULA_STARTS`, README.md).
 const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 
 const SKIP_VAR: &str = "ENTLINE_SKIP_SPREADSHEET";
@@ -424,7 +424,7 @@ fn every_csv_table_survives_libreoffice_calc() {
 
     // the control: the tricky events.csv with the guard undone (what --raw-csv writes)
     let control: Vec<Vec<String>> =
-        originals["tricky__events.csv"].iter().map(|r| r.iter().map(|c| entline::export::unguard_cell(c).to_string()).collect()).collect();
+        originals["tricky__events.csv"].iter().map(|r| r.iter().map(|c| entline::tables::unguard_cell(c).to_string()).collect()).collect();
     assert!(control.iter().flatten().any(|c| c.starts_with('=')));
     let mut w = csv::Writer::from_path(stage.join("control__events-unguarded.csv")).unwrap();
     for r in &control {

@@ -27,16 +27,16 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
-use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::ner::{self, Ner, NerOptions, Precision};
-use crate::pipeline::finish::{tables_of_records, Corpus, TimelineRow};
+use crate::pipeline::finish::tables_of_records;
 use crate::pipeline::record::{Entry, OutputSettings};
-use crate::pipeline::{self, DocumentRow, EntityRow, EventMentionRow, Loaded, MentionRow, TimexRow};
-use crate::time::dct::{self, DctSource};
+use crate::pipeline::{self, Loaded};
+pub use crate::tables::Analysis;
+use crate::tables::Corpus;
+use crate::time::dct::DateEvidence;
 use crate::time::TimeTagger;
-use crate::timeline::Event;
 
 /// How to build a [`Pipeline`]. `Config::default()` is the shipped model with the CLI's defaults.
 ///
@@ -151,26 +151,6 @@ impl Document {
     }
 }
 
-/// Everything entline finds in one document: the rows of its tables that belong to it.
-#[derive(Debug, Clone, Serialize)]
-pub struct Analysis {
-    /// Its row of documents.csv: date and where it came from, counts.
-    pub document: DocumentRow,
-    /// Named mentions, then resolved pronouns and descriptions (`reference` says which), in text
-    /// order, with the entity each refers to.
-    pub mentions: Vec<MentionRow>,
-    /// Time expressions with TimeML types and values.
-    pub timexes: Vec<TimexRow>,
-    /// Event triggers with class, tense, anchor, participants, and the event they report.
-    pub event_mentions: Vec<EventMentionRow>,
-    /// The entities the document names, merged under canonical names, most mentioned first.
-    pub entities: Vec<EntityRow>,
-    /// The events in which an entity takes part, in date order.
-    pub events: Vec<Event>,
-    /// Each entity's events in time order.
-    pub timelines: Vec<TimelineRow>,
-}
-
 /// Runs entline's stages over documents in memory.
 pub struct Pipeline {
     ner: Ner,
@@ -207,17 +187,7 @@ impl Pipeline {
 
     /// Analyse one document.
     pub fn process(&self, doc: &Document) -> Result<Analysis> {
-        let mut corpus = self.process_batch(std::slice::from_ref(doc))?;
-        let document = corpus.documents.pop().ok_or_else(|| Error::Other("no document row".into()))?;
-        Ok(Analysis {
-            document,
-            mentions: corpus.mentions,
-            timexes: corpus.timexes,
-            event_mentions: corpus.event_mentions,
-            entities: corpus.entities,
-            events: corpus.events,
-            timelines: corpus.timelines,
-        })
+        self.process_batch(std::slice::from_ref(doc))?.into_analysis().ok_or_else(|| Error::Other("no document row".into()))
     }
 
     /// Analyse documents together: the model's batches span them, and entities and events are
@@ -229,13 +199,8 @@ impl Pipeline {
             .enumerate()
             .map(|(i, d)| {
                 let name = if d.name.is_empty() { format!("doc{}", i + 1) } else { d.name.clone() };
-                let (dct, source) = match d.date {
-                    Some(date) => (Some(date), DctSource::Cli),
-                    None => match dct::from_header(&d.text) {
-                        Some(date) => (Some(date), DctSource::Header),
-                        None => (None, DctSource::None),
-                    },
-                };
+                let evidence = DateEvidence { given: d.date, text: &d.text, ..Default::default() };
+                let Ok((dct, source)) = evidence.choose(|| None::<Result<NaiveDate, std::convert::Infallible>>);
                 (i, name, String::new(), Loaded { text: d.text.clone(), dct, source, warning: None })
             })
             .collect();

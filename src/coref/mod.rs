@@ -12,8 +12,10 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use once_cell::sync::Lazy;
 use serde::{Deserialize, Serialize};
+use std::sync::LazyLock;
+
+use crate::text::Located;
 
 /// How a coreferent mention refers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -143,7 +145,7 @@ fn parse_lists(toml_src: &str, names: &str) -> Result<Lists, String> {
     Ok(Lists { pronouns, descriptions, titles, first_names })
 }
 
-static LISTS: Lazy<Lists> = Lazy::new(|| {
+static LISTS: LazyLock<Lists> = LazyLock::new(|| {
     parse_lists(include_str!("coref.toml"), include_str!("first_names.tsv"))
         .expect("the built-in coreference lists are well-formed (checked by a test)")
 });
@@ -283,6 +285,16 @@ fn pleonastic(after: &[&str]) -> bool {
     let Some(first) = after.first() else { return false };
     PLEONASTIC_VERBS.contains(&lower(first).as_str())
         && after.iter().skip(1).take(6).any(|w| matches!(lower(w).as_str(), "that" | "to" | "whether" | "if"))
+}
+
+/// A pronoun or definite description and the named mention it refers to.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CorefRec {
+    #[serde(flatten)]
+    pub at: Located,
+    pub kind: Kind,
+    /// Index into the record's mentions.
+    pub antecedent: usize,
 }
 
 #[cfg(test)]

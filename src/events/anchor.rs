@@ -27,8 +27,8 @@ use std::ops::Range;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::time::calendar::value_range;
 use crate::time::{Timex, TimexType};
-use crate::timeline::value_range;
 
 /// Where an anchor came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, Default)]
@@ -103,43 +103,8 @@ pub fn anchor(events: &[EventIn<'_>], timexes: &[TimexIn<'_>], words: &[String],
         .filter(|t| matches!(t.timex.kind, TimexType::Date | TimexType::Time))
         .filter_map(|t| value_range(&t.timex.value).map(|r| (t, r)))
         .collect();
-    // "this year's conference": an expression before a possessive modifies a noun, it dates no event
-    let modifier = |t: &TimexIn<'_>| words.get(t.words.end).is_some_and(|w| matches!(w.as_str(), "'s" | "’s"));
-    // the event each dated expression governs
-    let mut governed: Vec<Vec<usize>> = vec![Vec::new(); events.len()];
-    for (k, (t, _)) in dated.iter().enumerate() {
-        if modifier(t) {
-            continue;
-        }
-        let same: Vec<usize> = (0..events.len()).filter(|&e| events[e].sentence == t.sentence).collect();
-        // "said that the switch would come next year": an expression past a complementizer belongs
-        // to the clause it introduces, not to the verb before it
-        let open_clause = |e: usize| words[events[e].word + 1..t.words.start].iter().any(|w| COMPLEMENTIZERS.contains(&w.as_str()));
-        let left = same
-            .iter()
-            .copied()
-            .filter(|&e| {
-                events[e].pos == "VERB" && events[e].word < t.words.start && t.words.start - events[e].word <= GOVERN_REACH && !open_clause(e)
-            })
-            .max_by_key(|&e| events[e].word);
-        let right = same
-            .iter()
-            .copied()
-            .filter(|&e| events[e].pos == "VERB" && events[e].word >= t.words.end && events[e].word - t.words.end < GOVERN_REACH)
-            .min_by_key(|&e| events[e].word);
-        if let Some(e) = left.or(right) {
-            governed[e].push(k);
-        }
-        // "the launch on June 9": an event noun up to three words before
-        if let Some(e) = same
-            .iter()
-            .copied()
-            .filter(|&e| events[e].pos == "NOUN" && events[e].word < t.words.start && t.words.start - events[e].word <= 3)
-            .max_by_key(|&e| events[e].word)
-        {
-            governed[e].push(k);
-        }
-    }
+    let modifier = |t: &TimexIn<'_>| modifies_a_noun(t, words);
+    let governed = governed(events, &dated, words);
     let mut out: Vec<Anchor> = Vec::with_capacity(events.len());
     // (sentence, anchor) of the narrative's reference time
     let mut narrative: Option<(usize, Anchor)> = None;
@@ -211,6 +176,51 @@ pub fn anchor(events: &[EventIn<'_>], timexes: &[TimexIn<'_>], words: &[String],
         out.push(a);
     }
     out
+}
+
+/// "this year's conference": an expression before a possessive modifies a noun, it dates no event.
+fn modifies_a_noun(t: &TimexIn<'_>, words: &[String]) -> bool {
+    words.get(t.words.end).is_some_and(|w| matches!(w.as_str(), "'s" | "’s"))
+}
+
+/// The dated expressions (indices into `dated`) each event governs: the nearest verb before the
+/// expression in its clause, else the nearest after it; and an event noun just before it.
+fn governed(events: &[EventIn<'_>], dated: &[(&TimexIn<'_>, (NaiveDate, NaiveDate, &'static str))], words: &[String]) -> Vec<Vec<usize>> {
+    let mut governed: Vec<Vec<usize>> = vec![Vec::new(); events.len()];
+    for (k, (t, _)) in dated.iter().enumerate() {
+        if modifies_a_noun(t, words) {
+            continue;
+        }
+        let same: Vec<usize> = (0..events.len()).filter(|&e| events[e].sentence == t.sentence).collect();
+        // "said that the switch would come next year": an expression past a complementizer belongs
+        // to the clause it introduces, not to the verb before it
+        let open_clause = |e: usize| words[events[e].word + 1..t.words.start].iter().any(|w| COMPLEMENTIZERS.contains(&w.as_str()));
+        let left = same
+            .iter()
+            .copied()
+            .filter(|&e| {
+                events[e].pos == "VERB" && events[e].word < t.words.start && t.words.start - events[e].word <= GOVERN_REACH && !open_clause(e)
+            })
+            .max_by_key(|&e| events[e].word);
+        let right = same
+            .iter()
+            .copied()
+            .filter(|&e| events[e].pos == "VERB" && events[e].word >= t.words.end && events[e].word - t.words.end < GOVERN_REACH)
+            .min_by_key(|&e| events[e].word);
+        if let Some(e) = left.or(right) {
+            governed[e].push(k);
+        }
+        // "the launch on June 9": an event noun up to three words before
+        if let Some(e) = same
+            .iter()
+            .copied()
+            .filter(|&e| events[e].pos == "NOUN" && events[e].word < t.words.start && t.words.start - events[e].word <= 3)
+            .max_by_key(|&e| events[e].word)
+        {
+            governed[e].push(k);
+        }
+    }
+    governed
 }
 
 /// Events that take the narrative's reference time: the simple past (not the pluperfect, which

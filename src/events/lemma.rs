@@ -3,9 +3,9 @@
 
 use std::collections::HashMap;
 
-use once_cell::sync::Lazy;
+use std::sync::LazyLock;
 
-static TABLE: Lazy<HashMap<(&'static str, u8), &'static str>> = Lazy::new(|| {
+static TABLE: LazyLock<HashMap<(&'static str, u8), &'static str>> = LazyLock::new(|| {
     include_str!("lemmas.tsv")
         .lines()
         .filter(|l| !l.starts_with('#'))

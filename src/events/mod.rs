@@ -1,5 +1,5 @@
 //! Event-mention stage: TimeML EVENT triggers found by the event head of the joint NER model
-//! (one forward pass gives entities and events, see [`crate::ner::Ner::analyze`]), with their
+//! (one forward pass gives entities and events, see `ner::Ner::analyze`), with their
 //! class, polarity, modality, tense, aspect and part of speech, and the trigger's lemma.
 //!
 //! TimeML marks an event on one word: the head verb ("said", "will not deploy" → "deploy"), an
@@ -8,15 +8,18 @@
 //! come from the other heads at that word.
 
 pub mod anchor;
+pub mod head;
 mod lemma;
+pub mod merge;
 pub mod participants;
+pub mod record;
 pub mod timeml;
 
 pub use lemma::lemma;
 use serde::{Deserialize, Serialize};
 
-use crate::ner::config::EventHeadConfig;
-use crate::ner::WordDoc;
+use crate::text::WordDoc;
+pub use head::{ClassPrior, EventHeadConfig};
 
 /// What the event head says of a trigger besides its class score (the columns of
 /// event_mentions.csv after the location).
@@ -53,81 +56,6 @@ pub struct EventMention {
     pub attrs: EventAttributes,
     /// Probability of the predicted class.
     pub score: f32,
-}
-
-/// Event class counts per trigger lemma in a model's training data (`event_classes.tsv` beside the
-/// weights, written by scripts/train_ner.py): a header `lemma<TAB>CLASS...`, then one line per lemma.
-/// TimeML classes are largely lexical ("say" is REPORTING, "want" I_STATE, "begin" ASPECTUAL), and
-/// for lemmas seen in training the counts sharpen the head's choice among the classes (on the TBAQ
-/// development split, first joint model: class accuracy on found events 76.7% → 83.4%).
-#[derive(Debug, Clone, Default)]
-pub struct ClassPrior {
-    /// For each class label of the head (`O` included), its column in `counts` rows.
-    columns: Vec<Option<usize>>,
-    counts: std::collections::HashMap<String, Vec<u32>>,
-    /// Each column's share of all triggers (the class base rate of the training data).
-    base: Vec<f32>,
-}
-
-/// Add-k smoothing of the prior counts.
-const PRIOR_SMOOTHING: f32 = 0.5;
-
-impl ClassPrior {
-    /// Read the table; `labels` are the class head's labels (`O` first).
-    pub fn load(path: &std::path::Path, labels: &[String]) -> Result<Self, String> {
-        let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
-        Self::parse(&text, labels)
-    }
-
-    pub fn parse(text: &str, labels: &[String]) -> Result<Self, String> {
-        let mut lines = text.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty());
-        let header: Vec<&str> = lines.next().ok_or("empty class prior")?.split('\t').collect();
-        if header.first() != Some(&"lemma") {
-            return Err("class prior: the header must start with `lemma`".into());
-        }
-        let columns = labels.iter().map(|l| header[1..].iter().position(|h| h == l)).collect();
-        let mut counts = std::collections::HashMap::new();
-        for (n, line) in lines.enumerate() {
-            let mut f = line.split('\t');
-            let lemma = f.next().unwrap_or_default();
-            let row: Vec<u32> = f.map(|x| x.parse::<u32>()).collect::<Result<_, _>>().map_err(|e| format!("row {} ({lemma}): {e}", n + 1))?;
-            if row.len() != header.len() - 1 {
-                return Err(format!("row {} ({lemma}): {} counts for {} classes", n + 1, row.len(), header.len() - 1));
-            }
-            counts.insert(lemma.to_string(), row);
-        }
-        let mut totals = vec![0u64; header.len() - 1];
-        for row in counts.values() {
-            for (t, &c) in totals.iter_mut().zip(row) {
-                *t += u64::from(c);
-            }
-        }
-        let all = totals.iter().sum::<u64>() as f32;
-        let base = totals.iter().map(|&t| (t as f32 + PRIOR_SMOOTHING) / (all + PRIOR_SMOOTHING * totals.len() as f32)).collect();
-        Ok(ClassPrior { columns, counts, base })
-    }
-
-    /// The class (index into the head's labels, never `O` = 0) for a trigger with class
-    /// probabilities `p` (`O` first). When the lemma was seen in training, the two estimates are
-    /// combined as independent evidence sharing one base rate: p(c | context) × p(c | lemma) /
-    /// p(c), the lemma's distribution from its smoothed counts (dividing by the base rate keeps
-    /// the frequent OCCURRENCE from being counted twice). Else the head's own choice.
-    pub fn choose(&self, lemma: &str, p: &[f32]) -> usize {
-        let row = self.counts.get(lemma);
-        let total: u32 = row.map_or(0, |r| r.iter().sum());
-        let classes = self.columns.iter().skip(1).filter(|c| c.is_some()).count() as f32;
-        let mut best = (1, f32::NEG_INFINITY);
-        for (i, &pi) in p.iter().enumerate().skip(1) {
-            let mut score = pi.max(1e-9).ln();
-            if let (Some(r), Some(col)) = (row, self.columns.get(i).copied().flatten()) {
-                score += ((r[col] as f32 + PRIOR_SMOOTHING) / (total as f32 + PRIOR_SMOOTHING * classes)).ln() - self.base[col].ln();
-            }
-            if score > best.1 {
-                best = (i, score);
-            }
-        }
-        best.0
-    }
 }
 
 /// Modal auxiliaries as the tokenizer leaves them ("can't" → "ca" + "n't") and the modality
@@ -235,8 +163,8 @@ pub fn decode(doc: &WordDoc<'_>, probs: &[f32], head: &EventHeadConfig) -> Vec<E
 
 #[cfg(test)]
 mod tests {
+    use super::head::EventHeadLabels;
     use super::*;
-    use crate::ner::config::EventHeadLabels;
 
     fn head() -> EventHeadConfig {
         let h = |name: &str, labels: &[&str]| EventHeadLabels { name: name.into(), labels: labels.iter().map(|s| s.to_string()).collect() };
@@ -247,21 +175,6 @@ mod tests {
             prior_file: None,
             prior: None,
         }
-    }
-
-    #[test]
-    fn class_prior_sharpens_the_class_of_seen_lemmas() {
-        let labels: Vec<String> = ["O", "OCCURRENCE", "REPORTING"].iter().map(|s| s.to_string()).collect();
-        let table = "# counts\nlemma\tOCCURRENCE\tREPORTING\tSTATE\nsay\t1\t40\t0\nrise\t12\t0\t0\n";
-        let prior = ClassPrior::parse(table, &labels).unwrap();
-        // the head hesitates; the lemma's counts decide
-        assert_eq!(prior.choose("say", &[0.2, 0.45, 0.35]), 2);
-        // unseen lemma: the head's own choice among the classes (never O)
-        assert_eq!(prior.choose("frobnicate", &[0.6, 0.15, 0.25]), 2);
-        // a confident head is not overruled by a weak prior
-        assert_eq!(prior.choose("rise", &[0.0, 0.001, 0.999]), 2);
-        assert!(ClassPrior::parse("lemma\tOCCURRENCE\nsay\tx\n", &labels).is_err());
-        assert!(ClassPrior::parse("word\tOCCURRENCE\n", &labels).is_err());
     }
 
     #[test]

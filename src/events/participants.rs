@@ -20,8 +20,8 @@
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
-use once_cell::sync::Lazy;
 use serde::{Deserialize, Serialize};
+use std::sync::LazyLock;
 
 /// The role of an argument.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -119,8 +119,8 @@ fn parse(src: &str) -> Result<Lists, String> {
     })
 }
 
-static LISTS: Lazy<Lists> =
-    Lazy::new(|| parse(include_str!("participants.toml")).expect("the built-in participant lists are well-formed (checked by a test)"));
+static LISTS: LazyLock<Lists> =
+    LazyLock::new(|| parse(include_str!("participants.toml")).expect("the built-in participant lists are well-formed (checked by a test)"));
 
 /// A noun phrase of a sentence: a base chunk widened to the referents it overlaps.
 #[derive(Debug, Clone)]
@@ -266,49 +266,7 @@ fn sentence_arguments(s: &Sentence<'_>, triggers: &[Trigger<'_>], ids: &[usize],
     let l = &*LISTS;
     let mut ordered: Vec<usize> = ids.to_vec();
     ordered.sort_by_key(|&i| triggers[i].word);
-    // verbs: subjects first (shared subjects need those of earlier verbs)
-    let mut subjects: HashMap<usize, (Unit, Role)> = HashMap::new();
-    let mut pending: Vec<(usize, Subject)> = Vec::new();
-    for &i in &ordered {
-        let t = &triggers[i];
-        if t.pos != "VERB" {
-            continue;
-        }
-        let subj = verb_subject(s, t);
-        if let Subject::Found(u, passive) = &subj {
-            subjects.insert(i, (u.clone(), if *passive { Role::Participant } else { Role::Agent }));
-        }
-        pending.push((i, subj));
-    }
-    // the subject a participle clause shares: that of the nearest finite verb before it ("…, Trump
-    // is articulating a doctrine, arguing …"), else after it ("By characterizing …, Trump is …")
-    let finite: Vec<(usize, Unit)> = pending
-        .iter()
-        .filter_map(|(i, sj)| match sj {
-            Subject::Found(u, false) if matches!(triggers[*i].tense, "PAST" | "PRESENT" | "FUTURE") => Some((triggers[*i].word, u.clone())),
-            _ => None,
-        })
-        .collect();
-    let main = |word: usize| finite.iter().rev().find(|(w, _)| *w < word).or_else(|| finite.iter().find(|(w, _)| *w > word)).map(|(_, u)| u.clone());
-    let mut last_found: Option<(Unit, Role)> = None;
-    for (i, sj) in &pending {
-        let passive = passive_before(s, triggers[*i].word);
-        let shared_role = if passive { Role::Participant } else { Role::Agent };
-        match sj {
-            Subject::Found(..) => last_found = subjects.get(i).cloned(),
-            Subject::Previous => {
-                if let Some((u, _)) = &last_found {
-                    subjects.insert(*i, (u.clone(), shared_role));
-                }
-            }
-            Subject::Main => {
-                if let Some(u) = main(triggers[*i].word) {
-                    subjects.insert(*i, (u, shared_role));
-                }
-            }
-            Subject::None => {}
-        }
-    }
+    let subjects = verb_subjects(s, triggers, &ordered);
     for &i in &ordered {
         let t = &triggers[i];
         let mut args: Vec<Argument> = Vec::new();
@@ -362,6 +320,54 @@ fn sentence_arguments(s: &Sentence<'_>, triggers: &[Trigger<'_>], ids: &[usize],
         }
         out[i] = args;
     }
+}
+
+/// The subject of each verb among the triggers (`ordered`: their indices in word order) and its
+/// role; shared subjects need those of earlier verbs, so verbs go first.
+fn verb_subjects(s: &Sentence<'_>, triggers: &[Trigger<'_>], ordered: &[usize]) -> HashMap<usize, (Unit, Role)> {
+    let mut subjects: HashMap<usize, (Unit, Role)> = HashMap::new();
+    let mut pending: Vec<(usize, Subject)> = Vec::new();
+    for &i in ordered {
+        let t = &triggers[i];
+        if t.pos != "VERB" {
+            continue;
+        }
+        let subj = verb_subject(s, t);
+        if let Subject::Found(u, passive) = &subj {
+            subjects.insert(i, (u.clone(), if *passive { Role::Participant } else { Role::Agent }));
+        }
+        pending.push((i, subj));
+    }
+    // the subject a participle clause shares: that of the nearest finite verb before it ("…, Trump
+    // is articulating a doctrine, arguing …"), else after it ("By characterizing …, Trump is …")
+    let finite: Vec<(usize, Unit)> = pending
+        .iter()
+        .filter_map(|(i, sj)| match sj {
+            Subject::Found(u, false) if matches!(triggers[*i].tense, "PAST" | "PRESENT" | "FUTURE") => Some((triggers[*i].word, u.clone())),
+            _ => None,
+        })
+        .collect();
+    let main = |word: usize| finite.iter().rev().find(|(w, _)| *w < word).or_else(|| finite.iter().find(|(w, _)| *w > word)).map(|(_, u)| u.clone());
+    let mut last_found: Option<(Unit, Role)> = None;
+    for (i, sj) in &pending {
+        let passive = passive_before(s, triggers[*i].word);
+        let shared_role = if passive { Role::Participant } else { Role::Agent };
+        match sj {
+            Subject::Found(..) => last_found = subjects.get(i).cloned(),
+            Subject::Previous => {
+                if let Some((u, _)) = &last_found {
+                    subjects.insert(*i, (u.clone(), shared_role));
+                }
+            }
+            Subject::Main => {
+                if let Some(u) = main(triggers[*i].word) {
+                    subjects.insert(*i, (u, shared_role));
+                }
+            }
+            Subject::None => {}
+        }
+    }
+    subjects
 }
 
 /// A form of "be" among the words skipped before the verb, and the verb not an -ing form.

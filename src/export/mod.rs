@@ -13,37 +13,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::error::{Error, Result};
-use crate::timeline::Event;
-
-/// Guard a cell against spreadsheet formula injection.
-pub fn guard_cell(s: &str) -> std::borrow::Cow<'_, str> {
-    if s.starts_with(FORMULA_STARTS) {
-        std::borrow::Cow::Owned(format!("'{s}"))
-    } else {
-        std::borrow::Cow::Borrowed(s)
-    }
-}
-
-/// First characters that make a spreadsheet read a cell as a formula.
-const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
-
-/// A number as a spreadsheet shows it: a whole number without `.0` (`38`), so that a table
-/// opened and saved again by a spreadsheet keeps its cells.
-pub fn shortest_number<S: serde::Serializer>(v: &Option<f64>, s: S) -> std::result::Result<S::Ok, S::Error> {
-    match v {
-        Some(x) if x.fract() == 0.0 && x.abs() < 1e15 => s.serialize_some(&(*x as i64)),
-        Some(x) => s.serialize_some(x),
-        None => s.serialize_none(),
-    }
-}
-
-/// Undo [`guard_cell`] (`'=…` → `=…`) when reading a table back.
-pub fn unguard_cell(s: &str) -> &str {
-    match s.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(FORMULA_STARTS) => rest,
-        _ => s,
-    }
-}
+use crate::tables::{guard_cell, Event};
 
 /// How tables are written.
 #[derive(Debug, Clone, Copy, Default)]
@@ -194,14 +164,6 @@ pub fn write_jsonl<T: Serialize>(path: &Path, rows: &[T]) -> Result<()> {
     s.finish()
 }
 
-/// Column names of a record type, from a sample value (field order as declared).
-pub fn header_of<T: Serialize + Default>() -> Vec<String> {
-    match serde_json::to_value(T::default()) {
-        Ok(Value::Object(m)) => m.keys().cloned().collect(),
-        _ => Vec::new(),
-    }
-}
-
 /// The exact header of a TimelineJS3 Google-Sheets template.
 pub const TIMELINEJS_HEADER: &[&str] = &[
     "Year",
@@ -229,8 +191,8 @@ pub const TIMELINEJS_HEADER: &[&str] = &[
 pub fn timelinejs_rows(events: &[Event]) -> Vec<Vec<String>> {
     let mut rows = Vec::new();
     for e in events {
-        let Some((y, m, d)) = crate::timeline::ymd(&e.date_start) else { continue };
-        let end = crate::timeline::ymd(&e.date_end);
+        let Some((y, m, d)) = crate::time::calendar::ymd(&e.date_start) else { continue };
+        let end = crate::time::calendar::ymd(&e.date_end);
         let (month, day) = match e.precision.as_str() {
             "day" | "time" => (m.to_string(), d.to_string()),
             "week" | "month" | "season" => (m.to_string(), String::new()),
@@ -308,19 +270,6 @@ mod tests {
     }
 
     #[test]
-    fn whole_numbers_lose_their_point() {
-        #[derive(serde::Serialize)]
-        struct P {
-            #[serde(serialize_with = "shortest_number")]
-            x: Option<f64>,
-        }
-        let j = |x| serde_json::to_string(&P { x }).unwrap();
-        assert_eq!(j(Some(38.0)), r#"{"x":38}"#);
-        assert_eq!(j(Some(-0.4619)), r#"{"x":-0.4619}"#);
-        assert_eq!(j(None), r#"{"x":null}"#);
-    }
-
-    #[test]
     fn guards_and_styles() {
         assert_eq!(guard_cell("=1+2"), "'=1+2");
         assert_eq!(guard_cell("@SUM"), "'@SUM");
@@ -329,7 +278,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("t.csv");
         let rows = vec![Row { a: "=HYPERLINK(\"x\")".into(), b: -5, c: true }, Row { a: "line\nbreak, comma".into(), b: 2, c: false }];
-        let h = header_of::<Row>();
+        let h = crate::tables::columns_of::<Row>();
         let hs: Vec<&str> = h.iter().map(String::as_str).collect();
         assert_eq!(hs, ["a", "b", "c"]);
         write_csv(&p, &hs, &rows, CsvStyle::default()).unwrap();

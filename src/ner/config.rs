@@ -20,6 +20,7 @@ use serde::Deserialize;
 use super::syntax::SyntaxHeadConfig;
 use super::weights::WeightStorage;
 use crate::error::{Error, Result};
+use crate::events::head::EventHeadConfig;
 
 /// Files of a model, resolved to local paths.
 #[derive(Debug, Clone)]
@@ -124,38 +125,6 @@ pub struct EntlineConfig {
     /// How `model.safetensors` stores its matrices: absent for float, `int8-rowwise`.
     #[serde(default)]
     pub weights: Option<String>,
-}
-
-/// The event-mention head of a joint model: one linear layer over the encoder's output whose
-/// outputs are cut into consecutive segments, one per head (`class`, `polarity`, ...), each a
-/// distribution over its labels (see scripts/train_ner.py).
-#[derive(Debug, Clone, Deserialize)]
-pub struct EventHeadConfig {
-    /// Name of the layer in the weights file (`<weights>.weight`, `<weights>.bias`).
-    pub weights: String,
-    pub heads: Vec<EventHeadLabels>,
-    /// File (in the model folder) of event class counts per trigger lemma in the training data,
-    /// combined with the head's class probabilities ([`crate::events::ClassPrior`]).
-    #[serde(default)]
-    pub class_prior: Option<String>,
-    /// The `class_prior` file (beside `entline.json`) and its table, once loaded.
-    #[serde(skip)]
-    pub prior_file: Option<PathBuf>,
-    #[serde(skip)]
-    pub prior: Option<std::sync::Arc<crate::events::ClassPrior>>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct EventHeadLabels {
-    pub name: String,
-    pub labels: Vec<String>,
-}
-
-impl EventHeadConfig {
-    /// Outputs of the layer: all heads' labels.
-    pub fn width(&self) -> usize {
-        self.heads.iter().map(|h| h.labels.len()).sum()
-    }
 }
 
 /// Marker tokens inserted before capitalized / all-caps words (see scripts/train_ner.py).
@@ -312,22 +281,8 @@ impl NerConfig {
         let max_len = ent.max_len.unwrap_or(128).clamp(8, max_positions);
         let mut ent = ent;
         if let Some(h) = &mut ent.event_head {
-            if h.heads.is_empty() || h.heads.iter().any(|x| x.labels.is_empty()) || h.heads[0].name != "class" || h.heads[0].labels[0] != "O" {
-                return Err(Error::Model {
-                    model: files.name.clone(),
-                    msg:
-                        "entline.json event_head: the first head must be `class` with `O` (no event) as its first label, and every head needs labels"
-                            .into(),
-                });
-            }
             let dir = files.entline_config.as_deref().and_then(Path::parent);
-            if let (Some(name), Some(dir)) = (&h.class_prior, dir) {
-                let path = dir.join(name);
-                let prior = crate::events::ClassPrior::load(&path, &h.heads[0].labels)
-                    .map_err(|msg| Error::Model { model: files.name.clone(), msg: format!("{}: {msg}", path.display()) })?;
-                h.prior = Some(std::sync::Arc::new(prior));
-                h.prior_file = Some(path);
-            }
+            h.prepare(dir).map_err(|msg| Error::Model { model: files.name.clone(), msg })?;
         }
         if let Some(h) = &ent.syntax_head {
             h.check().map_err(|msg| Error::Model { model: files.name.clone(), msg })?;

@@ -52,7 +52,7 @@ struct PadToken {
 
 /// An encoder (BERT or MPNet) with an entity-label head (`classifier`, as transformers names the
 /// layer of a token classifier) and, in joint models, an event-mention head (several label sets
-/// cut from one layer, see [`super::config::EventHeadConfig`]): one forward pass gives both.
+/// cut from one layer, see [`crate::events::head::EventHeadConfig`]): one forward pass gives both.
 pub struct Classifier {
     _vs: nn::VarStore,
     encoder: Encoder,

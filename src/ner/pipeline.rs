@@ -5,15 +5,16 @@ use std::ops::Range;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::config::{EventHeadConfig, ModelFiles, NerConfig, SpecialTokens};
+use super::config::{ModelFiles, NerConfig, SpecialTokens};
 use super::decode::{self, LabelSet, Span};
 use super::encode::{EncodedWord, WordEncoder};
 use super::model::{Classifier, Sequence};
 use super::syntax::{self, SyntaxHeadConfig, WordSyntax};
 use super::window;
 use crate::error::{Error, Result};
+use crate::events::head::EventHeadConfig;
 use crate::events::{self, EventMention};
-use crate::text::{self, Token};
+pub use crate::text::WordDoc;
 
 /// A document's model input: its windows as sequences, and per word (window, index within the
 /// window) of the window that owns it.
@@ -31,7 +32,7 @@ pub struct NerOptions {
     /// Label the other occurrences of a name found in a document the same way ("one sense per
     /// discourse").
     pub propagate: bool,
-    /// f32, or bfloat16 (same CoNLL dev F1 with the shipped model, faster on CPUs with AVX512-BF16).
+    /// f32, or bfloat16 (same CoNLL dev F1 with the shipped model, faster on CPUs with AMX-BF16).
     pub precision: Precision,
 }
 
@@ -42,12 +43,25 @@ impl Default for NerOptions {
 }
 
 /// Number format of the model's computation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Precision {
     /// bfloat16 where the CPU has AMX tiles for it (x86 AMX-BF16, enabled by the OS), else f32.
     Auto,
     F32,
     Bf16,
+}
+
+impl std::str::FromStr for Precision {
+    type Err = String;
+
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        match s {
+            "auto" => Ok(Precision::Auto),
+            "f32" => Ok(Precision::F32),
+            "bf16" => Ok(Precision::Bf16),
+            _ => Err(format!("unknown precision {s:?} (auto, f32 or bf16)")),
+        }
+    }
 }
 
 impl Precision {
@@ -151,24 +165,6 @@ fn is_tree(heads: &[usize]) -> bool {
         }
     }
     true
-}
-
-/// A document cut into words and sentences, ready for tagging.
-#[derive(Debug, Clone)]
-pub struct WordDoc<'a> {
-    pub text: &'a str,
-    pub words: Vec<Token>,
-    /// Word ranges of the sentences, in order, covering all words.
-    pub sentences: Vec<Range<usize>>,
-}
-
-impl<'a> WordDoc<'a> {
-    /// Tokenize and sentence-split raw text.
-    pub fn from_text(text: &'a str) -> Self {
-        let words = text::tokenize(text);
-        let sentences = text::split_sentences(text, &words).into_iter().map(|s| s.tokens).collect();
-        WordDoc { text, words, sentences }
-    }
 }
 
 /// An entity mention found by the model.

@@ -5,20 +5,23 @@
 //! mentions are written with their event ids, the events (one row each, spilled again) in date
 //! order, and the entity timelines. No table is held in memory.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
 use super::record::{self, DocRecord, Entry, OutputSettings};
-use super::{DocumentRow, EntityRow, EventMentionRow, EventRec, Format, MentionRow, Summary, TimexRow};
+use super::{Format, Summary};
+use crate::entities::rows::entity_rows;
 use crate::entities::{self, DocEntities, MentionIn, Merged, Resolution, Resources, Strings};
 use crate::error::{Error, Result};
-use crate::events::participants::Role;
+use crate::events::merge::{self, Clusters, Events, MentionFacts, SpilledMention};
+use crate::events::record::EventRec;
 use crate::export::{self, Sink};
 use crate::report::{ReportEntity, ReportWriter};
-use crate::timeline::{self, cluster, predicate_key, Event, MentionKey};
+use crate::tables::{self, Corpus, DocumentRow, EntityRow, Event, Extent, MentionRow, Row, Tables};
+use crate::timeline::{self, Layout};
 
 /// The entities of one document's record.
 fn record_entities(res: &Resources, rec: &DocRecord) -> DocEntities {
@@ -47,12 +50,6 @@ impl Table {
             }
         }
         Ok(Table { sinks })
-    }
-
-    fn of<T: serde::Serialize + Default>(out: &Path, name: &str, settings: &OutputSettings) -> Result<Table> {
-        let h = export::header_of::<T>();
-        let hs: Vec<&str> = h.iter().map(String::as_str).collect();
-        Self::open(out, name, &hs, settings)
     }
 
     fn push<T: serde::Serialize>(&mut self, row: &T) -> Result<()> {
@@ -142,91 +139,28 @@ impl<T: serde::Serialize + serde::de::DeserializeOwned> Spill<T> {
     }
 }
 
-/// Where the final tables go, row by row, in this order: mentions and time expressions (per
-/// document), documents, entities, event mentions, events (in date order), entity timelines.
-pub trait Tables {
-    fn mention(&mut self, row: &MentionRow) -> Result<()>;
-    fn timex(&mut self, row: &TimexRow) -> Result<()>;
-    fn document(&mut self, row: &DocumentRow) -> Result<()>;
-    /// All entity rows at once, most mentioned first (the report needs them before the events).
-    fn entities(&mut self, rows: &[EntityRow]) -> Result<()>;
-    fn event_mention(&mut self, row: &EventMentionRow) -> Result<()>;
-    fn event(&mut self, row: &Event) -> Result<()>;
-    fn timeline(&mut self, row: &TimelineRow) -> Result<()>;
-}
-
-/// The tables of a batch in memory, as [`crate::Pipeline::process_batch`] returns them: the rows
-/// `entline extract` writes into its CSV files, in the same order.
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct Corpus {
-    pub documents: Vec<DocumentRow>,
-    pub mentions: Vec<MentionRow>,
-    pub timexes: Vec<TimexRow>,
-    pub event_mentions: Vec<EventMentionRow>,
-    pub entities: Vec<EntityRow>,
-    pub events: Vec<Event>,
-    pub timelines: Vec<TimelineRow>,
-}
-
-impl Tables for Corpus {
-    fn mention(&mut self, row: &MentionRow) -> Result<()> {
-        self.mentions.push(row.clone());
-        Ok(())
-    }
-    fn timex(&mut self, row: &TimexRow) -> Result<()> {
-        self.timexes.push(row.clone());
-        Ok(())
-    }
-    fn document(&mut self, row: &DocumentRow) -> Result<()> {
-        self.documents.push(row.clone());
-        Ok(())
-    }
-    fn entities(&mut self, rows: &[EntityRow]) -> Result<()> {
-        self.entities.extend_from_slice(rows);
-        Ok(())
-    }
-    fn event_mention(&mut self, row: &EventMentionRow) -> Result<()> {
-        self.event_mentions.push(row.clone());
-        Ok(())
-    }
-    fn event(&mut self, row: &Event) -> Result<()> {
-        self.events.push(row.clone());
-        Ok(())
-    }
-    fn timeline(&mut self, row: &TimelineRow) -> Result<()> {
-        self.timelines.push(row.clone());
-        Ok(())
-    }
-}
-
 /// The tables as files in the output folder, in the formats asked for, with the TimelineJS sheet
 /// and the HTML report.
 struct TableFiles<'a> {
     out: &'a Path,
     settings: &'a OutputSettings,
-    mentions: Table,
-    timexes: Table,
-    documents: Table,
-    entities: Table,
-    event_mentions: Table,
-    events: Table,
-    timelines: Table,
+    /// Every table of [`tables::tables`], by name.
+    tables: Vec<(&'static str, Table)>,
     tjs: Option<Sink>,
     report: Option<ReportWriter>,
 }
 
 impl<'a> TableFiles<'a> {
     fn create(out: &'a Path, settings: &'a OutputSettings) -> Result<Self> {
+        let mut files = Vec::new();
+        for (name, columns) in tables::tables() {
+            let header: Vec<&str> = columns.iter().map(String::as_str).collect();
+            files.push((name, Table::open(out, name, &header, settings)?));
+        }
         Ok(TableFiles {
             out,
             settings,
-            mentions: Table::of::<MentionRow>(out, "mentions", settings)?,
-            timexes: Table::of::<TimexRow>(out, "timexes", settings)?,
-            documents: Table::of::<DocumentRow>(out, "documents", settings)?,
-            entities: Table::of::<EntityRow>(out, "entities", settings)?,
-            event_mentions: Table::of::<EventMentionRow>(out, "event_mentions", settings)?,
-            events: Table::of::<Event>(out, "events", settings)?,
-            timelines: Table::of::<TimelineRow>(out, "timelines", settings)?,
+            tables: files,
             tjs: if settings.formats.contains(&Format::Timelinejs) {
                 Some(Sink::csv(&out.join("timelinejs.csv"), export::TIMELINEJS_HEADER, settings.style())?)
             } else {
@@ -237,7 +171,7 @@ impl<'a> TableFiles<'a> {
     }
 
     fn finish(self) -> Result<()> {
-        for t in [self.mentions, self.timexes, self.documents, self.entities, self.event_mentions, self.events, self.timelines] {
+        for (_, t) in self.tables {
             t.finish()?;
         }
         if let Some(t) = self.tjs {
@@ -251,18 +185,16 @@ impl<'a> TableFiles<'a> {
 }
 
 impl Tables for TableFiles<'_> {
-    fn mention(&mut self, row: &MentionRow) -> Result<()> {
-        self.mentions.push(row)
+    fn row<R: Row>(&mut self, row: &R) -> Result<()> {
+        match self.tables.iter_mut().find(|(name, _)| *name == R::TABLE) {
+            Some((_, t)) => t.push(row),
+            None => Err(Error::Other(format!("no table {}", R::TABLE))),
+        }
     }
-    fn timex(&mut self, row: &TimexRow) -> Result<()> {
-        self.timexes.push(row)
-    }
-    fn document(&mut self, row: &DocumentRow) -> Result<()> {
-        self.documents.push(row)
-    }
+
     fn entities(&mut self, rows: &[EntityRow]) -> Result<()> {
         for r in rows {
-            self.entities.push(r)?;
+            self.row(r)?;
         }
         if self.settings.report_top > 0 {
             let ents: Vec<ReportEntity> = rows
@@ -279,11 +211,9 @@ impl Tables for TableFiles<'_> {
         }
         Ok(())
     }
-    fn event_mention(&mut self, row: &EventMentionRow) -> Result<()> {
-        self.event_mentions.push(row)
-    }
+
     fn event(&mut self, e: &Event) -> Result<()> {
-        self.events.push(e)?;
+        self.row(e)?;
         if let Some(r) = &mut self.report {
             r.push(e)?;
         }
@@ -294,37 +224,6 @@ impl Tables for TableFiles<'_> {
         }
         Ok(())
     }
-    fn timeline(&mut self, row: &TimelineRow) -> Result<()> {
-        self.timelines.push(row)
-    }
-}
-
-/// An event mention on its way to the tables: its row, and what the event row needs if it is
-/// the event's representative.
-#[derive(serde::Serialize, serde::Deserialize)]
-struct SpilledMention {
-    row: EventMentionRow,
-    /// Its document's index in the run.
-    doc: u32,
-    /// Its number among the mentions kept for merging (those with an entity).
-    kept: Option<u32>,
-    sentence: Option<super::SentenceRec>,
-    dct: String,
-    dct_source: String,
-}
-
-/// What the event and timeline tables need of an event mention in which an entity takes part,
-/// kept in memory until the end (numbers; mentions without entities are not kept).
-struct MentionFacts {
-    key: MentionKey,
-    offset: u32,
-    trigger: u32,
-    lemma: u32,
-    cue: i8,
-    /// Interned anchor precision and value.
-    precision: u32,
-    value: u32,
-    has_sentence: bool,
 }
 
 /// Write every output table into `out` from the records of `sources` (each entry with the
@@ -367,7 +266,7 @@ fn build_tables(
     load: &dyn Fn(usize) -> Result<Option<DocRecord>>,
     settings: &OutputSettings,
     spill_dir: Option<&Path>,
-    tables: &mut dyn Tables,
+    tables: &mut impl Tables,
 ) -> Result<Summary> {
     let res = Resources::builtin()?;
 
@@ -391,13 +290,13 @@ fn build_tables(
     let MentionPass { spill, strings, facts, doc_rows, entity_mentions, mut summary, .. } = pass;
 
     // ---- events: clusters of the mentions in which an entity takes part
-    let events = Clusters::of(&facts, settings.undated);
-    let layout = Layout::of(&events, &facts, entries.len());
+    let clusters = Clusters::of(&facts, settings.undated);
+    let layout = Layout::of(&clusters, &facts, entries.len());
 
     // documents.csv (its event counts are known now)
     for (d, mut row) in doc_rows.into_iter().enumerate() {
         row.events = layout.events_per_doc[d];
-        tables.document(&row)?;
+        tables.row(&row)?;
     }
 
     // entities.csv
@@ -405,10 +304,37 @@ fn build_tables(
     summary.entities = entity_rows.len();
     tables.entities(&entity_rows)?;
 
-    let ctx = EventTables { entries, norm: &norm, facts: &facts, strings: &strings, events: &events };
-    summary.events = ctx.write_events(spill, layout.event_order, spill_path("events"), tables)?;
-    ctx.write_timelines(layout.timeline_rows, tables)?;
+    let events =
+        Events { docs: entries.iter().map(|e| e.doc.as_str()).collect(), norm: &norm, facts: &facts, strings: &strings, clusters: &clusters };
+    summary.events = write_events(&events, spill, layout.event_order, spill_path("events"), tables)?;
+    timeline::timeline_rows(&events, layout.timeline_rows, |row| tables.row(&row))?;
     Ok(summary)
+}
+
+/// event_mentions.csv in input order, with event ids; the event rows of the representatives to a
+/// second spill, then events.csv (and the TimelineJS sheet and the report) in date order. Returns
+/// the number of events.
+fn write_events(
+    events: &Events<'_>,
+    spill: Spill<SpilledMention>,
+    mut event_order: Vec<(NaiveDate, u32, u32, u32)>,
+    spill_path: Option<PathBuf>,
+    tables: &mut impl Tables,
+) -> Result<usize> {
+    let mut event_spill: Spill<Event> = Spill::new(spill_path)?;
+    let mut event_row_of: HashMap<u32, usize> = HashMap::new();
+    spill.visit(None, |_, mut m| {
+        let rep = events.assign(&mut m);
+        tables.row(&m.row)?;
+        let (Some(r), Some(i)) = (rep, m.kept) else { return Ok(()) };
+        event_row_of.insert(i, event_spill.len());
+        event_spill.push(events.event_row(r, m))
+    })?;
+    event_order.sort_unstable();
+    let order: Vec<usize> = event_order.iter().filter_map(|&(_, _, _, rep)| event_row_of.get(&rep).copied()).collect();
+    let n = order.len();
+    event_spill.visit(Some(order), |_, e| tables.event(&e))?;
+    Ok(n)
 }
 
 /// Pass 2 over the records: the rows of the per-document tables go straight to the tables; of
@@ -441,7 +367,7 @@ impl<'a> MentionPass<'a> {
     }
 
     /// Document `d` (`rec`: its record, `None` when it failed).
-    fn document(&mut self, d: usize, entry: &Entry, rec: Option<DocRecord>, res: &Resources, tables: &mut dyn Tables) -> Result<()> {
+    fn document(&mut self, d: usize, entry: &Entry, rec: Option<DocRecord>, res: &Resources, tables: &mut impl Tables) -> Result<()> {
         *self.summary.inputs.entry(entry.status.clone()).or_default() += 1;
         let Some(mut rec) = rec else {
             self.summary.failed += 1;
@@ -458,7 +384,7 @@ impl<'a> MentionPass<'a> {
         let entity_of = self.resolve_mentions(d, entry, &mut rec, res)?;
         write_mentions(&rec, &entity_of, self.norm, tables)?;
         for t in &rec.timexes {
-            tables.timex(t)?;
+            tables.row(t)?;
         }
         let event_mentions = std::mem::take(&mut rec.event_mentions);
         let n_event_mentions = event_mentions.len();
@@ -514,95 +440,31 @@ impl<'a> MentionPass<'a> {
     /// entity takes part.
     fn event_mention(&mut self, d: usize, e: EventRec, rec: &DocRecord, entity_of: &[Option<usize>]) -> Result<()> {
         let norm = self.norm;
-        let mut roles: Vec<(u32, Role)> = Vec::new();
-        let (mut agents, mut participants, mut places, mut arguments, mut argument_text) =
-            (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
-        for a in &e.arguments {
-            arguments.push(format!("{}:{}-{}", a.role.as_str(), a.start, a.end));
-            argument_text.push(a.text.split_whitespace().collect::<Vec<_>>().join(" "));
-            let Some(ent) = a.mention.and_then(|m| entity_of.get(m).copied().flatten()) else { continue };
-            let id = norm.entities[ent].id.clone();
-            match a.role {
-                Role::Agent => agents.push(id),
-                Role::Participant => participants.push(id),
-                Role::Place => places.push(id),
-            }
-            if !roles.iter().any(|(x, _)| *x == ent as u32) {
-                roles.push((ent as u32, a.role));
-            }
-        }
-        let an = &e.anchor;
         let sentence = rec.event_sentences.get(&e.at.sentence_index).cloned();
-        let strings = &mut self.strings;
-        let facts = &mut self.facts;
-        let kept = (!roles.is_empty()).then(|| {
-            facts.push(MentionFacts {
-                key: MentionKey {
-                    doc: d as u32,
-                    sentence: e.at.sentence_index as u32,
-                    predicate: strings.id(&predicate_key(&e.attrs.lemma)),
-                    reporting: e.attrs.class == "REPORTING",
-                    negative: e.attrs.polarity == "NEG",
-                    source: an.source,
-                    range: an.range,
-                    roles: roles.into(),
-                },
-                offset: e.at.start as u32,
-                trigger: strings.id(&e.at.text),
-                lemma: strings.id(&e.attrs.lemma),
-                cue: an.cue,
-                precision: strings.id(&an.precision),
-                value: strings.id(&an.value),
-                has_sentence: sentence.is_some(),
-            });
-            facts.len() as u32 - 1
-        });
-        let (date_start, date_end) = an.range.map(|(a, b)| (a.format("%Y-%m-%d").to_string(), b.format("%Y-%m-%d").to_string())).unwrap_or_default();
-        self.spill.push(SpilledMention {
-            row: EventMentionRow {
-                at: e.at,
-                attrs: e.attrs,
-                score: e.score,
-                event_id: String::new(),
-                anchor_source: an.source.as_str().to_string(),
-                anchor_text: an.text.clone(),
-                anchor_value: an.value.clone(),
-                date_start,
-                date_end,
-                precision: an.precision.clone(),
-                agents: agents.join("; "),
-                participants: participants.join("; "),
-                places: places.join("; "),
-                arguments: arguments.join("; "),
-                argument_text: argument_text.join("; "),
-            },
-            doc: d as u32,
-            kept,
-            sentence,
-            dct: rec.dct.clone(),
-            dct_source: rec.dct_source.clone(),
-        })
+        let entity = |m: usize| entity_of.get(m).copied().flatten().map(|ent| (ent, norm.entities[ent].id.as_str()));
+        let m = merge::spilled_mention(d, e, sentence, (&rec.dct, &rec.dct_source), entity, &mut self.strings, &mut self.facts);
+        self.spill.push(m)
     }
 }
 
 /// Named mentions and resolved pronouns/descriptions of a record, in text order (`entity_of`:
 /// the corpus entity of each named mention).
-fn write_mentions(rec: &DocRecord, entity_of: &[Option<usize>], norm: &Merged, tables: &mut dyn Tables) -> Result<()> {
+fn write_mentions(rec: &DocRecord, entity_of: &[Option<usize>], norm: &Merged, tables: &mut impl Tables) -> Result<()> {
     let mut k = 0;
     for c in &rec.corefs {
         while k < rec.mentions.len() && rec.mentions[k].at.start <= c.at.start {
-            tables.mention(&rec.mentions[k])?;
+            tables.row(&rec.mentions[k])?;
             k += 1;
         }
         let Some((ante, e)) = rec.mentions.get(c.antecedent).and_then(|a| entity_of[c.antecedent].map(|e| (a, e))) else { continue };
         let ent = &norm.entities[e];
-        tables.mention(&MentionRow {
+        tables.row(&MentionRow {
             at: c.at.clone(),
             label: ent.kind.clone(),
             score: ante.score,
             entity_id: ent.id.clone(),
             reference: c.kind.as_str().to_string(),
-            extent: super::Extent {
+            extent: Extent {
                 extent_start: c.at.start,
                 extent_end: c.at.end,
                 extent_char_start: c.at.char_start,
@@ -612,314 +474,9 @@ fn write_mentions(rec: &DocRecord, entity_of: &[Option<usize>], norm: &Merged, t
         })?;
     }
     for m in &rec.mentions[k..] {
-        tables.mention(m)?;
+        tables.row(m)?;
     }
     Ok(())
-}
-
-/// The events: clusters of the kept mentions, members of each contiguous (`members[span_of[r]]`
-/// for a root r), with the representative mention and whether the event is listed.
-struct Clusters {
-    root: Vec<u32>,
-    members: Vec<u32>,
-    span_of: Vec<(u32, u32)>,
-    rep_of: Vec<u32>,
-    listed: Vec<bool>,
-}
-
-impl Clusters {
-    fn of(facts: &[MentionFacts], undated: bool) -> Clusters {
-        let root = cluster(facts, |f| &f.key);
-        let n = facts.len();
-        let mut members: Vec<u32> = (0..n as u32).collect();
-        members.sort_unstable_by_key(|&i| (root[i as usize], i));
-        let mut span_of: Vec<(u32, u32)> = vec![(0, 0); n];
-        let mut rep_of: Vec<u32> = vec![u32::MAX; n];
-        let mut listed: Vec<bool> = vec![false; n];
-        let mut k = 0;
-        while k < n {
-            let r = root[members[k] as usize];
-            let mut j = k;
-            while j < n && root[members[j] as usize] == r {
-                j += 1;
-            }
-            span_of[r as usize] = (k as u32, j as u32);
-            // the representative: the best-anchored mention with a sentence, first in input order
-            let rep = members[k..j].iter().copied().min_by_key(|&i| (!facts[i as usize].has_sentence, facts[i as usize].key.source, i)).unwrap_or(r);
-            rep_of[r as usize] = rep;
-            listed[r as usize] = undated || facts[rep as usize].key.range.is_some();
-            k = j;
-        }
-        Clusters { root, members, span_of, rep_of, listed }
-    }
-
-    /// The roots (one per event).
-    fn roots(&self) -> impl Iterator<Item = u32> + '_ {
-        (0..self.root.len() as u32).filter(|&i| self.root[i as usize] == i)
-    }
-
-    /// The mentions of the event rooted at `r`.
-    fn group(&self, r: u32) -> &[u32] {
-        let (a, b) = self.span_of[r as usize];
-        &self.members[a as usize..b as usize]
-    }
-}
-
-/// Where the events go: per document the number of listed events, per entity the span of its
-/// listed events, the listed events in date order and every entity's timeline rows.
-struct Layout {
-    events_per_doc: Vec<usize>,
-    span: HashMap<u32, (NaiveDate, NaiveDate)>,
-    /// (date, document, offset, representative) of the listed events
-    event_order: Vec<(NaiveDate, u32, u32, u32)>,
-    /// (entity, order key, first mention of the entity in the event, role)
-    timeline_rows: Vec<(u32, timeline::OrderKey, u32, Role)>,
-}
-
-impl Layout {
-    fn of(events: &Clusters, facts: &[MentionFacts], n_docs: usize) -> Layout {
-        let mut layout = Layout { events_per_doc: vec![0; n_docs], span: HashMap::new(), event_order: Vec::new(), timeline_rows: Vec::new() };
-        for r in events.roots() {
-            let listed = events.listed[r as usize];
-            let rep = &facts[events.rep_of[r as usize] as usize];
-            let (start, end) = rep.key.range.unwrap_or((NaiveDate::MIN, NaiveDate::MIN));
-            for (&e, &(role, first)) in &event_entities(events.group(r), facts) {
-                let f = &facts[first as usize];
-                layout.timeline_rows.push((e, (rep.key.range.is_none(), start, end, rep.cue, f.key.doc as usize, f.offset as usize), first, role));
-                if let (true, Some((a, b))) = (listed, rep.key.range) {
-                    let s = layout.span.entry(e).or_insert((a, b));
-                    s.0 = s.0.min(a);
-                    s.1 = s.1.max(b);
-                }
-            }
-            if listed {
-                layout.events_per_doc[rep.key.doc as usize] += 1;
-                layout.event_order.push((
-                    rep.key.range.map(|(a, _)| a).unwrap_or(NaiveDate::MAX),
-                    rep.key.doc,
-                    rep.offset,
-                    events.rep_of[r as usize],
-                ));
-            }
-        }
-        layout
-    }
-}
-
-/// The rows of entities.csv: the entities with a counted mention, most mentioned first.
-fn entity_rows(norm: &Merged, entity_mentions: &[usize], span: &HashMap<u32, (NaiveDate, NaiveDate)>) -> Vec<EntityRow> {
-    let mut rows: Vec<EntityRow> = norm
-        .entities
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| entity_mentions[*i] > 0)
-        .map(|(i, e)| {
-            let (first, last) =
-                span.get(&(i as u32)).map(|(a, b)| (a.format("%Y-%m-%d").to_string(), b.format("%Y-%m-%d").to_string())).unwrap_or_default();
-            EntityRow {
-                entity_id: e.id.clone(),
-                name: e.name.clone(),
-                kind: e.kind.clone(),
-                aliases: e.aliases.iter().cloned().collect::<Vec<_>>().join("; "),
-                mentions: entity_mentions[i],
-                documents: e.documents,
-                first_date: first,
-                last_date: last,
-                geo_id: e.place.as_ref().map(|p| p.geo_id.clone()).unwrap_or_default(),
-                country_code: e.place.as_ref().map(|p| p.country_code.clone()).unwrap_or_default(),
-                latitude: e.place.as_ref().and_then(|p| p.latitude),
-                longitude: e.place.as_ref().and_then(|p| p.longitude),
-                geo_confidence: e.place.as_ref().map(|p| p.confidence.as_str().to_string()).unwrap_or_default(),
-            }
-        })
-        .collect();
-    rows.sort_by(|a, b| b.mentions.cmp(&a.mentions).then(a.kind.cmp(&b.kind)).then(a.name.cmp(&b.name)));
-    rows
-}
-
-/// What the event tables are written from.
-struct EventTables<'a> {
-    entries: &'a [Entry],
-    norm: &'a Merged,
-    facts: &'a [MentionFacts],
-    strings: &'a Strings,
-    events: &'a Clusters,
-}
-
-impl EventTables<'_> {
-    fn event_id_at(&self, doc: u32, offset: u32) -> String {
-        timeline::stable_id("ev", &[&self.entries[doc as usize].doc, &offset.to_string()])
-    }
-
-    /// The id of the event rooted at `r`.
-    fn event_id(&self, r: u32) -> String {
-        self.event_id_at(self.facts[r as usize].key.doc, self.facts[r as usize].offset)
-    }
-
-    /// The names of the entities of an event that `pick` (role, entity type) takes, sorted.
-    fn names(&self, ents: &BTreeMap<u32, (Role, u32)>, pick: &dyn Fn(Role, &str) -> bool) -> String {
-        let mut v: Vec<String> = ents
-            .iter()
-            .filter(|(&e, (role, _))| pick(*role, &self.norm.entities[e as usize].kind))
-            .map(|(&e, _)| self.norm.entities[e as usize].name.clone())
-            .collect();
-        v.sort();
-        v.dedup();
-        v.join("; ")
-    }
-
-    /// event_mentions.csv in input order, with event ids; the event rows of the representatives
-    /// to a second spill, then events.csv (and the TimelineJS sheet and the report) in date order.
-    /// Returns the number of events.
-    fn write_events(
-        &self,
-        spill: Spill<SpilledMention>,
-        mut event_order: Vec<(NaiveDate, u32, u32, u32)>,
-        spill_path: Option<PathBuf>,
-        tables: &mut dyn Tables,
-    ) -> Result<usize> {
-        let mut event_spill: Spill<Event> = Spill::new(spill_path)?;
-        let mut event_row_of: HashMap<u32, usize> = HashMap::new();
-        spill.visit(None, |_, mut m| {
-            let Some(i) = m.kept else {
-                // no entity takes part: an event of its own, in no table but this one
-                m.row.event_id = self.event_id_at(m.doc, m.row.at.start as u32);
-                return tables.event_mention(&m.row);
-            };
-            let r = self.events.root[i as usize];
-            m.row.event_id = self.event_id(r);
-            tables.event_mention(&m.row)?;
-            if self.events.rep_of[r as usize] != i || !self.events.listed[r as usize] {
-                return Ok(());
-            }
-            event_row_of.insert(i, event_spill.len());
-            event_spill.push(self.event_row(r, i, m))
-        })?;
-        event_order.sort_unstable();
-        let order: Vec<usize> = event_order.iter().filter_map(|&(_, _, _, rep)| event_row_of.get(&rep).copied()).collect();
-        let n = order.len();
-        event_spill.visit(Some(order), |_, e| tables.event(&e))?;
-        Ok(n)
-    }
-
-    /// The row of the event rooted at `r` from the mention `m` (kept as `i`) that represents it.
-    fn event_row(&self, r: u32, i: u32, m: SpilledMention) -> Event {
-        let group = self.events.group(r);
-        let ents = event_entities(group, self.facts);
-        let mut docs: Vec<u32> = group.iter().map(|&j| self.facts[j as usize].key.doc).collect();
-        docs.sort_unstable();
-        docs.dedup();
-        let s = m.sentence.unwrap_or_default();
-        Event {
-            event_id: m.row.event_id,
-            date_start: m.row.date_start,
-            date_end: m.row.date_end,
-            precision: m.row.precision,
-            anchor_source: m.row.anchor_source,
-            timex_text: m.row.anchor_text,
-            timex_value: m.row.anchor_value,
-            trigger: m.row.at.text,
-            lemma: m.row.attrs.lemma,
-            class: m.row.attrs.class,
-            polarity: m.row.attrs.polarity,
-            modality: m.row.attrs.modality,
-            agents: self.names(&ents, &|role, _| role == Role::Agent),
-            participants: self.names(&ents, &|role, _| role == Role::Participant),
-            places: self.names(&ents, &|role, _| role == Role::Place),
-            people: self.names(&ents, &|_, k| k == "PER"),
-            organizations: self.names(&ents, &|_, k| k == "ORG"),
-            locations: self.names(&ents, &|_, k| k == "LOC"),
-            other_entities: self.names(&ents, &|_, k| !matches!(k, "PER" | "ORG" | "LOC")),
-            sentence: s.text,
-            doc: m.row.at.doc,
-            sentence_index: m.row.at.sentence_index,
-            start: s.start,
-            end: s.end,
-            char_start: s.char_start,
-            char_end: s.char_end,
-            mentions: group.len(),
-            documents: docs.len(),
-            dct: m.dct,
-            dct_source: m.dct_source,
-            undated: self.facts[i as usize].key.range.is_none(),
-        }
-    }
-
-    /// timelines.csv: every entity's events in order (undated at position 0).
-    fn write_timelines(&self, mut rows: Vec<(u32, timeline::OrderKey, u32, Role)>, tables: &mut dyn Tables) -> Result<()> {
-        let (norm, facts, events) = (self.norm, self.facts, self.events);
-        rows.sort_by(|a, b| norm.entities[a.0 as usize].id.cmp(&norm.entities[b.0 as usize].id).then(a.1.cmp(&b.1)));
-        for timeline in rows.chunk_by(|a, b| a.0 == b.0) {
-            let order_keys: Vec<timeline::OrderKey> = timeline.iter().map(|r| r.1).collect();
-            let pos = timeline::positions(&order_keys);
-            let ent = &norm.entities[timeline[0].0 as usize];
-            for (&(_, _, first, role), p) in timeline.iter().zip(pos) {
-                let f = &facts[first as usize];
-                let r = events.root[first as usize];
-                let rep = &facts[events.rep_of[r as usize] as usize];
-                let (value, precision) = (self.strings.get(rep.value), self.strings.get(rep.precision).to_string());
-                let range = rep.key.range;
-                tables.timeline(&TimelineRow {
-                    entity_id: ent.id.clone(),
-                    name: ent.name.clone(),
-                    kind: ent.kind.clone(),
-                    position: p,
-                    date: timeline::date_label(range, &precision, value),
-                    date_start: range.map(|(a, _)| a.format("%Y-%m-%d").to_string()).unwrap_or_default(),
-                    date_end: range.map(|(_, b)| b.format("%Y-%m-%d").to_string()).unwrap_or_default(),
-                    precision,
-                    undated: range.is_none(),
-                    event_id: self.event_id(r),
-                    role: role.as_str().to_string(),
-                    trigger: self.strings.get(f.trigger).to_string(),
-                    lemma: self.strings.get(f.lemma).to_string(),
-                    doc: self.entries[f.key.doc as usize].doc.clone(),
-                    sentence_index: f.key.sentence as usize,
-                })?;
-            }
-        }
-        Ok(())
-    }
-}
-
-/// Every entity of an event (its mentions `members`) with its strongest role and the first
-/// mention it takes part in.
-fn event_entities(members: &[u32], facts: &[MentionFacts]) -> BTreeMap<u32, (Role, u32)> {
-    let mut ents: BTreeMap<u32, (Role, u32)> = BTreeMap::new();
-    for &i in members {
-        for &(e, role) in facts[i as usize].key.roles.iter() {
-            let slot = ents.entry(e).or_insert((role, i));
-            if role < slot.0 {
-                slot.0 = role;
-            }
-        }
-    }
-    ents
-}
-
-/// One row of timelines.csv: an event in an entity's timeline.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, Default)]
-pub struct TimelineRow {
-    pub entity_id: String,
-    pub name: String,
-    #[serde(rename = "type")]
-    pub kind: String,
-    /// 1, 2, … in time order (equal for events with the same anchor and no ordering cue); 0 = undated.
-    pub position: usize,
-    /// The anchor as precise as it is (2025, 2025-04, 2025-04-03).
-    pub date: String,
-    pub date_start: String,
-    pub date_end: String,
-    pub precision: String,
-    pub undated: bool,
-    pub event_id: String,
-    /// The entity's role: agent, participant or place.
-    pub role: String,
-    pub trigger: String,
-    pub lemma: String,
-    /// Where the entity's part in the event is first reported.
-    pub doc: String,
-    pub sentence_index: usize,
 }
 
 /// Read the manifests of shard output folders and write the merged tables into `out`: equal to

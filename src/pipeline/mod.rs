@@ -22,18 +22,32 @@ use record::{DocRecord, Entry, OutputSettings};
 
 use crate::error::{Error, Result};
 use crate::input;
-use crate::ner::{Ner, WordDoc};
-use crate::text::CharOffsets;
-use crate::time::dct::{self, DctSource, DocDates};
+use crate::ner::Ner;
+use crate::text::WordDoc;
+use crate::time::dct::{self, DateEvidence, DctSource, DocDates};
 use crate::time::{timeml::TimeMl, TimeTagger};
 
 /// Output formats (several may be asked for at once).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
     Csv,
     Jsonl,
     Timelinejs,
+}
+
+impl Format {
+    /// Every format, by the name `--format` takes.
+    pub const NAMES: [(&'static str, Format); 3] = [("csv", Format::Csv), ("jsonl", Format::Jsonl), ("timelinejs", Format::Timelinejs)];
+}
+
+impl std::str::FromStr for Format {
+    type Err = String;
+
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        let names = || Self::NAMES.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ");
+        Self::NAMES.iter().find(|(n, _)| *n == s).map(|&(_, f)| f).ok_or_else(|| format!("unknown format {s:?} (one of {})", names()))
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -47,8 +61,6 @@ pub struct Options {
     /// Documents read and tagged together (NER batches span them); their records are written
     /// when the group is done.
     pub group_size: usize,
-    /// Print warnings (legacy encodings, missing document dates) on stderr.
-    pub warnings: bool,
     /// Size limit of one input file.
     pub max_bytes: u64,
     /// Reuse the per-document records of an earlier (possibly killed) run into the same folder.
@@ -56,183 +68,6 @@ pub struct Options {
     /// `(K, N)`: process only the K-th of N stable hash partitions of the inputs (K from 1).
     pub shard: Option<(usize, usize)>,
     pub settings: OutputSettings,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, Default)]
-pub struct DocumentRow {
-    pub doc: String,
-    pub dct: String,
-    pub dct_source: String,
-    pub status: String,
-    pub error: String,
-    pub sentences: usize,
-    pub mentions: usize,
-    pub timexes: usize,
-    pub events: usize,
-    pub event_mentions: usize,
-}
-
-/// Where a span of text is: the leading columns of mentions.csv and timexes.csv.
-#[derive(Debug, Clone, Serialize, Deserialize, Default)]
-pub struct Located {
-    pub doc: String,
-    pub sentence_index: usize,
-    /// Byte offsets into the decoded text.
-    pub start: usize,
-    pub end: usize,
-    /// Unicode code-point offsets.
-    pub char_start: usize,
-    pub char_end: usize,
-    pub text: String,
-}
-
-impl Located {
-    fn new(doc: &str, sentences: &[(usize, usize)], co: &mut CharOffsets<'_>, start: usize, end: usize, text: &str) -> Self {
-        Located {
-            doc: doc.to_string(),
-            sentence_index: sentence_of(sentences, start),
-            start,
-            end,
-            char_start: co.at(start),
-            char_end: co.at(end),
-            text: text.to_string(),
-        }
-    }
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, Default)]
-pub struct MentionRow {
-    #[serde(flatten)]
-    pub at: Located,
-    pub label: String,
-    pub score: f64,
-    pub entity_id: String,
-    /// `mention`, or `demonym` for an adjective referring to a place ("Mexican").
-    pub reference: String,
-    #[serde(flatten)]
-    pub extent: Extent,
-}
-
-/// The noun phrase a mention heads ("the much-anticipated iPhone" for "iPhone"); see
-/// [`entities::extent`]. It ends where the name ends; for persons it is the name.
-#[derive(Debug, Clone, Serialize, Deserialize, Default)]
-pub struct Extent {
-    pub extent_start: usize,
-    pub extent_end: usize,
-    pub extent_char_start: usize,
-    pub extent_char_end: usize,
-    pub extent_text: String,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, Default)]
-pub struct TimexRow {
-    #[serde(flatten)]
-    pub at: Located,
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub value: String,
-    #[serde(rename = "mod")]
-    pub modifier: String,
-    pub anchored: bool,
-    pub rule: String,
-}
-
-/// One row of event_mentions.csv: a TimeML event trigger found by the model's event head, the
-/// event it belongs to, its anchor and its arguments.
-#[derive(Debug, Clone, Serialize, Deserialize, Default)]
-pub struct EventMentionRow {
-    #[serde(flatten)]
-    pub at: Located,
-    #[serde(flatten)]
-    pub attrs: crate::events::EventAttributes,
-    pub score: f64,
-    /// The event (row of events.csv) this mention reports; mentions of one happening share it.
-    pub event_id: String,
-    /// timex, dct, narrative or none.
-    pub anchor_source: String,
-    pub anchor_text: String,
-    pub anchor_value: String,
-    pub date_start: String,
-    pub date_end: String,
-    pub precision: String,
-    /// Entity ids by role, `; `-joined.
-    pub agents: String,
-    pub participants: String,
-    pub places: String,
-    /// Every argument phrase as `role:start-end` (byte offsets), `; `-joined, and their texts.
-    pub arguments: String,
-    pub argument_text: String,
-}
-
-/// An argument of an event mention as the record keeps it.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ArgumentRec {
-    pub role: crate::events::participants::Role,
-    pub start: usize,
-    pub end: usize,
-    pub text: String,
-    /// The named mention (index into the record's mentions) it refers to, directly or through a
-    /// pronoun or description.
-    pub mention: Option<usize>,
-}
-
-/// An event mention as the record keeps it (the entity ids and the event are known at the end).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct EventRec {
-    #[serde(flatten)]
-    pub at: Located,
-    #[serde(flatten)]
-    pub attrs: crate::events::EventAttributes,
-    pub score: f64,
-    pub anchor: crate::events::anchor::Anchor,
-    pub arguments: Vec<ArgumentRec>,
-}
-
-/// A pronoun or definite description and the named mention it refers to.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct CorefRec {
-    #[serde(flatten)]
-    pub at: Located,
-    pub kind: crate::coref::Kind,
-    /// Index into the record's mentions.
-    pub antecedent: usize,
-}
-
-/// A sentence that holds an event mention with an entity argument (events.csv shows it).
-#[derive(Debug, Clone, Serialize, Deserialize, Default)]
-pub struct SentenceRec {
-    pub start: usize,
-    pub end: usize,
-    pub char_start: usize,
-    pub char_end: usize,
-    /// Whitespace folded.
-    pub text: String,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, Default)]
-pub struct EntityRow {
-    pub entity_id: String,
-    pub name: String,
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub aliases: String,
-    pub mentions: usize,
-    pub documents: usize,
-    pub first_date: String,
-    pub last_date: String,
-    /// A place's gazetteer entry (`geonames:2988507`, `admin1:FR.76`, `iata:LHR`); the five
-    /// place columns are empty for other entities and for places the gazetteer lacks.
-    pub geo_id: String,
-    /// ISO 3166-1 alpha-2 code of the place's country.
-    pub country_code: String,
-    /// Degrees (WGS84), written as a spreadsheet shows them (`38`, not `38.0`).
-    #[serde(serialize_with = "crate::export::shortest_number")]
-    pub latitude: Option<f64>,
-    #[serde(serialize_with = "crate::export::shortest_number")]
-    pub longitude: Option<f64>,
-    /// How the place was chosen among the readings of its name: `unique`, `context`,
-    /// `document` or `population` (ambiguous, no evidence: the most populous reading).
-    pub geo_confidence: String,
 }
 
 /// Summary of a run, for the CLI (and `--json-summary`).
@@ -266,6 +101,44 @@ pub struct Timings {
     pub records: f64,
     /// Entities and events merged across documents; the tables, the report.
     pub tables: f64,
+}
+
+/// What a run tells its caller as it goes ([`run`]'s `notify`).
+#[derive(Debug, Clone)]
+pub enum Notice {
+    Progress(Progress),
+    Warning(Warning),
+}
+
+/// A problem with one input that does not stop the run; the CLI prints it as `entline: {warning}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Warning {
+    /// The file was decoded with a fallback (a legacy encoding, invalid bytes replaced).
+    Decoding { path: PathBuf, msg: String },
+    /// The file could not be read or parsed: it is listed as failed.
+    Unreadable(String),
+    /// A document without a date in which relative dates stayed unresolved.
+    NoDocumentDate { doc: String },
+    /// A TimeML file without a DCT, and no date given (`entline timeml`).
+    NoDct { path: PathBuf },
+}
+
+impl Warning {
+    /// Whether its input failed (an error, not a warning: reported even when warnings are not).
+    pub fn is_error(&self) -> bool {
+        matches!(self, Warning::Unreadable(_))
+    }
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Warning::Decoding { path, msg } => write!(f, "warning: {}: {msg}", path.display()),
+            Warning::Unreadable(msg) => f.write_str(msg),
+            Warning::NoDocumentDate { doc } => write!(f, "warning: {doc}: no document date; relative dates left unresolved (use --doc-date)"),
+            Warning::NoDct { path } => write!(f, "warning: {}: no DCT; relative expressions left unresolved", path.display()),
+        }
+    }
 }
 
 /// Progress of a run, for a progress bar.
@@ -320,21 +193,13 @@ pub fn read_text(path: &Path, max_bytes: u64) -> std::result::Result<FileText, S
 /// Text and DCT of a file, by format.
 fn load(path: &Path, opts: &Options) -> std::result::Result<Loaded, String> {
     let FileText { text, dct: found, warning } = read_text(path, opts.max_bytes)?;
-    let (dct, source) = if let Some(d) = opts.doc_date {
-        (Some(d), DctSource::Cli)
-    } else if let Some(d) = opts.doc_dates.as_ref().and_then(|t| t.get(path)) {
-        (Some(d), DctSource::DocDates)
-    } else if let Some((d, s)) = found {
-        (Some(d), s)
-    } else if let Some(d) = dct::from_header(&text) {
-        (Some(d), DctSource::Header)
-    } else if opts.date_from_mtime {
-        let m = std::fs::metadata(path).and_then(|m| m.modified()).map_err(|e| format!("{}: {e}", path.display()))?;
-        let dt: chrono::DateTime<chrono::Utc> = m.into();
-        (Some(dt.date_naive()), DctSource::Mtime)
-    } else {
-        (None, DctSource::None)
-    };
+    let evidence = DateEvidence { given: opts.doc_date, listed: opts.doc_dates.as_ref().and_then(|t| t.get(path)), markup: found, text: &text };
+    let (dct, source) = evidence.choose(|| {
+        opts.date_from_mtime.then(|| {
+            let m = std::fs::metadata(path).and_then(|m| m.modified()).map_err(|e| format!("{}: {e}", path.display()))?;
+            Ok::<_, String>(chrono::DateTime::<chrono::Utc>::from(m).date_naive())
+        })
+    })?;
     Ok(Loaded { text, dct, source, warning })
 }
 
@@ -360,7 +225,7 @@ pub fn run(
     files: &[PathBuf],
     problems: Vec<(PathBuf, String)>,
     opts: &Options,
-    mut progress: impl FnMut(Progress),
+    mut notify: impl FnMut(Notice),
 ) -> Result<Summary> {
     let fp = fingerprint(&ner, opts)?;
     let out = &opts.out;
@@ -374,54 +239,20 @@ pub fn run(
         }
     }
     let todo: Vec<(usize, &PathBuf)> = files.iter().enumerate().filter(|(_, p)| mine(&doc_name(p))).collect();
-    let mut prog = Progress { files: entries.len(), ..Default::default() };
-    let mut timings = Timings::default();
-    let mut reused = 0;
+    let mut tally = Tally { prog: Progress { files: entries.len(), ..Default::default() }, entries, ..Default::default() };
     for group in todo.chunks(opts.group_size.max(1)) {
         let clock = std::time::Instant::now();
-        let loaded: Vec<(usize, &PathBuf, std::result::Result<Loaded, String>)> = group.par_iter().map(|&(i, p)| (i, p, load(p, opts))).collect();
-        let mut fresh: Vec<(usize, String, String, Loaded)> = Vec::new(); // (index, doc, key, loaded)
-        for (i, p, r) in loaded {
-            let doc = doc_name(p);
-            match r {
-                Ok(l) => {
-                    if let (Some(w), true) = (&l.warning, opts.warnings) {
-                        eprintln!("entline: warning: {}: {w}", p.display());
-                    }
-                    let key = record::record_key(&fp, &doc, &date_str(l.dct), l.source.as_str(), &l.text);
-                    match opts.resume.then(|| record::read_record(out, &key)).flatten() {
-                        Some(rec) => {
-                            reused += 1;
-                            prog.mentions += rec.mentions.len();
-                            prog.events += rec.event_mentions.len();
-                            entries.push(Entry { index: i, doc, status: "ok".into(), error: String::new(), key: Some(key) });
-                        }
-                        None => fresh.push((i, doc, key, l)),
-                    }
-                }
-                Err(e) => {
-                    eprintln!("entline: {e}");
-                    entries.push(Entry { index: i, doc, status: "failed".into(), error: e, key: None });
-                }
-            }
-        }
-        timings.read += clock.elapsed().as_secs_f64();
-        let records = process(&ner, tagger, &fresh, opts.min_score, &mut timings)?;
+        let fresh = tally.read_group(group, &fp, opts, &mut notify);
+        tally.timings.read += clock.elapsed().as_secs_f64();
+        let records = process(&ner, tagger, &fresh, opts.min_score, &mut tally.timings)?;
         let clock = std::time::Instant::now();
-        for ((i, doc, key, l), rec) in fresh.into_iter().zip(records) {
-            if opts.warnings && l.dct.is_none() && rec.timexes.iter().any(|t| !t.anchored) {
-                eprintln!("entline: warning: {doc}: no document date; relative dates left unresolved (use --doc-date)");
-            }
-            record::write_record(out, &key, &rec)?;
-            prog.mentions += rec.mentions.len();
-            prog.events += rec.event_mentions.len();
-            entries.push(Entry { index: i, doc, status: "ok".into(), error: String::new(), key: Some(key) });
-        }
-        timings.records += clock.elapsed().as_secs_f64();
-        prog.files += group.len();
-        progress(prog);
+        tally.write_records(fresh, records, out, &mut notify)?;
+        tally.timings.records += clock.elapsed().as_secs_f64();
+        tally.prog.files += group.len();
+        notify(Notice::Progress(tally.prog));
         release_free_memory();
     }
+    let Tally { mut entries, mut timings, reused, .. } = tally;
     let clock = std::time::Instant::now();
     entries.sort_by_key(|e| e.index);
     let manifest = record::Manifest {
@@ -440,6 +271,75 @@ pub fn run(
     summary.reused = reused;
     summary.seconds = timings;
     Ok(summary)
+}
+
+/// What a run has done so far: the manifest's entries, progress, timings, records reused.
+#[derive(Default)]
+struct Tally {
+    entries: Vec<Entry>,
+    prog: Progress,
+    timings: Timings,
+    reused: usize,
+}
+
+impl Tally {
+    /// Read the files of a group: the documents to process, as (index, doc, key, loaded); the ones
+    /// whose record an earlier run left (with `--resume`) and the unreadable ones are entered.
+    fn read_group(
+        &mut self,
+        group: &[(usize, &PathBuf)],
+        fp: &str,
+        opts: &Options,
+        notify: &mut impl FnMut(Notice),
+    ) -> Vec<(usize, String, String, Loaded)> {
+        let loaded: Vec<(usize, &PathBuf, std::result::Result<Loaded, String>)> = group.par_iter().map(|&(i, p)| (i, p, load(p, opts))).collect();
+        let mut fresh = Vec::new();
+        for (i, p, r) in loaded {
+            let doc = doc_name(p);
+            match r {
+                Ok(l) => {
+                    if let Some(w) = &l.warning {
+                        notify(Notice::Warning(Warning::Decoding { path: p.clone(), msg: w.clone() }));
+                    }
+                    let key = record::record_key(fp, &doc, &date_str(l.dct), l.source.as_str(), &l.text);
+                    match opts.resume.then(|| record::read_record(&opts.out, &key)).flatten() {
+                        Some(rec) => {
+                            self.reused += 1;
+                            self.prog.mentions += rec.mentions.len();
+                            self.prog.events += rec.event_mentions.len();
+                            self.entries.push(Entry { index: i, doc, status: "ok".into(), error: String::new(), key: Some(key) });
+                        }
+                        None => fresh.push((i, doc, key, l)),
+                    }
+                }
+                Err(e) => {
+                    notify(Notice::Warning(Warning::Unreadable(e.clone())));
+                    self.entries.push(Entry { index: i, doc, status: "failed".into(), error: e, key: None });
+                }
+            }
+        }
+        fresh
+    }
+
+    /// Write the records of a group's processed documents into the cache under `out`.
+    fn write_records(
+        &mut self,
+        fresh: Vec<(usize, String, String, Loaded)>,
+        records: Vec<DocRecord>,
+        out: &Path,
+        notify: &mut impl FnMut(Notice),
+    ) -> Result<()> {
+        for ((i, doc, key, l), rec) in fresh.into_iter().zip(records) {
+            if l.dct.is_none() && rec.timexes.iter().any(|t| !t.anchored) {
+                notify(Notice::Warning(Warning::NoDocumentDate { doc: doc.clone() }));
+            }
+            record::write_record(out, &key, &rec)?;
+            self.prog.mentions += rec.mentions.len();
+            self.prog.events += rec.event_mentions.len();
+            self.entries.push(Entry { index: i, doc, status: "ok".into(), error: String::new(), key: Some(key) });
+        }
+        Ok(())
+    }
 }
 
 /// Hand memory freed by the last group back to the system. glibc keeps freed chunks in its heap
@@ -491,10 +391,6 @@ pub fn doc_name(p: &Path) -> String {
     } else {
         p.to_string_lossy().into_owned()
     }
-}
-
-fn sentence_of(sentences: &[(usize, usize)], pos: usize) -> usize {
-    sentences.partition_point(|&(_, e)| e <= pos).min(sentences.len().saturating_sub(1))
 }
 
 fn date_str(d: Option<NaiveDate>) -> String {

@@ -11,9 +11,13 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::{CorefRec, EventRec, Format, MentionRow, SentenceRec, TimexRow};
+use super::Format;
+use crate::coref::CorefRec;
+use crate::entities::rows::MentionRow;
 use crate::error::{Error, Result};
+use crate::events::record::{EventRec, SentenceRec};
 use crate::export::{self, CsvStyle};
+use crate::time::TimexRow;
 
 /// Folder of the cache inside the output folder.
 pub const CACHE_DIR: &str = ".entline";

@@ -6,27 +6,32 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use rayon::prelude::*;
 
+use super::Warning;
 use crate::error::Result;
 use crate::events::{self, EventMention};
-use crate::ner::{Ner, WordDoc};
+use crate::ner::Ner;
+use crate::text::WordDoc;
 use crate::time::timeml::TimeMl;
 use crate::time::TimeTagger;
 
 /// Documents read and tagged together (the model's batches span the documents of a group).
 const GROUP: usize = 16;
 
+/// What [`annotate_files`] did.
+#[derive(Debug, Default)]
+pub struct Annotated {
+    /// Files written.
+    pub written: usize,
+    /// One message per file that could not be read, parsed or written.
+    pub errors: Vec<String>,
+    pub warnings: Vec<Warning>,
+}
+
 /// Annotate `files` into `out` (same file names): time expressions, and event mentions when `ner`
-/// is given (a model with an event head). Returns the number of files written and one message per
-/// file that could not be read, parsed or written; a failing file never stops the others.
-pub fn annotate_files(
-    files: &[PathBuf],
-    out: &Path,
-    ner: Option<&Ner>,
-    tagger: &TimeTagger,
-    doc_date: Option<NaiveDate>,
-) -> Result<(usize, Vec<String>)> {
-    std::fs::create_dir_all(out).map_err(|e| crate::Error::io(out, e))?;
-    let (mut ok, mut errors) = (0, Vec::new());
+/// is given (a model with an event head). A failing file never stops the others.
+pub fn annotate_files(files: &[PathBuf], out: &Path, ner: Option<&Ner>, tagger: &TimeTagger, doc_date: Option<NaiveDate>) -> Result<Annotated> {
+    std::fs::create_dir_all(out).map_err(|e| crate::error::Error::io(out, e))?;
+    let mut done = Annotated::default();
     for group in files.chunks(GROUP) {
         let raws: Vec<std::result::Result<String, String>> =
             group.par_iter().map(|f| std::fs::read_to_string(f).map_err(|e| format!("{}: {e}", f.display()))).collect();
@@ -47,27 +52,34 @@ pub fn annotate_files(
             }
             None => vec![Vec::new(); parsed.len()],
         };
-        let results: Vec<std::result::Result<(), String>> = parsed
+        let results: Vec<(Option<Warning>, std::result::Result<(), String>)> = parsed
             .par_iter()
             .zip(found.par_iter())
             .zip(group.par_iter())
             .map(|((p, evs), f)| {
-                let (doc, _) = p.as_ref().map_err(Clone::clone)?;
-                if doc.dct.is_none() && doc_date.is_none() {
-                    eprintln!("entline: warning: {}: no DCT; relative expressions left unresolved", f.display());
-                }
+                let doc = match p {
+                    Ok((doc, _)) => doc,
+                    Err(e) => return (None, Err(e.clone())),
+                };
+                let warning = (doc.dct.is_none() && doc_date.is_none()).then(|| Warning::NoDct { path: f.clone() });
                 let annotated = events::timeml::annotate(doc, tagger, doc_date, evs);
-                let name = f.file_name().ok_or_else(|| format!("{}: not a file name", f.display()))?;
-                let dest = out.join(name);
-                std::fs::write(&dest, annotated).map_err(|e| format!("{}: {e}", dest.display()))
+                let written = match f.file_name() {
+                    Some(name) => {
+                        let dest = out.join(name);
+                        std::fs::write(&dest, annotated).map_err(|e| format!("{}: {e}", dest.display()))
+                    }
+                    None => Err(format!("{}: not a file name", f.display())),
+                };
+                (warning, written)
             })
             .collect();
-        for r in results {
+        for (w, r) in results {
+            done.warnings.extend(w);
             match r {
-                Ok(()) => ok += 1,
-                Err(e) => errors.push(e),
+                Ok(()) => done.written += 1,
+                Err(e) => done.errors.push(e),
             }
         }
     }
-    Ok((ok, errors))
+    Ok(done)
 }

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::io::Read;
 
-use once_cell::sync::Lazy;
+use std::sync::LazyLock;
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
@@ -74,16 +74,16 @@ pub struct Gazetteer {
     by_admin1: HashMap<String, u32>,
 }
 
-static LOADED: Lazy<std::result::Result<Gazetteer, String>> = Lazy::new(|| {
+static LOADED: LazyLock<std::result::Result<Gazetteer, String>> = LazyLock::new(|| {
     let mut text = String::new();
     flate2::read::GzDecoder::new(BUILTIN).read_to_string(&mut text).map_err(|e| format!("gazetteer.tsv.gz: {e}"))?;
     Gazetteer::parse(&text).map_err(|e| e.to_string())
 });
 
-/// The key names are matched on: [`crate::entities::match_key`] without accents, hyphens as
+/// The key names are matched on: [`crate::text::names::match_key`] without accents, hyphens as
 /// spaces ("Île-de-France" = "ile de france").
 pub fn key(s: &str) -> String {
-    let s: String = crate::entities::match_key(s).nfkd().filter(|c| !is_combining_mark(*c)).map(|c| if c == '-' { ' ' } else { c }).collect();
+    let s: String = crate::text::names::match_key(s).nfkd().filter(|c| !is_combining_mark(*c)).map(|c| if c == '-' { ' ' } else { c }).collect();
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 

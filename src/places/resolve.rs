@@ -139,7 +139,26 @@ pub fn resolve_document(g: &Gazetteer, mentions: &[PlaceMention<'_>]) -> Vec<Opt
         }
         cands.push(c);
     }
-    // "Mobile, Alabama" as two mentions: the pair of readings where the second holds the first
+    resolve_pairs(g, mentions, &cands, &mut out);
+    let mut out = resolve_by_evidence(g, mentions, &keys, &cands, out);
+    // no deciding evidence: the most populous of the best-supported readings
+    for i in 0..n {
+        if out[i].is_some() || cands[i].is_empty() {
+            continue;
+        }
+        let anchors: Vec<(usize, u32)> =
+            (0..n).filter_map(|j| out[j].filter(|r| r.confidence != Confidence::Population).map(|r| (j, r.place))).collect();
+        let support = |c: u32| anchors.iter().filter(|(j, _)| keys[*j] != keys[i]).map(|&(_, p)| relation(g, c, p)).sum::<u32>();
+        let top = cands[i].iter().map(|&(c, _)| support(c)).max().unwrap_or(0);
+        let tied: Vec<(u32, bool)> = cands[i].iter().copied().filter(|&(c, _)| support(c) == top).collect();
+        out[i] = by_population(g, &tied).map(|place| Resolved { place, confidence: Confidence::Population });
+    }
+    out
+}
+
+/// "Mobile, Alabama" as two mentions: the pair of readings where the second holds the first.
+fn resolve_pairs(g: &Gazetteer, mentions: &[PlaceMention<'_>], cands: &[Vec<(u32, bool)>], out: &mut [Option<Resolved>]) {
+    let n = mentions.len();
     let mut order: Vec<usize> = (0..n).collect();
     order.sort_by_key(|&i| (mentions[i].start, i));
     for w in order.windows(2) {
@@ -160,7 +179,19 @@ pub fn resolve_document(g: &Gazetteer, mentions: &[PlaceMention<'_>]) -> Vec<Opt
             }
         }
     }
-    // rounds: evidence from what is resolved so far
+}
+
+/// Rounds of evidence from what is resolved so far, until nothing changes: a name resolved by
+/// context keeps its reading in the rest of the document; else the reading best related to the
+/// resolved places (in the sentence, then in the document).
+fn resolve_by_evidence(
+    g: &Gazetteer,
+    mentions: &[PlaceMention<'_>],
+    keys: &[String],
+    cands: &[Vec<(u32, bool)>],
+    mut out: Vec<Option<Resolved>>,
+) -> Vec<Option<Resolved>> {
+    let n = mentions.len();
     loop {
         let anchors: Vec<(usize, u32)> = (0..n).filter_map(|i| out[i].map(|r| (i, r.place))).collect();
         let mut changed = false;
@@ -214,18 +245,6 @@ pub fn resolve_document(g: &Gazetteer, mentions: &[PlaceMention<'_>]) -> Vec<Opt
         if !changed {
             break;
         }
-    }
-    // no deciding evidence: the most populous of the best-supported readings
-    for i in 0..n {
-        if out[i].is_some() || cands[i].is_empty() {
-            continue;
-        }
-        let anchors: Vec<(usize, u32)> =
-            (0..n).filter_map(|j| out[j].filter(|r| r.confidence != Confidence::Population).map(|r| (j, r.place))).collect();
-        let support = |c: u32| anchors.iter().filter(|(j, _)| keys[*j] != keys[i]).map(|&(_, p)| relation(g, c, p)).sum::<u32>();
-        let top = cands[i].iter().map(|&(c, _)| support(c)).max().unwrap_or(0);
-        let tied: Vec<(u32, bool)> = cands[i].iter().copied().filter(|&(c, _)| support(c) == top).collect();
-        out[i] = by_population(g, &tied).map(|place| Resolved { place, confidence: Confidence::Population });
     }
     out
 }

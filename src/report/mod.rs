@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::timeline::Event;
+use crate::tables::{unguard_cell, EntityRow, Event, Row};
 
 const TEMPLATE: &str = include_str!("timeline.html");
 const CSS: &str = include_str!("timeline.css");
@@ -173,7 +173,7 @@ fn read_table<T: serde::de::DeserializeOwned>(dir: &Path, name: &str) -> Result<
         let mut out = Vec::new();
         for (i, rec) in r.records().enumerate() {
             let rec = rec.map_err(|e| Error::input(&csv_path, e.to_string()))?;
-            let rec: csv::StringRecord = rec.iter().map(crate::export::unguard_cell).collect();
+            let rec: csv::StringRecord = rec.iter().map(unguard_cell).collect();
             out.push(rec.deserialize(Some(&headers)).map_err(|e| Error::Parse { path: csv_path.clone(), line: i + 2, msg: e.to_string() })?);
         }
         return Ok(out);
@@ -202,8 +202,8 @@ struct EntityLine {
 
 /// `entline report DIR`: rebuild `DIR/timeline.html` (or `out`) from the tables of a run.
 pub fn rebuild(dir: &Path, out: Option<&Path>, top: usize) -> Result<usize> {
-    let entities: Vec<EntityLine> = read_table(dir, "entities")?;
-    let events: Vec<Event> = read_table(dir, "events")?;
+    let entities: Vec<EntityLine> = read_table(dir, EntityRow::TABLE)?;
+    let events: Vec<Event> = read_table(dir, Event::TABLE)?;
     let ents: Vec<ReportEntity> = entities
         .into_iter()
         .map(|e| ReportEntity { name: e.name, kind: e.kind, mentions: e.mentions, latitude: e.latitude, longitude: e.longitude })
@@ -248,8 +248,6 @@ mod tests {
         assert_eq!(doc_href("/a b/c\"d.txt"), "file:///a%20b/c%22d.txt");
         assert!(doc_href("javascript:alert(1)").starts_with("file:///"));
         assert_eq!(doc_href("<stdin>"), "");
-        assert_eq!(crate::export::unguard_cell("'=SUM(A1)"), "=SUM(A1)");
-        assert_eq!(crate::export::unguard_cell("'quoted'"), "'quoted'");
         let docs = |v: &[&str]| common_folder(&v.iter().map(|s| s.to_string()).collect::<Vec<_>>());
         assert_eq!(docs(&["news/2024/a.txt", "news/2024/b.txt"]), "news/2024");
         assert_eq!(docs(&["news/2024/a.txt", "news/2023/b.txt", "news/c.txt"]), "news");

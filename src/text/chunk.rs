@@ -8,7 +8,7 @@
 
 use std::ops::Range;
 
-use once_cell::sync::Lazy;
+use std::sync::LazyLock;
 
 const MAGIC: &[u8; 8] = b"ENTLNPC1";
 static BUILTIN: &[u8] = include_bytes!("np_chunker.bin");
@@ -38,8 +38,8 @@ pub struct NpChunker {
     table: &'static [u8],
 }
 
-static CHUNKER: Lazy<NpChunker> =
-    Lazy::new(|| NpChunker::from_bytes(BUILTIN).expect("the built-in NP chunker weights are well-formed (checked by a test)"));
+static CHUNKER: LazyLock<NpChunker> =
+    LazyLock::new(|| NpChunker::from_bytes(BUILTIN).expect("the built-in NP chunker weights are well-formed (checked by a test)"));
 
 fn fnv1a(parts: &[&str]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;

@@ -7,10 +7,14 @@
 //! quote style, emoji or line endings.
 
 mod chunk;
+pub mod dateline;
+mod document;
+pub mod names;
 mod sentences;
 mod words;
 
 pub use chunk::NpChunker;
+pub use document::{Layout, Located, WordDoc};
 pub use sentences::{split_sentences, Sentence};
 pub use words::{tokenize, Token};
 

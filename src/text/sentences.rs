@@ -7,7 +7,7 @@
 //!
 //! A line that starts a sentence also ends it at a single line break, whatever its length, when
 //! * it is a dateline, or the next line is one ("May 24, 2008", "January 09 , 2008", "WASHINGTON,
-//!   May 5 (Reuters) -": [`crate::time::dct::is_date_line`]), or
+//!   May 5 (Reuters) -": [`super::dateline::is_date_line`]), or
 //! * it is a headline: it ends in a word, a number or a closing bracket/quote, the next line starts
 //!   like a sentence, and the break is not a wrap: the next line's first word would have fitted on
 //!   the line with room to spare ([`fits_before_wrap`]). Line length is what tells a headline from
@@ -15,8 +15,8 @@
 //!
 //! Block elements of markup (`<s>`, `<p>` in TimeML) reach the splitter as blank lines.
 
+use super::dateline::is_date_line;
 use super::Token;
-use crate::time::dct::is_date_line;
 
 /// A sentence: a range of token indices and its byte span.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,11 +7,12 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
-use once_cell::sync::Lazy;
 use regex::Regex;
 use serde::Serialize;
+use std::sync::LazyLock;
 
 use crate::error::{Error, Result};
+use crate::text::dateline::MONTHS;
 
 /// Where a DCT came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -36,6 +37,39 @@ impl DctSource {
             DctSource::Html => "html",
             DctSource::Mtime => "mtime",
             DctSource::None => "none",
+        }
+    }
+}
+
+/// Where a document's date may come from, in order of precedence: the date given for every
+/// document (`--doc-date`, the library's `Document::date`), the `--doc-dates` table, the file's
+/// markup (TimeML DCT, HTML meta), a date line at the top of the text ([`from_header`]), the
+/// file's modification date when asked for. `extract` and the library both choose with
+/// [`DateEvidence::choose`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DateEvidence<'a> {
+    pub given: Option<NaiveDate>,
+    pub listed: Option<NaiveDate>,
+    pub markup: Option<(NaiveDate, DctSource)>,
+    pub text: &'a str,
+}
+
+impl DateEvidence<'_> {
+    /// The document's date and where it came from. `mtime` is asked only when nothing else dates
+    /// the document (`None`: not wanted).
+    pub fn choose<E>(&self, mtime: impl FnOnce() -> Option<Result<NaiveDate, E>>) -> Result<(Option<NaiveDate>, DctSource), E> {
+        if let Some(d) = self.given {
+            Ok((Some(d), DctSource::Cli))
+        } else if let Some(d) = self.listed {
+            Ok((Some(d), DctSource::DocDates))
+        } else if let Some((d, s)) = self.markup {
+            Ok((Some(d), s))
+        } else if let Some(d) = from_header(self.text) {
+            Ok((Some(d), DctSource::Header))
+        } else if let Some(d) = mtime() {
+            Ok((Some(d?), DctSource::Mtime))
+        } else {
+            Ok((None, DctSource::None))
         }
     }
 }
@@ -85,9 +119,7 @@ pub fn parse_iso_date(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s.get(..10)?, "%Y-%m-%d").ok()
 }
 
-const MONTHS: &str = "January|February|March|April|May|June|July|August|September|October|November|December|Jan\\.?|Feb\\.?|Mar\\.?|Apr\\.?|Jun\\.?|Jul\\.?|Aug\\.?|Sept?\\.?|Oct\\.?|Nov\\.?|Dec\\.?";
-
-static HEADER_FULL: Lazy<Regex> = Lazy::new(|| {
+static HEADER_FULL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
         r"(?x)
         \b(?P<month>{MONTHS})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:\s*,\s*|\s+)(?P<year>(?:19|20)\d\d)\b
@@ -98,40 +130,12 @@ static HEADER_FULL: Lazy<Regex> = Lazy::new(|| {
 });
 
 /// Dateline without a year: "WASHINGTON, May 5 (Reuters) -".
-static DATELINE: Lazy<Regex> = Lazy::new(|| {
+static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(r"^\s*[A-Z][A-Z .'-]{{2,}}(?:,\s*[A-Za-z .]+)?,\s*(?P<month>{MONTHS})\s+(?P<day>\d{{1,2}})\s*(?:\([^)]*\)\s*)?[-–—]"))
         .expect("static regex")
 });
 
-/// A line that is only a date, as under a headline: "May 24, 2008", "January 09 , 2008" (text
-/// tokenized before entline), "Tuesday, 24 May 2008", "2008-05-24", "WASHINGTON, May 24, 2008",
-/// "LONDON 1996-08-22", "May 24, 2008 10:32 AM EDT", "NEW YORK, May 5 (Reuters) -". Before the date:
-/// capitalized words (a place, a weekday), each group ended by a comma or a space; after it: a time,
-/// a news agency in brackets, a dash.
-static DATE_LINE: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(&format!(
-        r"(?x)
-        ^\s*
-        (?:[A-Z][\w.'&-]*(?:\s*,\s*|\s+))*
-        (?:
-            (?:{MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?(?:(?:\s*,\s*|\s+)(?:19|20)\d\d)?
-          | \d{{1,2}}\s+(?:{MONTHS})(?:(?:\s*,\s*|\s+)(?:19|20)\d\d)?
-          | (?:19|20)\d\d-\d\d-\d\d
-        )
-        (?:(?:\s*,\s*|\s+)(?:at\s+)?\d{{1,2}}[:.]\d\d(?:\s*[AaPp]\.?\s*[Mm]\.?)?(?:\s+[A-Z]{{2,4}})?)?
-        (?:\s*\(\s*[^()]*\))?
-        \s*[-–—]?\s*$"
-    ))
-    .expect("static regex")
-});
-
-/// Whether `line` is a dateline alone on its line ([`DATE_LINE`]); the sentence splitter keeps such
-/// a line, and a headline above it, as sentences of their own.
-pub fn is_date_line(line: &str) -> bool {
-    line.len() <= 120 && DATE_LINE.is_match(line)
-}
-
-static HTML_DATE: Lazy<Regex> = Lazy::new(|| {
+static HTML_DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r#"(?is)<meta[^>]+(?:property|name|itemprop)\s*=\s*["'](?:article:published_time|og:published_time|datePublished|pubdate|publishdate|date|dc\.date)["'][^>]*content\s*=\s*["'](?P<a>[^"']+)["']|<meta[^>]+content\s*=\s*["'](?P<b>[^"']+)["'][^>]*(?:property|name|itemprop)\s*=\s*["'](?:article:published_time|datePublished|pubdate|date)["']|<time[^>]+datetime\s*=\s*["'](?P<c>[^"']+)["']"#,
     )
@@ -211,37 +215,6 @@ mod tests {
         let text = format!("May 5, 2007 x{}", "é".repeat(400));
         assert!(!text.is_char_boundary(600));
         assert_eq!(from_header(&text), Some(d("2007-05-05")));
-    }
-
-    #[test]
-    fn date_lines() {
-        for line in [
-            "May 24, 2008",
-            "January 09 , 2008",
-            "  Tuesday, 24 May 2008 ",
-            "2008-05-24",
-            "WASHINGTON, May 24, 2008",
-            "WASHINGTON , D.C. , May 24 , 2008",
-            "LONDON 1996-08-22",
-            "May 24, 2008 10:32 AM EDT",
-            "Sept. 7, 2005 at 9:30 a.m.",
-            "NEW YORK, May 5 (Reuters) -",
-            "NEW YORK , May 5 ( Reuters ) -",
-            "May 24",
-        ] {
-            assert!(is_date_line(line), "{line:?}");
-        }
-        for line in [
-            "Apple to lower UK iTunes prices",
-            "The meeting was moved to May 24, 2008",
-            "May 24, 2008.",
-            "May 24, 2008, was a Tuesday",
-            "In 2008",
-            "mid-May 2008",
-            "",
-        ] {
-            assert!(!is_date_line(line), "{line:?}");
-        }
     }
 
     #[test]

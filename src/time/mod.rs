@@ -14,9 +14,11 @@ pub mod tense;
 pub mod timeml;
 
 use chrono::NaiveDate;
-use once_cell::sync::Lazy;
 use regex::Regex;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use std::sync::LazyLock;
+
+use crate::text::Located;
 
 use crate::error::Result;
 use normalize::{Ctx, Norm};
@@ -58,8 +60,9 @@ pub struct TimeTagger {
     rules: Vec<Rule>,
 }
 
-static LEADING_PREP: Lazy<Regex> =
-    Lazy::new(|| Regex::new(r"(?i)^(?:in|on|at|for|over|during|within|since|until|till|by|from|of|to|throughout|through)\s+").expect("static regex"));
+static LEADING_PREP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:in|on|at|for|over|during|within|since|until|till|by|from|of|to|throughout|through)\s+").expect("static regex")
+});
 
 impl TimeTagger {
     /// The built-in English rules.
@@ -73,7 +76,7 @@ impl TimeTagger {
         let vocab = Vocab::parse(rules::BUILTIN_VOCAB, "vocab.toml")?;
         let mut all = Vec::new();
         for p in extra {
-            let src = std::fs::read_to_string(p).map_err(|e| crate::Error::io(p, e))?;
+            let src = std::fs::read_to_string(p).map_err(|e| crate::error::Error::io(p, e))?;
             let n = all.len();
             all.extend(rules::compile(&src, &p.display().to_string(), &vocab, n)?);
         }
@@ -87,12 +90,46 @@ impl TimeTagger {
     /// A DCT outside [`ANCHOR_YEARS`] counts as none.
     pub fn tag(&self, text: &str, dct: Option<NaiveDate>) -> Vec<Timex> {
         let dct = dct.filter(|&d| anchorable(d));
-        struct Cand<'t> {
-            start: usize,
-            end: usize,
-            rule: usize,
-            caps: regex::Captures<'t>,
+        let chosen = self.choose(self.candidates(text));
+
+        let words = crate::text::tokenize(text);
+        let sentences = crate::text::split_sentences(text, &words);
+        let mut out = Vec::with_capacity(chosen.len());
+        let mut reference: Option<(NaiveDate, calendar::Gran)> = None;
+        let mut si = 0;
+        for c in chosen {
+            while si + 1 < sentences.len() && sentences[si].end <= c.start {
+                si += 1;
+            }
+            let (ss, se) = sentences.get(si).map(|s| (s.start, s.end.max(c.end))).unwrap_or((0, text.len()));
+            let (ss, se) = tense_context(text, ss.min(c.start), se, c.start, c.end);
+            let tense = tense::tense_at(&text[ss..se], c.start - ss..c.end - ss);
+            let rule = &self.rules[c.rule];
+            let ctx = Ctx { vocab: &self.vocab, dct, reference, tense };
+            let Some(Norm { kind, value, modifier, sets_reference, unresolved }) = normalize::normalize(rule, &c.caps, &ctx) else {
+                continue;
+            };
+            if let Some(r) = sets_reference {
+                if kind == TimexType::Date || kind == TimexType::Time {
+                    reference = Some(r);
+                }
+            }
+            out.push(Timex {
+                start: c.start,
+                end: c.end,
+                text: text[c.start..c.end].to_string(),
+                kind,
+                value,
+                modifier,
+                rule: rule.name.clone(),
+                unresolved,
+            });
         }
+        out
+    }
+
+    /// Every rule's matches in `text` that their context allows, without a leading preposition.
+    fn candidates<'t>(&self, text: &'t str) -> Vec<Cand<'t>> {
         let mut cands: Vec<Cand> = Vec::new();
         for (ri, rule) in self.rules.iter().enumerate() {
             for caps in rule.re.captures_iter(text) {
@@ -130,6 +167,12 @@ impl TimeTagger {
                 cands.push(Cand { start, end: m.end(), rule: ri, caps });
             }
         }
+        cands
+    }
+
+    /// The candidates that make the expressions: longest first, then rule order, then position,
+    /// none overlapping one taken before; in text order.
+    fn choose<'t>(&self, mut cands: Vec<Cand<'t>>) -> Vec<Cand<'t>> {
         // longest first, then rule order, then position
         cands.sort_by(|a, b| {
             (b.end - b.start).cmp(&(a.end - a.start)).then(self.rules[a.rule].priority.cmp(&self.rules[b.rule].priority)).then(a.start.cmp(&b.start))
@@ -146,42 +189,16 @@ impl TimeTagger {
             chosen.push(c);
         }
         chosen.sort_by_key(|c| c.start);
-
-        let words = crate::text::tokenize(text);
-        let sentences = crate::text::split_sentences(text, &words);
-        let mut out = Vec::with_capacity(chosen.len());
-        let mut reference: Option<(NaiveDate, calendar::Gran)> = None;
-        let mut si = 0;
-        for c in chosen {
-            while si + 1 < sentences.len() && sentences[si].end <= c.start {
-                si += 1;
-            }
-            let (ss, se) = sentences.get(si).map(|s| (s.start, s.end.max(c.end))).unwrap_or((0, text.len()));
-            let (ss, se) = tense_context(text, ss.min(c.start), se, c.start, c.end);
-            let tense = tense::tense_at(&text[ss..se], c.start - ss..c.end - ss);
-            let rule = &self.rules[c.rule];
-            let ctx = Ctx { vocab: &self.vocab, dct, reference, tense };
-            let Some(Norm { kind, value, modifier, sets_reference, unresolved }) = normalize::normalize(rule, &c.caps, &ctx) else {
-                continue;
-            };
-            if let Some(r) = sets_reference {
-                if kind == TimexType::Date || kind == TimexType::Time {
-                    reference = Some(r);
-                }
-            }
-            out.push(Timex {
-                start: c.start,
-                end: c.end,
-                text: text[c.start..c.end].to_string(),
-                kind,
-                value,
-                modifier,
-                rule: rule.name.clone(),
-                unresolved,
-            });
-        }
-        out
+        chosen
     }
+}
+
+/// A rule's match, where the expression is.
+struct Cand<'t> {
+    start: usize,
+    end: usize,
+    rule: usize,
+    caps: regex::Captures<'t>,
 }
 
 /// Bytes of text on each side of an expression, at most, that its tense is read from: the nearest
@@ -224,6 +241,20 @@ fn ceil_boundary(s: &str, mut i: usize) -> usize {
         i += 1;
     }
     i
+}
+
+/// One row of timexes.csv: a time expression, where it is and its TimeML type and value.
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+pub struct TimexRow {
+    #[serde(flatten)]
+    pub at: Located,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub value: String,
+    #[serde(rename = "mod")]
+    pub modifier: String,
+    pub anchored: bool,
+    pub rule: String,
 }
 
 #[cfg(test)]

@@ -85,7 +85,7 @@ pub struct Vocab {
 
 impl Vocab {
     pub fn parse(src: &str, origin: &str) -> Result<Self> {
-        let raw: HashMap<String, RawList> = toml::from_str(src).map_err(|e| Error::Other(format!("{origin}: {e}")))?;
+        let raw: HashMap<String, RawList> = toml::from_str(src).map_err(|e| Error::toml(origin, src, &e))?;
         let lists = raw
             .into_iter()
             .map(|(name, l)| {
@@ -98,7 +98,7 @@ impl Vocab {
     }
 
     pub fn list(&self, name: &str) -> &WordList {
-        static EMPTY: once_cell::sync::Lazy<WordList> = once_cell::sync::Lazy::new(WordList::default);
+        static EMPTY: std::sync::LazyLock<WordList> = std::sync::LazyLock::new(WordList::default);
         self.lists.get(name).unwrap_or(&EMPTY)
     }
 
@@ -196,7 +196,7 @@ pub struct RawRule {
     #[serde(rename = "type")]
     pub kind: TimexType,
     pub pattern: String,
-    pub norm: String,
+    pub norm: NormFn,
     #[serde(default)]
     pub value: Option<String>,
     #[serde(default)]
@@ -224,7 +224,7 @@ struct RawRules {
 pub struct Rule {
     pub name: String,
     pub kind: TimexType,
-    pub norm: String,
+    pub norm: NormFn,
     pub value: Option<String>,
     pub unit: Option<String>,
     pub n: Option<f64>,
@@ -238,28 +238,83 @@ pub struct Rule {
     pub priority: usize,
 }
 
-pub const NORM_FUNCTIONS: &[&str] = &[
-    "date",
-    "weekday",
-    "month",
-    "offset",
-    "literal_dct",
-    "duration",
-    "set",
-    "literal",
-    "time",
-    "decade",
-    "century",
-    "quarter",
-    "season",
-    "daypart",
-    "anaphoric",
-    "holiday",
-    "named_day",
-    "frame_offset",
-    "week_of_month",
-    "reject",
-];
+/// The normalization function a rule names (`norm = "date"`; see [`super::normalize`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NormFn {
+    Date,
+    Weekday,
+    Month,
+    Offset,
+    LiteralDct,
+    Duration,
+    Set,
+    Literal,
+    Time,
+    Decade,
+    Century,
+    Quarter,
+    Season,
+    Daypart,
+    Anaphoric,
+    Holiday,
+    NamedDay,
+    FrameOffset,
+    WeekOfMonth,
+    Reject,
+}
+
+impl NormFn {
+    /// Every norm function.
+    pub const ALL: [NormFn; 20] = [
+        NormFn::Date,
+        NormFn::Weekday,
+        NormFn::Month,
+        NormFn::Offset,
+        NormFn::LiteralDct,
+        NormFn::Duration,
+        NormFn::Set,
+        NormFn::Literal,
+        NormFn::Time,
+        NormFn::Decade,
+        NormFn::Century,
+        NormFn::Quarter,
+        NormFn::Season,
+        NormFn::Daypart,
+        NormFn::Anaphoric,
+        NormFn::Holiday,
+        NormFn::NamedDay,
+        NormFn::FrameOffset,
+        NormFn::WeekOfMonth,
+        NormFn::Reject,
+    ];
+
+    /// The name rule files give it.
+    pub fn name(self) -> &'static str {
+        match self {
+            NormFn::Date => "date",
+            NormFn::Weekday => "weekday",
+            NormFn::Month => "month",
+            NormFn::Offset => "offset",
+            NormFn::LiteralDct => "literal_dct",
+            NormFn::Duration => "duration",
+            NormFn::Set => "set",
+            NormFn::Literal => "literal",
+            NormFn::Time => "time",
+            NormFn::Decade => "decade",
+            NormFn::Century => "century",
+            NormFn::Quarter => "quarter",
+            NormFn::Season => "season",
+            NormFn::Daypart => "daypart",
+            NormFn::Anaphoric => "anaphoric",
+            NormFn::Holiday => "holiday",
+            NormFn::NamedDay => "named_day",
+            NormFn::FrameOffset => "frame_offset",
+            NormFn::WeekOfMonth => "week_of_month",
+            NormFn::Reject => "reject",
+        }
+    }
+}
 
 /// A rule's regex, case-insensitive. The lazy DFA cache of each regex (one per thread that runs
 /// it) is capped below the regex crate's default to bound the worst case of a few hundred regexes
@@ -272,13 +327,10 @@ fn rule_regex(pattern: &str) -> std::result::Result<Regex, regex::Error> {
 const RULE_DFA_CACHE: usize = 256 * 1024;
 
 pub fn compile(src: &str, origin: &str, vocab: &Vocab, first_priority: usize) -> Result<Vec<Rule>> {
-    let raw: RawRules = toml::from_str(src).map_err(|e| Error::Other(format!("{origin}: {e}")))?;
+    let raw: RawRules = toml::from_str(src).map_err(|e| Error::toml(origin, src, &e))?;
     let err = |name: &str, what: &str, e: &dyn std::fmt::Display| Error::Other(format!("{origin}: rule {name}: {what}: {e}"));
     let mut out = Vec::with_capacity(raw.rule.len());
     for (i, r) in raw.rule.into_iter().enumerate() {
-        if !NORM_FUNCTIONS.contains(&r.norm.as_str()) {
-            return Err(err(&r.name, "unknown norm", &r.norm));
-        }
         let re = rule_regex(&vocab.expand(&r.pattern)).map_err(|e| err(&r.name, "pattern", &e))?;
         let ctx = |p: &Option<String>| -> Result<Option<Regex>> {
             p.as_ref().map(|p| rule_regex(&vocab.expand(p)).map_err(|e| err(&r.name, "context pattern", &e))).transpose()
@@ -303,6 +355,8 @@ pub fn compile(src: &str, origin: &str, vocab: &Vocab, first_priority: usize) ->
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeSet;
+
     use super::*;
 
     #[test]
@@ -327,5 +381,46 @@ mod tests {
         assert_eq!(v.number("several"), None);
         assert_eq!(v.list("months").int("Sept."), Some(9));
         assert_eq!(v.list("months").int("may"), Some(5));
+    }
+
+    /// The words a header line `# {label}: …` (with its indented continuation lines) lists.
+    fn header_list(src: &str, label: &str) -> BTreeSet<String> {
+        let header: Vec<&str> = src.lines().take_while(|l| l.starts_with('#') || l.trim().is_empty()).collect();
+        let start = header.iter().position(|l| l.starts_with(&format!("# {label}:"))).unwrap_or_else(|| panic!("no `# {label}:` line"));
+        let mut words = BTreeSet::new();
+        for (k, line) in header[start..].iter().enumerate() {
+            let rest = if k == 0 {
+                &line[label.len() + 3..]
+            } else if let Some(r) = line.strip_prefix("#   ") {
+                r
+            } else {
+                break;
+            };
+            words.extend(rest.split_whitespace().map(str::to_string));
+        }
+        words
+    }
+
+    #[test]
+    fn patterns_header_lists_the_macros_and_norms_there_are() {
+        let v = Vocab::parse(BUILTIN_VOCAB, "vocab.toml").unwrap();
+        let code_macros: BTreeSet<String> = v.macros().into_iter().map(|(m, _)| m.to_string()).collect();
+        let code_norms: BTreeSet<String> = NormFn::ALL.iter().map(|n| n.name().to_string()).collect();
+        let (header_macros, header_norms) = (header_list(BUILTIN_PATTERNS, "Macros"), header_list(BUILTIN_PATTERNS, "Norms"));
+        assert_eq!(header_macros, code_macros, "patterns.toml header `# Macros:` against Vocab::macros");
+        assert_eq!(header_norms, code_norms, "patterns.toml header `# Norms:` against NormFn");
+        // what the rules use is in the header
+        let raw: RawRules = toml::from_str(BUILTIN_PATTERNS).unwrap();
+        let macro_re = Regex::new(r"%[A-Z][A-Z0-9]*").unwrap();
+        for r in &raw.rule {
+            let patterns = [Some(&r.pattern), r.reject_before.as_ref(), r.reject_after.as_ref(), r.require_before.as_ref(), r.require_after.as_ref()];
+            for m in patterns.into_iter().flatten().flat_map(|p| macro_re.find_iter(p)) {
+                assert!(header_macros.contains(m.as_str()), "rule {}: macro {} is not in the header", r.name, m.as_str());
+            }
+            assert!(header_norms.contains(r.norm.name()), "rule {}: norm {} is not in the header", r.name, r.norm.name());
+        }
+        // and what the header lists is used (a macro the code defines may go unused: %UNIT1)
+        let used: BTreeSet<&str> = raw.rule.iter().map(|r| r.norm.name()).collect();
+        assert_eq!(used.len(), header_norms.len(), "every norm function is used by a built-in rule");
     }
 }

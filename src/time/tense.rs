@@ -207,8 +207,8 @@ fn words(sentence: &str) -> impl Iterator<Item = (usize, usize, String)> + '_ {
     WORD.find_iter(sentence).map(|m| (m.start(), m.end(), m.as_str().to_lowercase().replace('\u{2019}', "'")))
 }
 
-static WORD: once_cell::sync::Lazy<regex::Regex> =
-    once_cell::sync::Lazy::new(|| regex::Regex::new(r"[\p{L}\p{N}](?:[\p{L}\p{N}'’-]*[\p{L}\p{N}])?").expect("static regex"));
+static WORD: std::sync::LazyLock<regex::Regex> =
+    std::sync::LazyLock::new(|| regex::Regex::new(r"[\p{L}\p{N}](?:[\p{L}\p{N}'’-]*[\p{L}\p{N}])?").expect("static regex"));
 
 /// Distance of a cue at `start..end` from the expression at `skip`, in words; cues after the
 /// expression, and cues across clause punctuation, count more (they rarely govern it).
@@ -218,8 +218,8 @@ fn distance(sentence: &str, start: usize, end: usize, skip: &std::ops::Range<usi
     }
     let (gap, after) = if end <= skip.start { (&sentence[end..skip.start], false) } else { (&sentence[skip.end..start], true) };
     // clause punctuation (the ';' of a character entity such as "&amp;" is not)
-    static ENTITY: once_cell::sync::Lazy<regex::Regex> =
-        once_cell::sync::Lazy::new(|| regex::Regex::new(r"&(?:[A-Za-z]+|#\d+|#x[0-9A-Fa-f]+);").expect("static regex"));
+    static ENTITY: std::sync::LazyLock<regex::Regex> =
+        std::sync::LazyLock::new(|| regex::Regex::new(r"&(?:[A-Za-z]+|#\d+|#x[0-9A-Fa-f]+);").expect("static regex"));
     let gap = ENTITY.replace_all(gap, " ");
     let n_punct = gap.chars().filter(|c| matches!(c, ',' | ';' | ':' | '\u{2014}' | '\u{2013}' | '(' | ')')).count();
     let n_words = WORD.find_iter(&gap).count();

@@ -3,7 +3,7 @@
 use super::*;
 
 fn tagger() -> &'static TimeTagger {
-    static T: Lazy<TimeTagger> = Lazy::new(|| TimeTagger::new().expect("built-in rules"));
+    static T: LazyLock<TimeTagger> = LazyLock::new(|| TimeTagger::new().expect("built-in rules"));
     &T
 }
 

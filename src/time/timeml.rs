@@ -2,14 +2,14 @@
 //! leave every other character unchanged.
 
 use chrono::NaiveDate;
-use once_cell::sync::Lazy;
 use regex::Regex;
+use std::sync::LazyLock;
 
 use super::{TimeTagger, Timex};
 
-static DCT_RE: Lazy<Regex> =
-    Lazy::new(|| Regex::new(r#"(?s)<DCT>.*?<TIMEX3[^>]*?\bvalue="(\d{4}-\d{2}-\d{2})[^"]*"[^>]*>.*?</DCT>"#).expect("static regex"));
-static TAG_RE: Lazy<Regex> = Lazy::new(|| Regex::new(r"<[^>]*>").expect("static regex"));
+static DCT_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"(?s)<DCT>.*?<TIMEX3[^>]*?\bvalue="(\d{4}-\d{2}-\d{2})[^"]*"[^>]*>.*?</DCT>"#).expect("static regex"));
+static TAG_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"<[^>]*>").expect("static regex"));
 
 /// A parsed TimeML document.
 pub struct TimeMl<'a> {
@@ -211,7 +211,7 @@ impl Element {
 pub const BLOCK_ELEMENTS: &[&str] =
     &["s", "p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "title", "headline", "hl", "dateline", "byline", "turn"];
 
-static TAG_NAME_RE: Lazy<Regex> = Lazy::new(|| Regex::new(r"^</?\s*([A-Za-z][\w.:-]*)").expect("static regex"));
+static TAG_NAME_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^</?\s*([A-Za-z][\w.:-]*)").expect("static regex"));
 
 /// Whether a tag (`<s id="1">`, `</s>`, `<br/>`) opens, closes or is a block element.
 fn is_block_tag(tag: &str) -> bool {
