@@ -61,18 +61,20 @@ fn main() -> Result<()> {
                 ids.extend(encoder.encode(w).ids);
             }
             ids.push(encoder.sep);
-            let positions = (0..ids.len()).collect();
-            Sequence { ids, positions }
+            let positions: Vec<usize> = (0..ids.len()).collect();
+            // one sentence per sequence (the syntax head, not asked for here, parses per sentence)
+            let sentences = vec![0; positions.len()];
+            Sequence { ids, positions, sentences }
         })
         .collect();
     let longest = seqs.iter().map(|s| s.ids.len()).max().unwrap_or(0);
     if longest > cfg.max_positions {
         bail!("a sentence has {longest} subwords, the model takes at most {}", cfg.max_positions);
     }
-    let probs = classifier.predict(&seqs, batch_size, longest)?;
+    let probs = classifier.predict(&seqs, batch_size, longest, false)?;
     let stride = classifier.stride();
     let sequences: Vec<serde_json::Value> =
-        seqs.iter().zip(&probs).map(|(s, p)| serde_json::json!({ "ids": s.ids, "probs": p.chunks(stride).collect::<Vec<_>>() })).collect();
+        seqs.iter().zip(&probs).map(|(s, p)| serde_json::json!({ "ids": s.ids, "probs": p.probs.chunks(stride).collect::<Vec<_>>() })).collect();
     let out = serde_json::json!({
         "model_type": format!("{:?}", cfg.model_type).to_lowercase(),
         "bf16": classifier.bf16(),

@@ -256,9 +256,7 @@ pub fn decode_tree(scores: &[f64], n: usize) -> Vec<usize> {
         return vec![0; n];
     }
     let mut s = scores.to_vec();
-    for h in 0..n {
-        s[h] = f64::NEG_INFINITY; // the root has no head
-    }
+    s[..n].fill(f64::NEG_INFINITY); // the root has no head
     for d in 0..n {
         s[d * n + d] = f64::NEG_INFINITY;
     }
