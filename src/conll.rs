@@ -7,7 +7,7 @@ use std::path::Path;
 
 use crate::error::{Error, Result};
 use crate::ner::{Ner, WordDoc};
-use crate::text::Token;
+use crate::text::{self, Token};
 
 /// Sentences per pseudo-document when a file has no `-DOCSTART-` lines (context never crosses a
 /// document, so this only bounds memory).
@@ -62,24 +62,12 @@ pub fn group(lines: &[Line]) -> Vec<ConllDoc> {
 
 /// Text of a document (tokens joined by spaces, sentences by newlines) with its word offsets.
 fn doc_text(doc: &ConllDoc, lines: &[Line]) -> (String, Vec<Token>, Vec<std::ops::Range<usize>>) {
-    let mut text = String::new();
-    let mut words = Vec::new();
-    let mut sents = Vec::new();
-    for s in &doc.sentences {
-        let first = words.len();
-        for &li in s {
-            if let Line::Token { token } = &lines[li] {
-                if !text.is_empty() {
-                    text.push(if words.len() == first { '\n' } else { ' ' });
-                }
-                let start = text.len();
-                text.push_str(token);
-                words.push(Token { start, end: text.len() });
-            }
-        }
-        sents.push(first..words.len());
-    }
-    (text, words, sents)
+    text::join_sentences(doc.sentences.iter().map(|s| {
+        s.iter().filter_map(|&li| match &lines[li] {
+            Line::Token { token } => Some(token.as_str()),
+            _ => None,
+        })
+    }))
 }
 
 /// Tag a CoNLL file and write every line with the predicted IOB2 tag appended.

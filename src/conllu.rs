@@ -10,7 +10,7 @@ use std::path::Path;
 
 use crate::error::{Error, Result};
 use crate::ner::{Ner, WordDoc, WordSyntax};
-use crate::text::Token;
+use crate::text::{self, Token};
 
 /// Sentences per pseudo-document in a file without `# newdoc` comments (documents give the
 /// model its context window; this only bounds memory).
@@ -66,28 +66,11 @@ fn group(lines: &[&str], path: &Path) -> Result<Vec<Vec<Sentence>>> {
     Ok(docs)
 }
 
-/// The text of a document (FORMs joined by spaces, sentences by line breaks), its words and its
-/// sentences' word ranges.
+/// The text of a document (FORMs joined by spaces, sentences by line breaks; an empty FORM read
+/// as `_`), its words and its sentences' word ranges.
 fn doc_text(doc: &[Sentence], lines: &[&str]) -> (String, Vec<Token>, Vec<Range<usize>>) {
-    let mut text = String::new();
-    let mut words = Vec::new();
-    let mut sents = Vec::new();
-    for s in doc {
-        let first = words.len();
-        for &li in &s.words {
-            let form = lines[li].split('\t').nth(1).unwrap_or("");
-            // a FORM with spaces (allowed in UD) is one word: the model reads it as one
-            let form = if form.is_empty() { "_" } else { form };
-            if !text.is_empty() {
-                text.push(if words.len() == first { '\n' } else { ' ' });
-            }
-            let start = text.len();
-            text.push_str(form);
-            words.push(Token { start, end: text.len() });
-        }
-        sents.push(first..words.len());
-    }
-    (text, words, sents)
+    let form = |li: usize| Some(lines[li].split('\t').nth(1).unwrap_or("")).filter(|f| !f.is_empty()).unwrap_or("_");
+    text::join_sentences(doc.iter().map(|s| s.words.iter().map(move |&li| form(li))))
 }
 
 /// The predicted columns of one word: UPOS, HEAD (1-based within the sentence, 0 for the root)

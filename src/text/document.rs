@@ -18,6 +18,31 @@ pub struct WordDoc<'a> {
     pub sentences: Vec<Range<usize>>,
 }
 
+/// The text of already tokenized sentences (words joined by spaces, sentences by line breaks),
+/// its words and the sentences' word ranges: how CoNLL-2003 and CoNLL-U input reach the model.
+pub fn join_sentences<'w, S, W>(sentences: S) -> (String, Vec<Token>, Vec<std::ops::Range<usize>>)
+where
+    S: IntoIterator<Item = W>,
+    W: IntoIterator<Item = &'w str>,
+{
+    let mut text = String::new();
+    let mut words = Vec::new();
+    let mut sents = Vec::new();
+    for sentence in sentences {
+        let first = words.len();
+        for word in sentence {
+            if !text.is_empty() {
+                text.push(if words.len() == first { '\n' } else { ' ' });
+            }
+            let start = text.len();
+            text.push_str(word);
+            words.push(Token { start, end: text.len() });
+        }
+        sents.push(first..words.len());
+    }
+    (text, words, sents)
+}
+
 impl<'a> WordDoc<'a> {
     /// Tokenize and sentence-split raw text.
     pub fn from_text(text: &'a str) -> Self {

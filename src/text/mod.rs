@@ -14,7 +14,7 @@ mod sentences;
 mod words;
 
 pub use chunk::NpChunker;
-pub use document::{Layout, Located, WordDoc};
+pub use document::{join_sentences, Layout, Located, WordDoc};
 pub use sentences::{split_sentences, Sentence};
 pub use words::{tokenize, Token};
 
