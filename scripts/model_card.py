@@ -132,10 +132,10 @@ def run_flags(r):
     f += f" --event-repeat {r.get('event_repeat', 1)} --average {r.get('average', 0)}"
     if r.get("init"):
         f += f" --init {model_ref(r['init'], 'INIT_MODEL')}"
-    if r.get("ud_dev") and r.get("syntax_lr", 1e-3) != 1e-3:
-        f += f" --syntax-lr {r['syntax_lr']:g}"
-    if not r.get("ud_dev"):
-        f += " --no-syntax"
+    if r.get("ud_dev"):
+        f += " --syntax"
+        if r.get("syntax_lr", 1e-3) != 1e-3:
+            f += f" --syntax-lr {r['syntax_lr']:g}"
     if r.get("distill"):
         f += f" --distill {model_ref(r['distill']['teacher'], 'TEACHER')} --distill-weight {r['distill']['weight']} --distill-temperature {r['distill']['temperature']}"
     if r.get("fill_in"):

@@ -904,7 +904,9 @@ def main():
     ap.add_argument("--no-events", action="store_true", help="train the NER head alone")
     ap.add_argument("--ud", default=str(root / "../shared/data/ud-english-ewt"),
                     help="UD English EWT folder (en_ewt-ud-{train,dev}.conllu.gz) for the syntax head")
-    ap.add_argument("--no-syntax", action="store_true", help="no syntax head (dependency tree and UPOS)")
+    ap.add_argument("--syntax", action="store_true",
+                    help="also train the syntax head (UPOS and a dependency tree per sentence) on UD English EWT; "
+                         "without it the network is the shipped models' (NER and events), so their recipes stay true")
     ap.add_argument("--syntax-lr", type=float, default=1e-3,
                     help="peak learning rate of the syntax head's own weights (the encoder keeps --lr)")
     ap.add_argument("--init", metavar="MODEL_DIR",
@@ -966,7 +968,7 @@ def main():
         base, num_labels=len(LABELS), id2label=id2label, label2id=label2id)
     n_event = 0 if args.no_events else sum(len(l) for _, l in EVENT_HEADS)
     rels, ud_train, ud_dev = [], [], []
-    if not args.no_syntax:
+    if args.syntax:
         ud_train_raw = read_conllu(Path(args.ud) / "en_ewt-ud-train.conllu.gz")
         ud_dev_raw = read_conllu(Path(args.ud) / "en_ewt-ud-dev.conllu.gz")
         rels = sorted({r for d in ud_train_raw for _, rows in d for _, _, r in rows})
