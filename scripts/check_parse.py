@@ -23,6 +23,7 @@ import torch
 from transformers import AutoConfig, AutoModelForTokenClassification, AutoTokenizer
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import eval_parse as E  # noqa: E402
 import train_ner as T  # noqa: E402
 from quantize_model import load_float_state_dict  # noqa: E402
 
@@ -57,25 +58,19 @@ def main():
         else:
             gold_plain.write_bytes(Path(a.gold).read_bytes())
         r = subprocess.run([a.bin, "parse", str(gold_plain), "--model", a.model], capture_output=True, text=True, check=True)
-    rust = []
-    for line in r.stdout.splitlines():
-        cols = line.split("\t")
-        if len(cols) == 10 and cols[0].isdigit():
-            rust.append((cols[3], int(cols[6]), cols[7]))
-    # a word under the root has the relation `root` (as entline writes it)
-    flat_py = [(T.UPOS[u], h, rels[d] if h else "root") for doc in py for sent in doc for (u, h, d) in sent]
-    gold = [(T.UPOS[t.gold[0]], t.gold[3], rels[t.gold[4]]) for doc in docs for _, ts in doc for t in ts]
+        predicted = Path(tmp) / "entline.conllu"
+        predicted.write_text(r.stdout, encoding="utf-8")
+        rust = E.words(predicted)
+    gold = E.words(a.gold)
+    # (FORM, UPOS, HEAD, DEPREL) as in the files; a word under the root is `root` (as entline writes it)
+    forms = [g[0] for g in gold]
+    flat_py = [(f, T.UPOS[u], str(h), rels[d] if h else "root")
+               for f, (u, h, d) in zip(forms, (w for doc in py for sent in doc for w in sent))]
     if len(rust) != len(flat_py):
         sys.exit(f"entline gave {len(rust)} words, Python {len(flat_py)}")
-    same = sum(x == y for x, y in zip(rust, flat_py))
-
-    def las(pred):
-        uas = sum(p[1] == g[1] for p, g in zip(pred, gold))
-        las_ = sum(p[1] == g[1] and p[2].split(":")[0] == g[2].split(":")[0] for p, g in zip(pred, gold))
-        return 100 * uas / len(gold), 100 * las_ / len(gold)
-
-    agree = 100 * same / max(1, len(rust))
-    (pu, pl), (ru, rl) = las(flat_py), las(rust)
+    agree = 100 * sum(x == y for x, y in zip(rust, flat_py)) / max(1, len(rust))
+    ps, rs = E.score(gold, flat_py), E.score(gold, rust)
+    pu, pl, ru, rl = ps["uas"], ps["las"], rs["uas"], rs["las"]
     verdict = "PASS" if agree >= a.min_agreement else "FAIL"
     print(f"check_parse {Path(a.model).name}: {len(rust)} words, entline = python on {agree:.2f}% "
           f"(UPOS, head, relation); python UAS {pu:.2f} LAS {pl:.2f}, entline UAS {ru:.2f} LAS {rl:.2f}  {verdict}")

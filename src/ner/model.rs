@@ -284,6 +284,7 @@ mod tests {
     use crate::ner::config::{ModelFiles, NerConfig};
     use crate::ner::encode::WordEncoder;
     use crate::ner::mpnet::{MpnetConfig, MpnetModel};
+    use crate::ner::syntax::{SyntaxHeadConfig, SyntaxLayer};
     use crate::ner::{Ner, NerOptions, Precision, WordDoc};
 
     const VOCAB: &str = "<s>\n<pad>\n</s>\n<unk>\n[PAD]\n[unused1]\n[unused2]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\n\
@@ -387,27 +388,19 @@ mod tests {
     fn tiny_syntax_head_gives_one_tree_per_sentence() {
         let tmp = tempfile::tempdir().unwrap();
         let (mut float, _) = tiny_weights();
-        tch::manual_seed(5);
-        let shapes: [(&str, &[i64]); 13] = [
-            ("upos.weight", &[3, 8]),
-            ("upos.bias", &[3]),
-            ("arc_dep.weight", &[4, 8]),
-            ("arc_dep.bias", &[4]),
-            ("arc_head.weight", &[4, 8]),
-            ("arc_head.bias", &[4]),
-            ("rel_dep.weight", &[3, 8]),
-            ("rel_dep.bias", &[3]),
-            ("rel_head.weight", &[3, 8]),
-            ("rel_head.bias", &[3]),
-            ("arc_w", &[4, 4]),
-            ("arc_b", &[4]),
-            ("rel_w", &[4, 4, 4]),
-        ];
-        for (name, shape) in shapes {
-            float.push((format!("syntax_head.{name}"), Tensor::randn(shape, (Kind::Float, Device::Cpu))));
-        }
         let head = r#"{"syntax_head": {"weights": "syntax_head", "upos": ["NOUN", "VERB", "PUNCT"],
             "deprels": ["nsubj", "obj", "punct", "root"], "arc_dim": 4, "rel_dim": 3}, "max_len": 12}"#;
+        // random weights of the shapes the layer itself declares
+        let cfg: serde_json::Value = serde_json::from_str(head).unwrap();
+        let cfg: SyntaxHeadConfig = serde_json::from_value(cfg["syntax_head"].clone()).unwrap();
+        let vs = nn::VarStore::new(Device::Cpu);
+        let _layer = SyntaxLayer::new(vs.root() / "syntax_head", 8, &cfg);
+        tch::manual_seed(5);
+        let mut vars: Vec<(String, Tensor)> = vs.variables().into_iter().collect();
+        vars.sort_by(|a, b| a.0.cmp(&b.0));
+        for (name, v) in vars {
+            float.push((name, Tensor::randn(v.size(), (Kind::Float, Device::Cpu))));
+        }
         write_model(&tmp.path().join("syntax"), CONFIG, &float, Some(head));
         let long = "angela merkel visited paris the nato summits visited paris angela merkel visited the summits .";
         let text = format!("Angela Merkel visited Paris. The NATO summits.\n\n{long}");

@@ -110,63 +110,6 @@ fn cpu_has_amx_bf16() -> bool {
     }
 }
 
-/// Make the words `sent` of `syntax` one tree with one word under the root. A sentence longer
-/// than the window is parsed in overlapping pieces and each word takes its head from the piece
-/// that gives it the most context; where those choices do not form one tree, the tree that keeps
-/// the most of them is decoded instead (heads outside the sentence are dropped first).
-fn make_tree(syntax: &mut [WordSyntax], sent: Range<usize>) {
-    let n = sent.len() + 1;
-    let local = |h: Option<u32>| h.map(|h| h as usize).filter(|h| sent.contains(h)).map(|h| h - sent.start + 1);
-    let mut heads = vec![0usize; n];
-    let mut ok = true;
-    for (i, w) in syntax[sent.clone()].iter().enumerate() {
-        match (w.head, local(w.head)) {
-            (None, _) => heads[i + 1] = 0,
-            (Some(_), Some(h)) => heads[i + 1] = h,
-            (Some(_), None) => ok = false,
-        }
-    }
-    let roots = heads[1..].iter().filter(|&&h| h == 0).count();
-    if ok && roots == 1 && is_tree(&heads) {
-        return;
-    }
-    // 1 for each arc the windows chose, 0 for any other (a small penalty for extra roots)
-    let mut scores = vec![0.0f64; n * n];
-    for d in 1..n {
-        scores[d * n] = -0.5;
-        let head = syntax[sent.start + d - 1].head;
-        if let Some(h) = if head.is_none() { Some(0) } else { local(head) } {
-            scores[d * n + h] = 1.0;
-        }
-    }
-    let tree = syntax::decode_tree(&scores, n);
-    for d in 1..n {
-        syntax[sent.start + d - 1].head = if tree[d] == 0 { None } else { Some((sent.start + tree[d] - 1) as u32) };
-    }
-}
-
-/// Whether every node of `heads` (node 0 the root) reaches the root.
-fn is_tree(heads: &[usize]) -> bool {
-    let mut state = vec![0u8; heads.len()]; // 0 unseen, 1 on the current walk, 2 reaches the root
-    state[0] = 2;
-    for start in 1..heads.len() {
-        let mut path = Vec::new();
-        let mut v = start;
-        while state[v] == 0 {
-            state[v] = 1;
-            path.push(v);
-            v = heads[v];
-        }
-        if state[v] == 1 {
-            return false;
-        }
-        for u in path {
-            state[u] = 2;
-        }
-    }
-    true
-}
-
 /// An entity mention found by the model.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Mention {
@@ -352,7 +295,7 @@ impl Ner {
             }
             if parse {
                 for s in &doc.sentences {
-                    make_tree(&mut scores.syntax, s.clone());
+                    syntax::mend_tree(&mut scores.syntax, s.clone());
                 }
             }
             base += seqs.len();

@@ -10,6 +10,8 @@
 //! [`decode_tree`]); the relation of each arc is the best of a biaffine form per relation over
 //! `r_d = relu(R_d x_d)` and `r_h = relu(R_h x_h)`, each with a 1 appended.
 
+use std::ops::Range;
+
 use serde::Deserialize;
 use tch::{nn, nn::Module, Kind, Tensor};
 
@@ -46,6 +48,15 @@ pub struct WordSyntax {
     pub upos: u16,
     pub head: Option<u32>,
     pub deprel: u16,
+}
+
+/// One decoded arc of a batch: the row, the dependent's and the head's positions in it (0: the
+/// root) and the head's index in the row's word list (`None`: the root).
+struct Arc {
+    row: usize,
+    dep: usize,
+    head: usize,
+    head_word: Option<u32>,
 }
 
 /// The head's layers, under `<weights>.` in the model's variable store.
@@ -94,10 +105,8 @@ impl SyntaxLayer {
         let arc = dep.matmul(&self.arc_w).matmul(&head.transpose(1, 2)) + head.matmul(&self.arc_b).unsqueeze(1);
         let arc: Vec<f32> = Vec::try_from(arc.contiguous().view(-1)).map_err(torch)?;
         let len = len as usize;
-        // heads as positions in the row (0: the root), per row and word
-        let mut head_pos: Vec<Vec<usize>> = Vec::with_capacity(rows.len());
+        let mut arcs: Vec<Arc> = Vec::new(); // per word of every row, in order
         for (r, (positions, sentences)) in rows.iter().enumerate() {
-            let mut heads = vec![0usize; positions.len()];
             let mut k = 0;
             while k < positions.len() {
                 let end = k + sentences[k..].iter().take_while(|&&s| s == sentences[k]).count();
@@ -114,51 +123,67 @@ impl SyntaxLayer {
                 }
                 let tree = decode_tree(&scores, n);
                 for d in 1..n {
-                    heads[k + d - 1] = nodes[tree[d]];
+                    let h = tree[d];
+                    arcs.push(Arc { row: r, dep: nodes[d], head: nodes[h], head_word: (h > 0).then(|| (k + h - 1) as u32) });
                 }
                 k = end;
             }
-            head_pos.push(heads);
         }
         // relations at the chosen arcs, for the words only
-        let mut dep_rows = Vec::new();
-        let mut head_rows = Vec::new();
-        for (r, (positions, _)) in rows.iter().enumerate() {
-            for (&p, &h) in positions.iter().zip(&head_pos[r]) {
-                dep_rows.push((r * len + p) as i64);
-                head_rows.push((r * len + h) as i64);
-            }
-        }
         let mut rel_best: Vec<i64> = Vec::new();
-        if !dep_rows.is_empty() {
+        if !arcs.is_empty() {
+            let flat = |pick: fn(&Arc) -> usize| Tensor::from_slice(&arcs.iter().map(|a| (a.row * len + pick(a)) as i64).collect::<Vec<_>>());
             let one = |t: Tensor| Tensor::cat(&[&t, &Tensor::ones([t.size()[0], 1], (Kind::Float, t.device()))], 1);
             let rd = self.rel_dep.forward(&hidden).relu().view([-1, self.rel_dim]);
             let rh = self.rel_head.forward(&hidden).relu().view([-1, self.rel_dim]);
-            let d = one(rd.index_select(0, &Tensor::from_slice(&dep_rows)));
-            let h = one(rh.index_select(0, &Tensor::from_slice(&head_rows)));
+            let d = one(rd.index_select(0, &flat(|a| a.dep)));
+            let h = one(rh.index_select(0, &flat(|a| a.head)));
             let e = self.rel_dim + 1;
             // (words, e) × (e, rels·e) -> (words, rels, e), then the dot product with the head's
             let w = self.rel_w.permute([1, 0, 2]).reshape([e, self.n_rel * e]);
             let scores = (d.matmul(&w).view([-1, self.n_rel, e]) * h.unsqueeze(1)).sum_dim_intlist(-1, false, Kind::Float);
             rel_best = Vec::try_from(scores.argmax(-1, false)).map_err(torch)?;
         }
-        let mut out = Vec::with_capacity(rows.len());
-        let mut w = 0;
-        for (r, (positions, _)) in rows.iter().enumerate() {
-            let index: std::collections::HashMap<usize, u32> = positions.iter().enumerate().map(|(i, &p)| (p, i as u32)).collect();
-            let mut words = Vec::with_capacity(positions.len());
-            for (i, &p) in positions.iter().enumerate() {
-                let h = head_pos[r][i];
-                words.push(WordSyntax {
-                    upos: upos[r * len + p] as u16,
-                    head: if h == 0 { None } else { index.get(&h).copied() },
-                    deprel: rel_best[w] as u16,
-                });
-                w += 1;
-            }
-            out.push(words);
+        let mut out: Vec<Vec<WordSyntax>> = rows.iter().map(|(p, _)| Vec::with_capacity(p.len())).collect();
+        for (a, &rel) in arcs.iter().zip(&rel_best) {
+            out[a.row].push(WordSyntax { upos: upos[a.row * len + a.dep] as u16, head: a.head_word, deprel: rel as u16 });
         }
         Ok(out)
+    }
+}
+
+/// Make the words `sent` of `syntax` one tree with one word under the root. A sentence longer
+/// than the window is parsed in overlapping pieces and each word takes its head from the piece
+/// that gives it the most context; where those choices do not form one tree, the tree that keeps
+/// the most of them is decoded instead (heads outside the sentence are dropped first).
+pub fn mend_tree(syntax: &mut [WordSyntax], sent: Range<usize>) {
+    let n = sent.len() + 1;
+    let local = |h: Option<u32>| h.map(|h| h as usize).filter(|h| sent.contains(h)).map(|h| h - sent.start + 1);
+    let mut heads = vec![0usize; n];
+    let mut ok = true;
+    for (i, w) in syntax[sent.clone()].iter().enumerate() {
+        match (w.head, local(w.head)) {
+            (None, _) => heads[i + 1] = 0,
+            (Some(_), Some(h)) => heads[i + 1] = h,
+            (Some(_), None) => ok = false,
+        }
+    }
+    let roots = heads[1..].iter().filter(|&&h| h == 0).count();
+    if ok && roots == 1 && find_cycle(&heads).is_none() {
+        return;
+    }
+    // 1 for each arc the windows chose, 0 for any other (a small penalty for extra roots)
+    let mut scores = vec![0.0f64; n * n];
+    for d in 1..n {
+        scores[d * n] = -0.5;
+        let head = syntax[sent.start + d - 1].head;
+        if let Some(h) = if head.is_none() { Some(0) } else { local(head) } {
+            scores[d * n + h] = 1.0;
+        }
+    }
+    let tree = decode_tree(&scores, n);
+    for d in 1..n {
+        syntax[sent.start + d - 1].head = if tree[d] == 0 { None } else { Some((sent.start + tree[d] - 1) as u32) };
     }
 }
 
