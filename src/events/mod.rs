@@ -14,6 +14,7 @@ pub mod merge;
 pub mod participants;
 pub mod record;
 pub mod timeml;
+pub mod tree;
 
 pub use lemma::lemma;
 use serde::{Deserialize, Serialize};

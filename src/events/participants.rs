@@ -84,18 +84,18 @@ struct Raw {
     light_verbs: Vec<String>,
 }
 
-struct Lists {
+pub(super) struct Lists {
     skip_left: HashSet<String>,
     be: HashSet<String>,
     skip_right: HashSet<String>,
     coordination: HashSet<String>,
     relative: HashSet<String>,
     clause_breaks: HashSet<String>,
-    place_prepositions: HashSet<String>,
+    pub(super) place_prepositions: HashSet<String>,
     prepositions: HashSet<String>,
-    agent_prepositions: HashSet<String>,
+    pub(super) agent_prepositions: HashSet<String>,
     possessives: HashSet<String>,
-    light_verbs: HashSet<String>,
+    pub(super) light_verbs: HashSet<String>,
 }
 
 fn set(v: Vec<String>) -> HashSet<String> {
@@ -121,6 +121,11 @@ fn parse(src: &str) -> Result<Lists, String> {
 
 static LISTS: LazyLock<Lists> =
     LazyLock::new(|| parse(include_str!("participants.toml")).expect("the built-in participant lists are well-formed (checked by a test)"));
+
+/// The built-in word lists (also read by the tree reading, [`super::tree`]).
+pub(super) fn lists() -> &'static Lists {
+    &LISTS
+}
 
 /// A noun phrase of a sentence: a base chunk widened to the referents it overlaps.
 #[derive(Debug, Clone)]

@@ -11,6 +11,7 @@ use super::anchor::{self, Anchor};
 use super::participants::{self, Role};
 use super::{EventAttributes, EventMention};
 use crate::coref;
+use crate::ner::Dep;
 use crate::text::{CharOffsets, Layout, Located};
 use crate::time::Timex;
 
@@ -122,7 +123,10 @@ pub struct Event {
 }
 
 /// The event mentions with their participants (named mentions and resolved `links`) and time
-/// anchors, and the sentences of those in which an entity takes part.
+/// anchors, and the sentences of those in which an entity takes part. Participants are read from
+/// the dependency tree when there is one (`deps`, one per word: [`super::tree`]), else from the
+/// clause structure over noun phrases ([`participants::find`]).
+#[allow(clippy::too_many_arguments)]
 pub fn event_records(
     lay: &Layout<'_>,
     ms: &[coref::Named<'_>],
@@ -130,6 +134,7 @@ pub fn event_records(
     evs: Vec<EventMention>,
     timexes: &[Timex],
     dct: Option<NaiveDate>,
+    deps: Option<&[Dep<'_>]>,
 ) -> (Vec<EventRec>, BTreeMap<usize, SentenceRec>) {
     // referents: named mentions and resolved links, in text order, each with its named mention
     let mut refs: Vec<(participants::Referent<'_>, usize)> =
@@ -143,7 +148,10 @@ pub fn event_records(
         .zip(&ev_sentence)
         .map(|(e, &s)| participants::Trigger { word: e.word, sentence: s, pos: &e.attrs.pos, tense: &e.attrs.tense, lemma: &e.attrs.lemma })
         .collect();
-    let args = participants::find(&lay.words, &lay.sents, &lay.chunks, &referents, &triggers);
+    let args = match deps.filter(|d| d.len() == lay.words.len()) {
+        Some(deps) => super::tree::find(&lay.words, deps, &referents, &triggers),
+        None => participants::find(&lay.words, &lay.sents, &lay.chunks, &referents, &triggers),
+    };
 
     // anchors
     let lower: Vec<String> = lay.words.iter().map(|w| w.to_lowercase()).collect();

@@ -17,7 +17,7 @@ pub mod weights;
 pub mod window;
 
 pub use pipeline::{Mention, Ner, NerOptions, Precision, Tagged, WordDoc, WordScores};
-pub use syntax::{SyntaxHeadConfig, WordSyntax};
+pub use syntax::{Dep, SyntaxHeadConfig, WordSyntax};
 
 /// Folder name of the model shipped in `models/` and used by default.
 pub const DEFAULT_MODEL_NAME: &str = "entline-ner-minilm";

@@ -142,6 +142,9 @@ pub struct Tagged {
     pub mentions: Vec<Mention>,
     /// Empty for models without an event head.
     pub events: Vec<EventMention>,
+    /// One analysis per word when parsing was asked for ([`Ner::analyze_parsed`]) and the
+    /// model has a syntax head, else empty.
+    pub syntax: Vec<WordSyntax>,
 }
 
 pub struct Ner {
@@ -330,10 +333,20 @@ impl Ner {
     /// Entity mentions and (with a joint model) event mentions of each document, from one
     /// forward pass.
     pub fn analyze(&self, docs: &[WordDoc<'_>]) -> Result<Vec<Tagged>> {
-        let probs = self.word_probs(docs)?;
+        self.tag(docs, false)
+    }
+
+    /// As [`Ner::analyze`], and with a model that has a syntax head also UPOS and a dependency
+    /// tree per sentence, from the same forward pass.
+    pub fn analyze_parsed(&self, docs: &[WordDoc<'_>]) -> Result<Vec<Tagged>> {
+        self.tag(docs, self.syntax_head().is_some())
+    }
+
+    fn tag(&self, docs: &[WordDoc<'_>], parse: bool) -> Result<Vec<Tagged>> {
+        let probs = self.word_outputs(docs, parse)?;
         Ok(docs
             .iter()
-            .zip(&probs)
+            .zip(probs)
             .map(|(d, p)| {
                 let mut m = self.decode(d, &p.ner);
                 merge_country_prefix(d, &mut m);
@@ -341,7 +354,7 @@ impl Ner {
                     propagate(d, &mut m);
                 }
                 let events = self.event_head().map(|h| events::decode(d, &p.events, h)).unwrap_or_default();
-                Tagged { mentions: m, events }
+                Tagged { mentions: m, events, syntax: p.syntax }
             })
             .collect())
     }

@@ -50,6 +50,30 @@ pub struct WordSyntax {
     pub deprel: u16,
 }
 
+/// One word of a parsed document with its labels: UPOS, head word (`None` at a sentence's root)
+/// and relation (with subtype, e.g. `nsubj:pass`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dep<'a> {
+    pub upos: &'a str,
+    pub head: Option<usize>,
+    pub rel: &'a str,
+}
+
+impl SyntaxHeadConfig {
+    /// The labelled words of a parse made with this head (unknown label indices read as `X` and
+    /// `dep`).
+    pub fn deps(&self, words: &[WordSyntax]) -> Vec<Dep<'_>> {
+        words
+            .iter()
+            .map(|w| Dep {
+                upos: self.upos.get(w.upos as usize).map_or("X", String::as_str),
+                head: w.head.map(|h| h as usize),
+                rel: self.deprels.get(w.deprel as usize).map_or("dep", String::as_str),
+            })
+            .collect()
+    }
+}
+
 /// One decoded arc of a batch: the row, the dependent's and the head's positions in it (0: the
 /// root) and the head's index in the row's word list (`None`: the root).
 struct Arc {

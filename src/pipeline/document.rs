@@ -12,12 +12,21 @@ use crate::entities;
 use crate::entities::rows::{Extent, MentionRow};
 use crate::events::record::event_records;
 use crate::events::EventMention;
-use crate::ner::Mention;
+use crate::ner::{Dep, Mention};
 use crate::text::{CharOffsets, Layout, WordDoc};
 use crate::time::{TimeTagger, Timex, TimexRow};
 
 /// The record of one document from its words, entity mentions and event mentions.
-pub(super) fn document_record(doc: &str, l: &Loaded, wd: &WordDoc<'_>, ms: Vec<Mention>, evs: Vec<EventMention>, tagger: &TimeTagger) -> DocRecord {
+/// `deps`: the dependency tree of every word, when the model parses.
+pub(super) fn document_record(
+    doc: &str,
+    l: &Loaded,
+    wd: &WordDoc<'_>,
+    ms: Vec<Mention>,
+    evs: Vec<EventMention>,
+    deps: Option<&[Dep<'_>]>,
+    tagger: &TimeTagger,
+) -> DocRecord {
     let timexes = tagger.tag(&l.text, l.dct);
     let forms = wd.forms();
     let lay = Layout::new(doc, wd, &forms);
@@ -34,7 +43,7 @@ pub(super) fn document_record(doc: &str, l: &Loaded, wd: &WordDoc<'_>, ms: Vec<M
             CorefRec { at: lay.locate(&mut co, s, e, &l.text[s..e]), kind: k.kind, antecedent: k.antecedent }
         })
         .collect();
-    let (event_mentions, event_sentences) = event_records(&lay, &named, &links, evs, &timexes, l.dct);
+    let (event_mentions, event_sentences) = event_records(&lay, &named, &links, evs, &timexes, l.dct, deps);
     let acronyms: BTreeMap<String, String> =
         entities::acronym_definitions(&l.text, &ms.iter().map(|m| (m.start, m.end)).collect::<Vec<_>>()).into_iter().collect();
     DocRecord {

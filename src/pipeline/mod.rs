@@ -368,17 +368,22 @@ pub(crate) fn process(
     }
     let clock = std::time::Instant::now();
     let wdocs: Vec<WordDoc> = docs.par_iter().map(|(_, _, _, l)| WordDoc::from_text(&l.text)).collect();
-    let (mut mentions, event_mentions): (Vec<_>, Vec<_>) = ner.analyze(&wdocs)?.into_iter().map(|t| (t.mentions, t.events)).unzip();
-    for m in &mut mentions {
-        m.retain(|x| x.score >= min_score);
+    let mut tagged = ner.analyze_parsed(&wdocs)?;
+    for t in &mut tagged {
+        t.mentions.retain(|x| x.score >= min_score);
     }
     timings.model += clock.elapsed().as_secs_f64();
     let clock = std::time::Instant::now();
+    let syntax_head = ner.syntax_head(); // plain data, shared by the threads (the model is not)
     let records = docs
         .par_iter()
         .zip(wdocs.par_iter())
-        .zip(mentions.into_par_iter().zip(event_mentions))
-        .map(|(((_, doc, _, l), wd), (ms, evs))| document::document_record(doc, l, wd, ms, evs, tagger))
+        .zip(tagged.into_par_iter())
+        .map(|(((_, doc, _, l), wd), t)| {
+            // the tree of a model with a syntax head, its labels from the head's lists
+            let deps = syntax_head.filter(|_| !t.syntax.is_empty()).map(|h| h.deps(&t.syntax));
+            document::document_record(doc, l, wd, t.mentions, t.events, deps.as_deref(), tagger)
+        })
         .collect();
     timings.stages += clock.elapsed().as_secs_f64();
     Ok(records)
