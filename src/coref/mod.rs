@@ -15,6 +15,8 @@ use std::ops::Range;
 use serde::{Deserialize, Serialize};
 use std::sync::LazyLock;
 
+use crate::ner::deptree::DepTree;
+use crate::ner::Dep;
 use crate::text::Located;
 
 /// How a coreferent mention refers.
@@ -202,10 +204,18 @@ struct Cand {
 
 /// Resolve the pronouns and definite descriptions of one document. `words` are the document's
 /// words, `sentences` their sentence ranges, `named` the named mentions in text order, `chunks`
-/// the base noun phrases of each sentence (word ranges relative to the sentence).
-pub fn resolve(words: &[&str], sentences: &[Range<usize>], named: &[Named<'_>], chunks: &[Vec<Range<usize>>]) -> Vec<Link> {
+/// the base noun phrases of each sentence (word ranges relative to the sentence), `deps` the
+/// dependency tree of every word when the model parses.
+///
+/// With a tree, the candidates of a sentence are taken subjects first, then objects, then the
+/// rest (each in text order), as salience-based resolvers rank them (Lappin & Leass 1994); a
+/// pronoun object or oblique is not its own verb's subject unless it is reflexive ("Apple sued
+/// it" is not Apple; "Apple sued itself" is), and a reflexive takes its own verb's subject.
+/// Without a tree, text order.
+pub fn resolve(words: &[&str], sentences: &[Range<usize>], named: &[Named<'_>], chunks: &[Vec<Range<usize>>], deps: Option<&[Dep<'_>]>) -> Vec<Link> {
     let l = &*LISTS;
     let gender = genders(words, named);
+    let tree = deps.filter(|d| d.len() == words.len()).map(|d| DepTree::new(words, d));
     let mut cands_by_sentence: Vec<Vec<Cand>> = sentences.iter().map(|_| Vec::new()).collect();
     let mut next_named = 0;
     let mut links = Vec::new();
@@ -261,12 +271,23 @@ pub fn resolve(words: &[&str], sentences: &[Range<usize>], named: &[Named<'_>], 
                 Want::Neuter | Want::Plural => 1,
                 _ => 4,
             };
+            let reflexive = kind == Kind::Pronoun && lower(words[w]).ends_with("self");
+            let local = tree.as_ref().filter(|_| kind == Kind::Pronoun).and_then(|t| t.clause_subject(t.head_word(&span)));
+            // binding: the entities of the pronoun's own verb's subject are excluded for a plain
+            // pronoun object and required for a reflexive
+            let bound: Vec<usize> = match (&tree, kind) {
+                (Some(t), Kind::Pronoun) => cands_by_sentence[si].iter().filter(|c| co_arguments(t, &span, &c.words)).map(|c| c.named).collect(),
+                _ => Vec::new(),
+            };
+            let excluded: &[usize] = if reflexive { &[] } else { &bound };
             let found = [true, false].into_iter().find_map(|strict| {
                 (si.saturating_sub(reach)..=si).rev().find_map(|s| {
                     cands_by_sentence[s]
                         .iter()
                         .filter(|c| c.words.end <= span.start)
-                        .find(|c| accepts(want, named[c.named].label, gender[c.named], strict))
+                        .filter(|c| accepts(want, named[c.named].label, gender[c.named], strict))
+                        .filter(|c| !excluded.contains(&c.named) && (!reflexive || bound.is_empty() || bound.contains(&c.named)))
+                        .min_by_key(|c| (tree.as_ref().map_or(0, |t| salience(t, &c.words, local)), c.words.start))
                         .map(|c| c.named)
                 })
             });
@@ -278,6 +299,41 @@ pub fn resolve(words: &[&str], sentences: &[Range<usize>], named: &[Named<'_>], 
         }
     }
     links
+}
+
+/// The grammatical role of a mention, the lower the more salient: the subject of the pronoun's
+/// own clause (`local`, given by control too: "forced Apple to lower its prices") −1, a subject 0,
+/// an object 1, other 2. A name in apposition or a flat name takes the role of the phrase it
+/// belongs to ("The label, Apple Corps, lost").
+fn salience(tree: &DepTree<'_, '_>, span: &Range<usize>, local: Option<usize>) -> i8 {
+    let mut w = tree.head_word(span);
+    for _ in 0..4 {
+        match tree.deps[w].rel {
+            "appos" | "flat" => match tree.deps[w].head {
+                Some(h) => w = h,
+                None => break,
+            },
+            _ => break,
+        }
+    }
+    if Some(w) == local {
+        return -1;
+    }
+    match tree.deps[w].rel {
+        "nsubj" | "nsubj:pass" | "nsubj:outer" => 0,
+        "obj" | "iobj" => 1,
+        _ => 2,
+    }
+}
+
+/// Binding: a pronoun object or oblique of a verb and a candidate that is that verb's subject
+/// ("Apple sued it": not Apple; "Apple sued itself": Apple).
+fn co_arguments(tree: &DepTree<'_, '_>, pronoun: &Range<usize>, cand: &Range<usize>) -> bool {
+    let deps = tree.deps;
+    let p = tree.head_word(pronoun);
+    let c = tree.head_word(cand);
+    let (Some(v), Some(cv)) = (deps[p].head, deps[c].head) else { return false };
+    v == cv && matches!(deps[c].rel, "nsubj" | "nsubj:pass") && matches!(deps[p].rel, "obj" | "iobj" | "obl")
 }
 
 /// "it is likely that …", "it will take time to …": a be/modal verb, then "that"/"to" within six words.
@@ -325,7 +381,7 @@ mod tests {
         }
         named.sort_by_key(|m| m.words.start);
         let chunks: Vec<Vec<Range<usize>>> = sentences.iter().map(|s| crate::text::NpChunker::builtin().chunks(&words[s.clone()])).collect();
-        resolve(&words, &sentences, &named, &chunks)
+        resolve(&words, &sentences, &named, &chunks, None)
             .into_iter()
             .map(|l| (words[l.words].join(" "), words[named[l.antecedent].words.clone()].join(" ")))
             .collect()
@@ -358,6 +414,36 @@ mod tests {
         );
         // "them" (the results) is left alone: object forms of "they" are rarely an organization
         assert_eq!(r, vec![("The company".into(), "Airbus".into()), ("its".into(), "Airbus".into())]);
+    }
+
+    #[test]
+    fn with_a_tree_the_clause_subject_and_binding_decide() {
+        // "The Commission forced Apple to lower its prices . It sued it ." (tree: FORM UPOS HEAD DEPREL)
+        let rows = "The DET 2 det|Commission PROPN 3 nsubj|forced VERB 0 root|Apple PROPN 3 obj|to PART 6 mark|lower VERB 3 xcomp|its PRON 8 nmod:poss|prices NOUN 6 obj|. PUNCT 3 punct|It PRON 2 nsubj|sued VERB 0 root|it PRON 2 obj|. PUNCT 2 punct";
+        let rows: Vec<Vec<&str>> = rows.split('|').map(|r| r.split(' ').collect()).collect();
+        let words: Vec<&str> = rows.iter().map(|r| r[0]).collect();
+        let deps: Vec<Dep<'_>> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let h: usize = r[2].parse().unwrap();
+                // heads are 1-based within each sentence; the second starts at word 9
+                let base = if i >= 9 { 9 } else { 0 };
+                Dep { upos: r[1], head: h.checked_sub(1).map(|h| h + base), rel: r[3] }
+            })
+            .collect();
+        let sentences = vec![0..9, 9..13];
+        let named = vec![Named { words: 1..2, label: "ORG" }, Named { words: 3..4, label: "ORG" }];
+        let chunks = vec![Vec::new(), Vec::new()];
+        let text = |links: Vec<Link>| links.into_iter().map(|l| (l.words.start, l.antecedent)).collect::<Vec<_>>();
+        // without a tree: the first candidate of the sentence (the Commission) for "its"
+        assert_eq!(text(resolve(&words, &sentences, &named, &chunks, None))[0], (6, 0));
+        // with it: Apple, the subject of "lower" by object control; "It" (subject) → the
+        // Commission, the previous sentence's subject; "it" (object of sued) is not "It"'s
+        let r = text(resolve(&words, &sentences, &named, &chunks, Some(&deps)));
+        assert_eq!(r[0], (6, 1));
+        assert_eq!(r[1], (9, 0));
+        assert!(r.get(2).is_none_or(|&(w, a)| w == 11 && a != 0), "{r:?}");
     }
 
     #[test]

@@ -577,6 +577,23 @@ fn noun_arguments(s: &Sentence<'_>, t: &Trigger<'_>, referents: &[Referent<'_>],
     }
 }
 
+/// Test helper: the arguments of each trigger as "role:text" (the referent's text when there is
+/// one).
+#[cfg(test)]
+pub(super) fn shown(words: &[&str], referents: &[Referent<'_>], found: Vec<Vec<Argument>>) -> Vec<Vec<String>> {
+    found
+        .into_iter()
+        .map(|args| {
+            args.into_iter()
+                .map(|a| {
+                    let span = a.referent.map(|r| referents[r].words.clone()).unwrap_or(a.words);
+                    format!("{}:{}", a.role.as_str(), words[span].join(" "))
+                })
+                .collect()
+        })
+        .collect()
+}
+
 #[cfg(test)]
 #[allow(clippy::single_range_in_vec_init)] // lists of sentences, here of one sentence's word range
 mod tests {
@@ -598,17 +615,7 @@ mod tests {
             .iter()
             .map(|(w, pos, tense)| Trigger { word: words.iter().position(|x| x == w).unwrap(), sentence: 0, pos, tense, lemma: w })
             .collect();
-        find(&words, &sentences, &chunks, &referents, &triggers)
-            .into_iter()
-            .map(|args| {
-                args.into_iter()
-                    .map(|a| {
-                        let span = a.referent.map(|r| referents[r].words.clone()).unwrap_or(a.words);
-                        format!("{}:{}", a.role.as_str(), words[span].join(" "))
-                    })
-                    .collect()
-            })
-            .collect()
+        shown(&words, &referents, find(&words, &sentences, &chunks, &referents, &triggers))
     }
 
     #[test]

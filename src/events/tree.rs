@@ -23,13 +23,12 @@
 use std::ops::Range;
 
 use super::participants::{lists, Argument, Referent, Role, Trigger};
+use crate::ner::deptree::DepTree;
 use crate::ner::Dep;
 
-/// The document's tree with children lists.
+/// The document's tree and where the referents are.
 struct Tree<'a, 'b> {
-    words: &'b [&'b str],
-    deps: &'b [Dep<'a>],
-    children: Vec<Vec<usize>>,
+    t: DepTree<'a, 'b>,
     /// The referent (index into `referents`) whose words hold each word: the shortest one.
     referent_at: Vec<Option<usize>>,
     referents: &'b [Referent<'b>],
@@ -45,12 +44,6 @@ const NOMINAL: &[&str] = &["NOUN", "PROPN", "PRON", "NUM"];
 
 impl<'a, 'b> Tree<'a, 'b> {
     fn new(words: &'b [&'b str], deps: &'b [Dep<'a>], referents: &'b [Referent<'b>]) -> Self {
-        let mut children = vec![Vec::new(); deps.len()];
-        for (w, d) in deps.iter().enumerate() {
-            if let Some(h) = d.head.filter(|&h| h < deps.len() && h != w) {
-                children[h].push(w);
-            }
-        }
         let mut referent_at: Vec<Option<usize>> = vec![None; deps.len()];
         for (r, x) in referents.iter().enumerate() {
             for w in x.words.clone().filter(|&w| w < deps.len()) {
@@ -59,44 +52,27 @@ impl<'a, 'b> Tree<'a, 'b> {
                 }
             }
         }
-        Tree { words, deps, children, referent_at, referents }
-    }
-
-    fn rel(&self, w: usize) -> &'a str {
-        self.deps[w].rel
-    }
-
-    fn kids<'s>(&'s self, w: usize, rels: &'s [&str]) -> impl Iterator<Item = usize> + 's {
-        self.children[w].iter().copied().filter(move |&c| rels.contains(&self.deps[c].rel))
-    }
-
-    fn has(&self, w: usize, rels: &[&str]) -> bool {
-        self.kids(w, rels).next().is_some()
-    }
-
-    /// The lower-cased preposition (`case` dependent) of a nominal, if any.
-    fn case_word(&self, w: usize) -> Option<String> {
-        self.kids(w, &["case"]).next().map(|c| self.words[c].to_lowercase())
+        Tree { t: DepTree::new(words, deps), referent_at, referents }
     }
 
     /// The referent a nominal headed by `w` stands for: the one at its head, else one in
     /// apposition or a flat part of the name.
     fn referent_of(&self, w: usize) -> Option<usize> {
-        self.referent_at[w].or_else(|| self.kids(w, &["appos", "flat"]).find_map(|c| self.referent_at[c]))
+        self.referent_at[w].or_else(|| self.t.kids(w, &["appos", "flat"]).find_map(|c| self.referent_at[c]))
     }
 
     /// The word range of the phrase headed by `w` (its dependents but clauses, conjuncts,
     /// apposition and the preposition), widened to its referent.
     fn phrase(&self, w: usize, referent: Option<usize>) -> Range<usize> {
         let (mut a, mut b) = (w, w + 1);
-        let mut stack: Vec<usize> = self.children[w].iter().copied().filter(|&c| self.rel(c) != "case").collect();
+        let mut stack: Vec<usize> = self.t.children(w).iter().copied().filter(|&c| self.t.rel(c) != "case").collect();
         while let Some(x) = stack.pop() {
-            if !IN_PHRASE.contains(&self.rel(x)) {
+            if !IN_PHRASE.contains(&self.t.rel(x)) {
                 continue;
             }
             a = a.min(x);
             b = b.max(x + 1);
-            stack.extend(self.children[x].iter().copied());
+            stack.extend(self.t.children(x).iter().copied());
         }
         if let Some(r) = referent {
             let rw = &self.referents[r].words;
@@ -106,69 +82,12 @@ impl<'a, 'b> Tree<'a, 'b> {
         a..b
     }
 
-    fn passive(&self, v: usize) -> bool {
-        self.has(v, &["aux:pass", "nsubj:pass", "csubj:pass"])
-    }
-
-    /// The subject of verb `v`: its own (`nsubj`, `nsubj:pass`), else one the tree passes on, with
-    /// whether it is the verb's agent. `depth` guards chains of shared subjects.
-    fn subject(&self, v: usize, trigger_at: &dyn Fn(usize) -> bool, depth: usize) -> Option<(usize, bool)> {
-        if let Some(s) = self.kids(v, &["nsubj", "nsubj:outer"]).next() {
-            return Some((s, true));
-        }
-        if let Some(s) = self.kids(v, &["nsubj:pass"]).next() {
-            return Some((s, false));
-        }
-        if depth == 0 || self.has(v, &["csubj", "csubj:pass", "expl"]) {
-            return None;
-        }
-        let agent = !self.passive(v);
-        let h = self.deps[v].head?;
-        match self.rel(v) {
-            // object control ("asked him to leave"), else subject control ("agreed to buy")
-            "xcomp" => match self.kids(h, &["obj", "iobj"]).next() {
-                Some(o) => Some((o, agent)),
-                None => self.subject(h, trigger_at, depth - 1).map(|(s, _)| (s, agent)),
-            },
-            "conj" | "advcl" if matches!(self.deps[h].upos, "VERB" | "AUX") || trigger_at(h) => {
-                // a coordinated clause with its own subject-less verb; an adverbial clause led by a
-                // subordinator other than a participle's ("because", "if") has its own subject
-                if self.rel(v) == "advcl" && self.has(v, &["mark"]) && !matches!(self.deps[v].upos, "VERB") {
-                    return None;
-                }
-                self.subject(h, trigger_at, depth - 1).map(|(s, _)| (s, agent))
-            }
-            // "negotiations to arrange …", "his plan to open …": the noun's own subject or
-            // possessor controls the infinitive
-            "acl" if self.kids(v, &["mark"]).any(|m| self.deps[m].upos == "PART") => self
-                .subject(h, trigger_at, depth - 1)
-                .or_else(|| self.kids(h, &["nmod:poss"]).next().map(|p| (p, true)))
-                .map(|(s, _)| (s, agent)),
-            // "the company founded by Jobs" (acted upon), "the plane carrying 100 people"
-            "acl" if matches!(self.deps[h].upos, "NOUN" | "PROPN" | "PRON") => {
-                Some((h, agent && !self.past_participle_modifier(v)))
-            }
-            _ => None,
-        }
-    }
-
-    /// A participle modifier without an auxiliary whose noun is acted upon ("a firm founded by
-    /// Jobs"): it has an `obl:agent`, or neither object nor "-ing" form.
-    fn past_participle_modifier(&self, v: usize) -> bool {
-        if self.has(v, &["obl:agent"]) {
-            return true;
-        }
-        !self.has(v, &["obj", "aux", "mark"]) && !self.words[v].to_lowercase().ends_with("ing")
-    }
-
-    /// The noun a relative pronoun stands for ("Apple, which makes …": `which` → Apple): the
-    /// noun its relative clause modifies.
+    /// What a relative pronoun without a referent of its own refers to: its antecedent's referent.
     fn antecedent(&self, w: usize) -> Option<usize> {
-        if self.deps[w].upos != "PRON" || self.referent_at[w].is_some() {
+        if self.referent_at[w].is_some() {
             return None;
         }
-        let clause = self.deps[w].head?;
-        matches!(self.rel(clause), "acl:relcl" | "advcl:relcl").then_some(self.deps[clause].head).flatten()
+        self.t.relative_antecedent(w)
     }
 }
 
@@ -186,25 +105,25 @@ pub fn find(words: &[&str], deps: &[Dep<'_>], referents: &[Referent<'_>], trigge
 fn trigger_arguments(tree: &Tree<'_, '_>, t: &Trigger<'_>, trigger_at: &dyn Fn(usize) -> bool) -> Vec<Argument> {
     let l = lists();
     // a copula trigger ("is", "were") stands for its predicate ("The antenna is a metal strip")
-    let copula = tree.rel(t.word) == "cop";
-    let v = if copula { tree.deps[t.word].head.unwrap_or(t.word) } else { t.word };
+    let copula = tree.t.rel(t.word) == "cop";
+    let v = if copula { tree.t.deps[t.word].head.unwrap_or(t.word) } else { t.word };
     let mut out: Vec<Argument> = Vec::new();
     // a state or a copular predicate: its subject takes part, it does not act
     let predicate = copula
-        || tree.has(v, &["cop", "expl"])
+        || tree.t.has(v, &["cop", "expl"])
         || t.lemma == "be"
-        || !matches!(t.pos, "VERB") && tree.deps[v].upos != "VERB";
+        || !matches!(t.pos, "VERB") && tree.t.deps[v].upos != "VERB";
     let push = |role: Role, w: usize, out: &mut Vec<Argument>| {
         // the argument and its nominal conjuncts ("Apple and Google")
         let mut heads = vec![w];
-        heads.extend(tree.kids(w, &["conj"]).filter(|&c| NOMINAL.contains(&tree.deps[c].upos)));
+        heads.extend(tree.t.kids(w, &["conj"]).filter(|&c| NOMINAL.contains(&tree.t.deps[c].upos)));
         for h in heads {
             if h == t.word {
                 continue;
             }
             // an entity takes part, not another event ("held a media event") nor a clause
             let referent = tree.referent_of(h);
-            if referent.is_none() && (!NOMINAL.contains(&tree.deps[h].upos) || trigger_at(h)) {
+            if referent.is_none() && (!NOMINAL.contains(&tree.t.deps[h].upos) || trigger_at(h)) {
                 continue;
             }
             let mut words = tree.phrase(h, referent);
@@ -222,22 +141,22 @@ fn trigger_arguments(tree: &Tree<'_, '_>, t: &Trigger<'_>, trigger_at: &dyn Fn(u
             }
         }
     };
-    if let Some((s, agent)) = tree.subject(v, trigger_at, 4) {
+    if let Some((s, agent)) = tree.t.subject(v, trigger_at, 4) {
         push(if agent && !predicate { Role::Agent } else { Role::Participant }, s, &mut out);
     }
     if copula && v != t.word {
         push(Role::Participant, v, &mut out);
     }
     // a participle modifying a noun ("the recently announced iPhone 4"): the noun undergoes it
-    if tree.rel(v) == "amod" && (tree.deps[v].upos == "VERB" || matches!(t.tense, "PASTPART" | "PRESPART")) {
-        if let Some(h) = tree.deps[v].head {
+    if tree.t.rel(v) == "amod" && (tree.t.deps[v].upos == "VERB" || matches!(t.tense, "PASTPART" | "PRESPART")) {
+        if let Some(h) = tree.t.deps[v].head {
             push(Role::Participant, h, &mut out);
         }
     }
-    for &c in &tree.children[v] {
-        let rel = tree.rel(c);
+    for &c in tree.t.children(v) {
+        let rel = tree.t.rel(c);
         let place_or = |fallback: Role| {
-            let locative = tree.case_word(c).is_some_and(|p| l.place_prepositions.contains(&p));
+            let locative = tree.t.case_word(c).is_some_and(|p| l.place_prepositions.contains(&p));
             match tree.referent_of(c) {
                 Some(r) if locative && tree.referents[r].label == "LOC" => Role::Place,
                 _ => fallback,
@@ -254,14 +173,14 @@ fn trigger_arguments(tree: &Tree<'_, '_>, t: &Trigger<'_>, trigger_at: &dyn Fn(u
             }
             "obl:agent" => Some(Role::Agent),
             "obl" | "obl:unmarked" | "nmod" | "nmod:unmarked" => {
-                if tree.case_word(c).is_some_and(|p| l.agent_prepositions.contains(&p)) {
+                if tree.t.case_word(c).is_some_and(|p| l.agent_prepositions.contains(&p)) {
                     Some(Role::Agent)
                 } else {
                     Some(place_or(Role::Participant))
                 }
             }
             "nmod:poss" if !predicate || t.pos == "NOUN" => Some(Role::Agent),
-            "compound" if tree.referent_at[c].is_some() && matches!(tree.deps[v].upos, "NOUN" | "PROPN") => Some(Role::Participant),
+            "compound" if tree.referent_at[c].is_some() && matches!(tree.t.deps[v].upos, "NOUN" | "PROPN") => Some(Role::Participant),
             _ => None,
         };
         if let Some(role) = role {
@@ -269,10 +188,10 @@ fn trigger_arguments(tree: &Tree<'_, '_>, t: &Trigger<'_>, trigger_at: &dyn Fn(u
         }
     }
     // "Jobs gave his keynote": the subject of a light verb whose object the event noun is does it
-    if t.pos == "NOUN" && !out.iter().any(|a| a.role == Role::Agent) && matches!(tree.rel(v), "obj") {
-        if let Some(h) = tree.deps[v].head {
-            if l.light_verbs.contains(&super::lemma(tree.words[h], "VERB")) {
-                if let Some((s, true)) = tree.subject(h, trigger_at, 4) {
+    if t.pos == "NOUN" && !out.iter().any(|a| a.role == Role::Agent) && matches!(tree.t.rel(v), "obj") {
+        if let Some(h) = tree.t.deps[v].head {
+            if l.light_verbs.contains(&super::lemma(tree.t.words[h], "VERB")) {
+                if let Some((s, true)) = tree.t.subject(h, trigger_at, 4) {
                     push(Role::Agent, s, &mut out);
                 }
             }
@@ -310,17 +229,7 @@ mod tests {
             .zip(&lemmas)
             .map(|((w, pos), lemma)| Trigger { word: words.iter().position(|x| x == w).unwrap(), sentence: 0, pos, tense: "PAST", lemma })
             .collect();
-        find(&words, &deps, &referents, &triggers)
-            .into_iter()
-            .map(|args| {
-                args.into_iter()
-                    .map(|a| {
-                        let span = a.referent.map(|r| referents[r].words.clone()).unwrap_or(a.words);
-                        format!("{}:{}", a.role.as_str(), words[span].join(" "))
-                    })
-                    .collect()
-            })
-            .collect()
+        crate::events::participants::shown(&words, &referents, find(&words, &deps, &referents, &triggers))
     }
 
     #[test]

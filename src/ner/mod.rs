@@ -8,6 +8,7 @@
 
 pub mod config;
 pub mod decode;
+pub mod deptree;
 pub mod encode;
 pub mod model;
 pub mod mpnet;

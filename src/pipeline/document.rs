@@ -34,7 +34,7 @@ pub(super) fn document_record(
     let timex_rows = timex_rows(&lay, &timexes);
     // pronouns and descriptions → named mentions
     let named: Vec<coref::Named<'_>> = ms.iter().map(|m| coref::Named { words: m.words.clone(), label: &m.label }).collect();
-    let links = coref::resolve(&lay.words, &lay.sents, &named, &lay.chunks);
+    let links = coref::resolve(&lay.words, &lay.sents, &named, &lay.chunks, deps);
     let mut co = CharOffsets::new(&l.text);
     let coref_rows: Vec<CorefRec> = links
         .iter()
