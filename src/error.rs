@@ -6,6 +6,10 @@ use std::path::{Path, PathBuf};
 pub enum Error {
     #[error("{path}: {source}")]
     Io { path: PathBuf, source: std::io::Error },
+    /// An output file or folder that could not be written (a full disk, a folder made read-only
+    /// or replaced during the run).
+    #[error("cannot write {path}: {source}")]
+    Write { path: PathBuf, source: std::io::Error },
     #[error("model {model}: {msg}")]
     Model { model: String, msg: String },
     #[error("{path}: {msg}")]
@@ -25,6 +29,9 @@ pub enum Error {
 impl Error {
     pub fn io(path: &Path, source: std::io::Error) -> Self {
         Error::Io { path: path.to_path_buf(), source }
+    }
+    pub fn write(path: &Path, source: std::io::Error) -> Self {
+        Error::Write { path: path.to_path_buf(), source }
     }
     pub fn input(path: &Path, msg: impl Into<String>) -> Self {
         Error::Input { path: path.to_path_buf(), msg: msg.into() }

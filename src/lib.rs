@@ -10,6 +10,8 @@
 //! (entity timelines) → [`tables`] (the seven tables, named once) → [`export`] (CSV, JSON lines,
 //! TimelineJS) and [`report`] (HTML timeline) → [`pipeline`] (runs them over files) →
 //! [`analysis`] (the library's front door). [`conll`] reads and writes CoNLL-2003 for evaluation.
+//! Below the stages: [`error`] (errors as values) and [`atomic`] (output files written whole or
+//! not at all).
 //!
 //! The front door is [`Pipeline`] (see [`analysis`]): one call from a text to its entities, time
 //! expressions and events.
@@ -24,6 +26,7 @@
 //! # Ok::<(), entline::Error>(())
 //! ```
 
+pub mod atomic;
 pub mod conll;
 pub mod conllu;
 pub mod error;

@@ -3,6 +3,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::NaiveDate;
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
@@ -11,6 +12,7 @@ use clap::{Args, Parser, Subcommand};
 use entline::input::{self, Found};
 use entline::ner::{self, Ner};
 use entline::pipeline::Notice;
+use entline::time::dct::GivenDate;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -20,7 +22,18 @@ Examples:
   entline tag-conll eng.testa > tagged.txt   # CoNLL-2003 file with a predicted IOB2 column
   scripts/eval_conll.sh ../shared/data/conll2003/eng.testa
 
-Exit codes: 0 all inputs processed; 2 some inputs failed (each reported); 1 nothing could be done.";
+Exit codes:
+  0   all done: every input processed
+  1   nothing could be done, or a fatal error (say, an output folder that cannot be written; a
+      merge of an incomplete or mixed shard set)
+  2   some inputs failed, each reported (and in documents.csv); merge --allow-partial went
+      without missing shards
+  64  usage error: an unknown option, a bad value (EX_USAGE)
+  A closed standard output (entline tag-conll FILE | head -1) ends quietly with 0.";
+
+/// Exit code of a usage error: EX_USAGE of sysexits.h, so that a pipeline can tell a typo from
+/// a failed input (2).
+const EX_USAGE: u8 = 64;
 
 #[derive(Parser)]
 #[command(name = "entline", version, about = "Turn folders of documents into an entity-centric event timeline.", after_help = EXAMPLES)]
@@ -36,8 +49,11 @@ enum Cmd {
     Extract(ExtractArgs),
     /// Merge the output folders of `extract --shard K/N` runs into one, entities normalized
     /// across all of them: the same tables as one run over all the inputs.
+    /// All N shards of one run must be given, once each (each shard's manifest names its K/N
+    /// and the run's fingerprint: model, settings, input list, entline version); otherwise
+    /// nothing is written and the error names the missing or mismatched shards (exit 1).
     #[command(
-        after_help = "Example:\n  entline extract corpus/ --shard 1/2 --out out.1 &\n  entline extract corpus/ --shard 2/2 --out out.2\n  entline merge out.1 out.2 --out out/"
+        after_help = "Example:\n  entline extract corpus/ --shard 1/2 --out out.1 &\n  entline extract corpus/ --shard 2/2 --out out.2\n  entline merge out.1 out.2 --out out/\n\nExit codes: 0 merged; 1 nothing merged (a shard missing, repeated or from another run); 2 some inputs failed, or shards missing with --allow-partial; 64 usage error."
     )]
     Merge {
         /// Output folders of the shard runs.
@@ -46,9 +62,16 @@ enum Cmd {
         /// Output folder of the merged tables.
         #[arg(long, short)]
         out: PathBuf,
+        /// Merge even when shards are missing: each missing shard gets a row in documents.csv
+        /// (doc `<shard K/N>`, status `missing`) and is listed in the JSON summary; exit code 2.
+        #[arg(long)]
+        allow_partial: bool,
         /// Print nothing but errors.
         #[arg(long, short)]
         quiet: bool,
+        /// Also write a machine-readable report of the merge to FILE (JSON).
+        #[arg(long, value_name = "FILE")]
+        json_summary: Option<PathBuf>,
     },
     /// Rebuild DIR/timeline.html, the self-contained HTML timeline, from the tables of a run
     /// (entities.csv and events.csv, or their .jsonl).
@@ -130,9 +153,13 @@ struct ExtractArgs {
     out: PathBuf,
     #[command(flatten)]
     model: ModelArgs,
-    #[command(flatten)]
-    date: DateArgs,
-    /// CSV file of path,date lines giving each document's date (paths as given, or file names).
+    /// Document creation time for every input: YYYY-MM-DD, or `today` (the only way entline ever
+    /// uses the current date); or a year YYYY, which dates a document whose dateline gives month
+    /// and day only ("MOSCOW, July 12 (Reuters) -"), other documents staying undated.
+    #[arg(long, value_name = "DATE|YEAR", value_parser = parse_given_date)]
+    doc_date: Option<GivenDate>,
+    /// CSV file of path,date lines giving each document's date, YYYY-MM-DD or a year YYYY as
+    /// --doc-date takes it (paths as given, or file names).
     #[arg(long, value_name = "FILE")]
     doc_dates: Option<PathBuf>,
     /// Use a file's modification time as its date when nothing better is found.
@@ -229,6 +256,14 @@ fn parse_doc_date(s: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| format!("expected YYYY-MM-DD or `today`, got {s:?}"))
 }
 
+/// `extract --doc-date`: a date as [`parse_doc_date`] takes it, or a year.
+fn parse_given_date(s: &str) -> Result<GivenDate, String> {
+    match GivenDate::parse(s) {
+        Some(GivenDate::Year(y)) => Ok(GivenDate::Year(y)),
+        _ => parse_doc_date(s).map(GivenDate::Day).map_err(|_| format!("expected YYYY-MM-DD, a year YYYY or `today`, got {s:?}")),
+    }
+}
+
 #[derive(Args)]
 struct ModelArgs {
     /// A shipped model, `fast` (models/entline-ner-minilm, the default) or `accurate`
@@ -279,7 +314,7 @@ impl ModelArgs {
     }
 }
 
-/// 0: all inputs processed; 2: some failed; 1: nothing could be done.
+/// 0: all inputs processed; 2: some failed (or are missing); 1: nothing could be done.
 fn exit_code(ok: usize, failed: usize) -> ExitCode {
     if failed == 0 {
         ExitCode::SUCCESS
@@ -293,18 +328,31 @@ fn exit_code(ok: usize, failed: usize) -> ExitCode {
 /// Documents read and tagged together (batches span documents; memory stays bounded).
 const DOCS_PER_GROUP: usize = 32;
 
+/// The end of a run on stderr: the warning about documents without a date (once, for all of
+/// them), then the one-line summary with what was left undated and the fix.
 fn print_summary(s: &entline::pipeline::Summary, out: &std::path::Path, secs: f64) {
+    if let Some(w) = s.undated_warning() {
+        eprintln!("entline: {w}");
+    }
+    let missing: usize = s.missing_shards.iter().map(|m| m.inputs).sum();
     eprintln!(
-        "entline: {} document(s), {} mention(s), {} entities, {} time expressions, {} events{} in {:.1}s ({:.1} docs/s) → {}",
+        "entline: {} document(s), {} mention(s), {} entities, {} time expressions, {} events{}{} in {:.1}s ({:.1} docs/s) → {}{}",
         s.documents,
         s.mentions,
         s.entities,
         s.timexes,
         s.events,
         if s.failed > 0 { format!(", {} failed", s.failed) } else { String::new() },
+        if s.missing_shards.is_empty() {
+            String::new()
+        } else {
+            let shards: Vec<&str> = s.missing_shards.iter().map(|m| m.shard.as_str()).collect();
+            format!(", shard {} missing ({missing} inputs)", shards.join(", "))
+        },
         secs,
         s.documents as f64 / secs.max(1e-9),
-        out.display()
+        out.display(),
+        s.undated_note().map(|n| format!("; {n}")).unwrap_or_default()
     );
 }
 
@@ -335,7 +383,7 @@ fn extract(a: &ExtractArgs) -> entline::Result<ExitCode> {
     let (ner, tagger) = pipeline.into_parts();
     let opts = a.options(doc_dates);
     let bar = progress_bar(files.len(), a.quiet);
-    let s = entline::pipeline::run(ner, &tagger, &files, problems, &opts, |notice| match notice {
+    let run = entline::pipeline::run(ner, &tagger, &files, problems, &opts, |notice| match notice {
         Notice::Progress(p) => {
             if let Some(b) = &bar {
                 b.set_position(p.files as u64);
@@ -348,15 +396,34 @@ fn extract(a: &ExtractArgs) -> entline::Result<ExitCode> {
                 eprintln!("entline: {w}");
             }
         }
-    })?;
+    });
     if let Some(b) = bar {
         b.finish_and_clear();
     }
+    let s = run.map_err(|e| match e {
+        entline::Error::Write { .. } => entline::Error::Other(format!(
+            "{e}; the documents done so far are kept in {}: once the output folder can be written again, \
+             run the same command with --resume to finish",
+            entline::pipeline::record::cache_dir(&a.out).display()
+        )),
+        e => e,
+    })?;
     if !a.quiet {
         print_summary(&s, &a.out, started.elapsed().as_secs_f64());
     }
     if let Some(path) = &a.json_summary {
-        write_json_summary(path, &a.out, &s, &opts, model_info, started.elapsed().as_secs_f64())?;
+        let fingerprint = entline::pipeline::record::read_manifest(&a.out)?.fingerprint;
+        let settings = serde_json::json!({
+            "output": opts.settings,
+            "min_score": opts.min_score,
+            "doc_date": opts.doc_date.map(|d| d.to_string()),
+            "date_from_mtime": opts.date_from_mtime,
+            "resume": opts.resume,
+            "shard": opts.shard.map(|(k, n)| format!("{k}/{n}")),
+            "max_bytes": opts.max_bytes,
+        });
+        let extra = [("model", model_info), ("settings", settings), ("fingerprint", fingerprint.into())];
+        write_json_summary(path, &a.out, &s, started.elapsed().as_secs_f64(), extra)?;
     }
     Ok(exit_code(s.documents, s.failed))
 }
@@ -393,7 +460,7 @@ impl ExtractArgs {
         let formats = if a.format.is_empty() { vec![entline::pipeline::Format::Csv] } else { a.format.clone() };
         entline::pipeline::Options {
             out: a.out.clone(),
-            doc_date: a.date.doc_date,
+            doc_date: a.doc_date,
             doc_dates,
             date_from_mtime: a.date_from_mtime,
             min_score: a.min_score,
@@ -413,23 +480,18 @@ impl ExtractArgs {
     }
 }
 
-/// `--json-summary`: the run as JSON, for pipelines that call entline.
-fn write_json_summary(
+/// `--json-summary`: the run as JSON, for pipelines that call entline (`extra`: what the
+/// command adds: model, settings, fingerprint).
+fn write_json_summary<const N: usize>(
     path: &std::path::Path,
     out: &std::path::Path,
     s: &entline::pipeline::Summary,
-    opts: &entline::pipeline::Options,
-    model: serde_json::Value,
     seconds: f64,
+    extra: [(&str, serde_json::Value); N],
 ) -> entline::Result<()> {
-    let manifest = entline::pipeline::record::read_manifest(out)?;
-    let problems: Vec<serde_json::Value> = manifest
-        .entries
-        .iter()
-        .filter(|e| e.status != "ok")
-        .map(|e| serde_json::json!({ "doc": e.doc, "status": e.status, "error": e.error }))
-        .collect();
-    let report = serde_json::json!({
+    let problems: Vec<serde_json::Value> =
+        s.problems.iter().map(|(doc, status, error)| serde_json::json!({ "doc": doc, "status": status, "error": error })).collect();
+    let mut report = serde_json::json!({
         "entline": env!("CARGO_PKG_VERSION"),
         "source": env!("ENTLINE_SOURCE_HASH"),
         "command": std::env::args().collect::<Vec<_>>(),
@@ -437,20 +499,21 @@ fn write_json_summary(
         "seconds": seconds,
         "summary": s,
         "problems": problems,
-        "model": model,
-        "settings": {
-            "output": opts.settings,
-            "min_score": opts.min_score,
-            "doc_date": opts.doc_date.map(|d| d.to_string()),
-            "date_from_mtime": opts.date_from_mtime,
-            "resume": opts.resume,
-            "shard": opts.shard.map(|(k, n)| format!("{k}/{n}")),
-            "max_bytes": opts.max_bytes,
-        },
-        "fingerprint": manifest.fingerprint,
     });
+    if let Some(note) = s.undated_note() {
+        report["undated"] = serde_json::json!({
+            "documents": s.without_date.len(),
+            "events_left_out": s.events_left_out,
+            "events_left_out_without_date": s.events_left_out_without_date,
+            "note": note,
+            "fix": entline::pipeline::UNDATED_FIX,
+        });
+    }
+    for (key, value) in extra {
+        report[key] = value;
+    }
     let text = serde_json::to_string_pretty(&report).map_err(|e| entline::Error::Other(format!("JSON summary: {e}")))?;
-    std::fs::write(path, text + "\n").map_err(|e| entline::Error::io(path, e))
+    std::fs::write(path, text + "\n").map_err(|e| entline::Error::write(path, e))
 }
 
 fn timeml(inputs: &[PathBuf], out: &Path, date: &DateArgs, rules: &[PathBuf], model: Option<&ModelArgs>) -> entline::Result<ExitCode> {
@@ -483,8 +546,7 @@ fn timeml(inputs: &[PathBuf], out: &Path, date: &DateArgs, rules: &[PathBuf], mo
 }
 
 fn tokens(paths: &[PathBuf]) -> entline::Result<ExitCode> {
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut out = std::io::BufWriter::new(Stdout::lock());
     let (mut ok, mut failed) = (0, 0);
     for f in input::collect(paths, &input::Select::extensions(input::TEXT_EXTENSIONS)) {
         let path = match f {
@@ -513,23 +575,36 @@ fn tokens(paths: &[PathBuf]) -> entline::Result<ExitCode> {
             })
             .collect();
         let line = serde_json::json!({ "doc": entline::pipeline::doc_name(&path), "sentences": sentences });
-        writeln!(out, "{line}").map_err(|e| entline::Error::Other(format!("writing standard output: {e}")))?;
+        writeln!(out, "{line}").map_err(|e| entline::Error::write(Path::new("<stdout>"), e))?;
         ok += 1;
     }
-    out.flush().map_err(|e| entline::Error::Other(format!("writing standard output: {e}")))?;
+    out.flush().map_err(|e| entline::Error::write(Path::new("<stdout>"), e))?;
     Ok(exit_code(ok, failed))
 }
 
 fn run(cli: Cli) -> entline::Result<ExitCode> {
     match cli.cmd {
         Cmd::Extract(a) => extract(&a),
-        Cmd::Merge { dirs, out, quiet } => {
+        Cmd::Merge { dirs, out, allow_partial, quiet, json_summary } => {
             let started = std::time::Instant::now();
-            let s = entline::pipeline::merge(&dirs, &out)?;
+            let s = entline::pipeline::merge(&dirs, &out, allow_partial)?;
             if !quiet {
                 print_summary(&s, &out, started.elapsed().as_secs_f64());
             }
-            Ok(exit_code(s.documents, s.failed))
+            if let Some(path) = &json_summary {
+                // the shards agree on it (merge checked)
+                let fingerprint = entline::pipeline::record::read_manifest(&dirs[0])?.fingerprint;
+                let inputs: Vec<String> = dirs.iter().map(|d| d.display().to_string()).collect();
+                write_json_summary(
+                    path,
+                    &out,
+                    &s,
+                    started.elapsed().as_secs_f64(),
+                    [("merged", inputs.into()), ("fingerprint", fingerprint.into())],
+                )?;
+            }
+            // a missing shard counts as failed inputs (there are some, unnamed)
+            Ok(exit_code(s.documents, s.failed + s.missing_shards.len()))
         }
         Cmd::Report { dir, top, out } => {
             let n = entline::report::rebuild(&dir, out.as_deref(), top)?;
@@ -541,31 +616,71 @@ fn run(cli: Cli) -> entline::Result<ExitCode> {
         Cmd::Tokens { paths } => tokens(&paths),
         Cmd::Parse { file, model } => {
             let ner = model.load()?;
-            let stdout = std::io::stdout();
-            let mut lock = stdout.lock();
+            let mut out = Stdout::lock();
             if file.extension().is_some_and(|e| e == "conllu") {
-                entline::conllu::parse_file(&ner, &file, &mut lock)?;
+                entline::conllu::parse_file(&ner, &file, &mut out)?;
             } else {
                 let read = entline::pipeline::read_text(&file, input::DEFAULT_MAX_BYTES).map_err(entline::Error::Other)?;
-                entline::conllu::write_document(&ner, &entline::pipeline::doc_name(&file), &read.text, &mut lock)?;
+                entline::conllu::write_document(&ner, &entline::pipeline::doc_name(&file), &read.text, &mut out)?;
             }
-            lock.flush().ok();
+            out.flush().map_err(|e| entline::Error::write(Path::new("<stdout>"), e))?;
             Ok(ExitCode::SUCCESS)
         }
         Cmd::TagConll { file, model } => {
             let ner = model.load()?;
-            let stdout = std::io::stdout();
-            let mut lock = stdout.lock();
-            entline::conll::tag_file(&ner, &file, &mut lock)?;
-            lock.flush().ok();
+            let mut out = Stdout::lock();
+            entline::conll::tag_file(&ner, &file, &mut out)?;
+            out.flush().map_err(|e| entline::Error::write(Path::new("<stdout>"), e))?;
             Ok(ExitCode::SUCCESS)
         }
     }
 }
 
+/// Set when the reader of standard output went away (`entline tag-conll FILE | head -1`): the
+/// command then ends quietly with 0, as a filter in a pipeline does.
+static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
+
+/// Standard output that notes a closed pipe in [`STDOUT_CLOSED`] (Rust ignores SIGPIPE, so a
+/// write to a closed pipe returns the error `BrokenPipe`).
+struct Stdout(std::io::StdoutLock<'static>);
+
+impl Stdout {
+    fn lock() -> Stdout {
+        Stdout(std::io::stdout().lock())
+    }
+
+    fn note<T>(r: std::io::Result<T>) -> std::io::Result<T> {
+        if r.as_ref().is_err_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) {
+            STDOUT_CLOSED.store(true, Ordering::Relaxed);
+        }
+        r
+    }
+}
+
+impl Write for Stdout {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        Self::note(self.0.write(buf))
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Self::note(self.0.flush())
+    }
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match run(cli) {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // --help and --version print and end with 0; a usage error with EX_USAGE
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { ExitCode::from(EX_USAGE) } else { ExitCode::SUCCESS };
+        }
+    };
+    let result = run(cli);
+    if STDOUT_CLOSED.load(Ordering::Relaxed) {
+        return ExitCode::SUCCESS;
+    }
+    match result {
         Ok(code) => code,
         Err(e) => {
             eprintln!("entline: {e}");

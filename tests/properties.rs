@@ -13,7 +13,10 @@
 //! ```
 //!
 //! `ENTLINE_PROPTEST_CASES` sets the case count of every property (the CI counts are in
-//! [`BUDGET`]), `ENTLINE_PROPTEST_SEED` the seed.
+//! [`BUDGET`]), `ENTLINE_PROPTEST_SEED` the seed. With `CI` set, a count below the budget (0 would
+//! skip the properties) fails the test instead (`ci_cannot_cut_the_cases`).
+
+mod common;
 
 use std::sync::OnceLock;
 
@@ -34,10 +37,12 @@ const BUDGET: &[(&str, u32)] = &[("decode", 5000), ("read_text", 600), ("text", 
 const DEFAULT_SEED: u64 = 0x656e_746c_696e_6519; // "entline", issue 19
 
 fn config(name: &str) -> Config {
-    let cases = std::env::var("ENTLINE_PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or_else(|| BUDGET.iter().find(|(n, _)| *n == name).map(|(_, c)| *c).expect("budgeted property"));
+    let budget = BUDGET.iter().find(|(n, _)| *n == name).map(|(_, c)| *c).expect("budgeted property");
+    let cases = std::env::var("ENTLINE_PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(budget);
+    assert!(
+        cases >= budget || !common::in_ci(),
+        "ENTLINE_PROPTEST_CASES={cases} runs fewer cases than CI's {budget} for {name}: in CI the properties run in full (unset it)"
+    );
     let seed = std::env::var("ENTLINE_PROPTEST_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(DEFAULT_SEED);
     Config {
         cases,
@@ -714,4 +719,16 @@ proptest! {
         check_tagger(&text, Some(dct))?;
         check_tagger(&text, Some(extreme))?;
     }
+}
+
+/// `CI=true ENTLINE_PROPTEST_CASES=0`: a property fails instead of passing without a case (run in
+/// a child process of this test binary).
+#[test]
+fn ci_cannot_cut_the_cases() {
+    let o = common::rerun_test("html_dates", &[("CI", "true"), ("ENTLINE_PROPTEST_CASES", "0")]);
+    let out = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    assert!(!o.status.success(), "a property ran no case in CI and passed:\n{out}");
+    assert!(out.contains("ENTLINE_PROPTEST_CASES=0 runs fewer cases than CI's"), "{out}");
+    let o = common::rerun_test("html_dates", &[("CI", ""), ("ENTLINE_PROPTEST_CASES", "3")]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
 }

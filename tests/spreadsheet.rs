@@ -16,10 +16,11 @@
 //! In both passes every cell is compared with the original (parsed with the csv crate), with one
 //! allowed change, [`calc_line_breaks`]. LibreOffice is found through `$ENTLINE_SOFFICE`
 //! (scripts/setup_libreoffice.sh, called by scripts/test.sh), `/usr/bin/soffice` or `PATH`; when it
-//! is missing the test fails, unless `ENTLINE_SKIP_SPREADSHEET=1` is set.
+//! is missing the test fails, unless `ENTLINE_SKIP_SPREADSHEET=1` is set — and with `CI` set that
+//! switch fails the test instead of skipping it (`ci_cannot_skip_the_round_trip`).
 
 mod common;
-use common::root;
+use common::{rerun_test, root, skip_switch};
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
@@ -353,9 +354,23 @@ struct Pass {
     infilter: String,
 }
 
+/// `CI=true ENTLINE_SKIP_SPREADSHEET=1`: the round trip fails, naming the switch, instead of
+/// passing without running (this test runs it in a child process of this test binary).
+#[test]
+fn ci_cannot_skip_the_round_trip() {
+    let o = rerun_test("every_csv_table_survives_libreoffice_calc", &[("CI", "true"), (SKIP_VAR, "1")]);
+    let out = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    assert!(!o.status.success(), "the skipped test passed in CI:\n{out}");
+    assert!(out.contains(&format!("{SKIP_VAR}=1 asks to skip this test, but CI is set")), "{out}");
+    // and without CI the switch still skips (loudly)
+    let o = rerun_test("every_csv_table_survives_libreoffice_calc", &[("CI", ""), (SKIP_VAR, "1")]);
+    let out = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    assert!(o.status.success() && out.contains("SKIPPED"), "{out}");
+}
+
 #[test]
 fn every_csv_table_survives_libreoffice_calc() {
-    if std::env::var(SKIP_VAR).is_ok_and(|v| v == "1") {
+    if skip_switch(SKIP_VAR) {
         loud(&format!("\n!!!!!!!! tests/spreadsheet.rs SKIPPED: {SKIP_VAR}=1 — the LibreOffice round trip of the CSV tables did NOT run !!!!!!!!\n"));
         return;
     }
@@ -363,7 +378,7 @@ fn every_csv_table_survives_libreoffice_calc() {
         panic!(
             "{e}: this test opens entline's CSV in LibreOffice Calc. Install it with scripts/setup_libreoffice.sh \
              (Debian: apt-get install --no-install-recommends libreoffice-calc-nogui) or point ENTLINE_SOFFICE at soffice; \
-             {SKIP_VAR}=1 skips the test"
+             {SKIP_VAR}=1 skips the test (not in CI)"
         )
     });
     let t0 = Instant::now();

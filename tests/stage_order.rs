@@ -6,6 +6,7 @@ use std::path::Path;
 /// The stages, earliest first; modules on one line may not import each other either.
 const ORDER: &[&[&str]] = &[
     &["error"],
+    &["atomic"],
     &["input"],
     &["text"],
     &["time"],

@@ -77,7 +77,7 @@ fn doc_date_rejects_garbage_and_missing_dct_warns() {
         .args(["timeml", f.to_str().unwrap(), "--out", tmp.path().join("o").to_str().unwrap(), "--doc-date", "05/05/2025"])
         .output()
         .unwrap();
-    assert_eq!(bad.status.code(), Some(2), "clap usage error");
+    assert_eq!(bad.status.code(), Some(64), "clap usage error: EX_USAGE");
     let out = Command::new(env!("CARGO_BIN_EXE_entline"))
         .args(["timeml", f.to_str().unwrap(), "--out", tmp.path().join("o").to_str().unwrap()])
         .output()

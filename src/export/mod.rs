@@ -5,13 +5,13 @@
 //! spreadsheet would run as a formula (leading `=`, `+`, `-`, `@`, tab, CR) get a leading `'`
 //! unless raw output is asked for; `excel` adds a UTF-8 BOM and CRLF line ends.
 
-use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::atomic::AtomicFile;
 use crate::error::{Error, Result};
 use crate::tables::{guard_cell, Event};
 
@@ -40,61 +40,48 @@ fn cell(v: &Value, style: CsvStyle) -> String {
     }
 }
 
-/// The temporary name a file is written under before it is renamed into place.
-fn temp_path(path: &Path) -> PathBuf {
-    path.with_extension(format!("{}.tmp{}", path.extension().and_then(|e| e.to_str()).unwrap_or(""), std::process::id()))
-}
-
-/// Write `path` atomically: to a temporary file first, renamed into place when complete.
-pub fn write_atomic(path: &Path, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
-    let tmp = temp_path(path);
-    let f = std::fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
-    let mut w = std::io::BufWriter::new(f);
-    write(&mut w)?;
-    w.flush().map_err(|e| Error::io(&tmp, e))?;
-    drop(w);
-    std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
+/// An error of the csv crate writing `path`: a write error when the file could not be written.
+fn csv_error(path: &Path, e: csv::Error) -> Error {
+    if !e.is_io_error() {
+        return Error::input(path, e.to_string());
+    }
+    match e.into_kind() {
+        csv::ErrorKind::Io(io) => Error::write(path, io),
+        other => Error::input(path, format!("{other:?}")),
+    }
 }
 
 enum SinkKind {
-    Csv { w: Box<csv::Writer<BufWriter<File>>>, header: Vec<String> },
-    Jsonl(BufWriter<File>),
+    Csv { w: Box<csv::Writer<AtomicFile>>, header: Vec<String> },
+    Jsonl(AtomicFile),
 }
 
 /// A table written row by row (CSV or JSON lines) into a temporary file that
-/// [`Sink::finish`] renames into place: readers never see a half-written table, and rows need
-/// not be held in memory.
+/// [`Sink::finish`] renames into place: readers never see a half-written table, rows need not be
+/// held in memory, and a table that fails (or is dropped unfinished) leaves nothing behind.
 pub struct Sink {
     path: PathBuf,
-    tmp: PathBuf,
     style: CsvStyle,
     kind: SinkKind,
 }
 
 impl Sink {
-    fn create(path: &Path) -> Result<(PathBuf, BufWriter<File>)> {
-        let tmp = temp_path(path);
-        let f = File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
-        Ok((tmp, BufWriter::new(f)))
-    }
-
     /// CSV with the given header; rows are serde structs whose fields are looked up by name.
     pub fn csv(path: &Path, header: &[&str], style: CsvStyle) -> Result<Sink> {
-        let (tmp, mut w) = Self::create(path)?;
+        let mut f = AtomicFile::create(path)?;
         if style.excel {
-            w.write_all(b"\xEF\xBB\xBF").map_err(|e| Error::io(&tmp, e))?;
+            f.write_all(b"\xEF\xBB\xBF").map_err(|e| Error::write(path, e))?;
         }
         let term = if style.excel { csv::Terminator::CRLF } else { csv::Terminator::Any(b'\n') };
-        let mut w = csv::WriterBuilder::new().terminator(term).from_writer(w);
-        w.write_record(header).map_err(|e| Error::input(path, e.to_string()))?;
+        let mut w = csv::WriterBuilder::new().terminator(term).from_writer(f);
+        w.write_record(header).map_err(|e| csv_error(path, e))?;
         let header = header.iter().map(|h| h.to_string()).collect();
-        Ok(Sink { path: path.to_path_buf(), tmp, style, kind: SinkKind::Csv { w: Box::new(w), header } })
+        Ok(Sink { path: path.to_path_buf(), style, kind: SinkKind::Csv { w: Box::new(w), header } })
     }
 
     /// JSON lines, one object per row.
     pub fn jsonl(path: &Path) -> Result<Sink> {
-        let (tmp, w) = Self::create(path)?;
-        Ok(Sink { path: path.to_path_buf(), tmp, style: CsvStyle::default(), kind: SinkKind::Jsonl(w) })
+        Ok(Sink { path: path.to_path_buf(), style: CsvStyle::default(), kind: SinkKind::Jsonl(AtomicFile::create(path)?) })
     }
 
     /// Append one record.
@@ -102,8 +89,8 @@ impl Sink {
         let path = &self.path;
         match &mut self.kind {
             SinkKind::Jsonl(w) => {
-                serde_json::to_writer(&mut *w, row).map_err(|e| Error::input(path, e.to_string()))?;
-                w.write_all(b"\n").map_err(|e| Error::io(path, e))
+                serde_json::to_writer(&mut *w, row).map_err(|e| json_error(path, e))?;
+                w.write_all(b"\n").map_err(|e| Error::write(path, e))
             }
             SinkKind::Csv { w, header } => {
                 let v = serde_json::to_value(row).map_err(|e| Error::input(path, e.to_string()))?;
@@ -112,7 +99,7 @@ impl Sink {
                 };
                 // cell() guards text; numbers and booleans stay as they are
                 let cells: Vec<String> = header.iter().map(|h| map.get(h).map(|v| cell(v, self.style)).unwrap_or_default()).collect();
-                w.write_record(&cells).map_err(|e| Error::input(path, e.to_string()))
+                w.write_record(&cells).map_err(|e| csv_error(path, e))
             }
         }
     }
@@ -125,24 +112,31 @@ impl Sink {
                 let raw = self.style.raw;
                 let guarded: Vec<std::borrow::Cow<'_, str>> =
                     cells.iter().map(|c| if raw { std::borrow::Cow::Borrowed(c.as_str()) } else { guard_cell(c) }).collect();
-                w.write_record(guarded.iter().map(|c| c.as_bytes())).map_err(|e| Error::input(path, e.to_string()))
+                w.write_record(guarded.iter().map(|c| c.as_bytes())).map_err(|e| csv_error(path, e))
             }
             SinkKind::Jsonl(w) => {
-                serde_json::to_writer(&mut *w, cells).map_err(|e| Error::input(path, e.to_string()))?;
-                w.write_all(b"\n").map_err(|e| Error::io(path, e))
+                serde_json::to_writer(&mut *w, cells).map_err(|e| json_error(path, e))?;
+                w.write_all(b"\n").map_err(|e| Error::write(path, e))
             }
         }
     }
 
     /// Flush and move the table into place.
     pub fn finish(self) -> Result<()> {
-        let mut w = match self.kind {
-            SinkKind::Csv { w, .. } => w.into_inner().map_err(|e| Error::input(&self.path, e.to_string()))?,
-            SinkKind::Jsonl(w) => w,
+        let f = match self.kind {
+            SinkKind::Csv { w, .. } => w.into_inner().map_err(|e| Error::write(&self.path, e.into_error()))?,
+            SinkKind::Jsonl(f) => f,
         };
-        w.flush().map_err(|e| Error::io(&self.tmp, e))?;
-        drop(w);
-        std::fs::rename(&self.tmp, &self.path).map_err(|e| Error::io(&self.path, e))
+        f.finish()
+    }
+}
+
+/// An error of serde_json writing `path`: a write error when the file could not be written.
+pub fn json_error(path: &Path, e: serde_json::Error) -> Error {
+    if e.is_io() {
+        Error::write(path, e.into())
+    } else {
+        Error::input(path, e.to_string())
     }
 }
 

@@ -5,14 +5,15 @@
 //! mentions are written with their event ids, the events (one row each, spilled again) in date
 //! order, and the entity timelines. No table is held in memory.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
 use super::record::{self, DocRecord, Entry, OutputSettings};
-use super::{Format, Summary};
+use super::{Format, MissingShard, Summary};
+use crate::atomic;
 use crate::entities::rows::entity_rows;
 use crate::entities::{self, DocEntities, MentionIn, Merged, Resolution, Resources, Strings};
 use crate::error::{Error, Result};
@@ -62,10 +63,12 @@ impl Table {
 }
 
 /// Rows written to a temporary file as they come and read back in a chosen order, so that no
-/// table is held in memory; or, for the library, simply kept in memory.
+/// table is held in memory; or, for the library, simply kept in memory. The file has no name
+/// (`tempfile::tempfile_in`): it goes when dropped, whatever happens, even when the process is killed.
 enum Spill<T> {
     File {
-        path: PathBuf,
+        /// The folder of the file, for messages.
+        dir: PathBuf,
         w: BufWriter<std::fs::File>,
         pos: u64,
         /// (position, length) of each row
@@ -75,20 +78,20 @@ enum Spill<T> {
 }
 
 impl<T: serde::Serialize + serde::de::DeserializeOwned> Spill<T> {
-    /// A spill file at `path`, or memory when there is no folder to spill to.
-    fn new(path: Option<PathBuf>) -> Result<Spill<T>> {
-        let Some(path) = path else { return Ok(Spill::Memory(Vec::new())) };
-        let f = std::fs::File::create(&path).map_err(|e| Error::io(&path, e))?;
-        Ok(Spill::File { path, w: BufWriter::new(f), pos: 0, index: Vec::new() })
+    /// A spill file in `dir`, or memory when there is no folder to spill to.
+    fn new(dir: Option<&Path>) -> Result<Spill<T>> {
+        let Some(dir) = dir else { return Ok(Spill::Memory(Vec::new())) };
+        let f = tempfile::tempfile_in(dir).map_err(|e| Error::write(dir, e))?;
+        Ok(Spill::File { dir: dir.to_path_buf(), w: BufWriter::new(f), pos: 0, index: Vec::new() })
     }
 
     fn push(&mut self, row: T) -> Result<()> {
         match self {
             Spill::Memory(rows) => rows.push(row),
-            Spill::File { path, w, pos, index } => {
-                let mut line = serde_json::to_vec(&row).map_err(|x| Error::input(path, x.to_string()))?;
+            Spill::File { dir, w, pos, index } => {
+                let mut line = serde_json::to_vec(&row).map_err(|x| Error::input(dir, x.to_string()))?;
                 line.push(b'\n');
-                w.write_all(&line).map_err(|x| Error::io(path, x))?;
+                w.write_all(&line).map_err(|x| Error::write(dir, x))?;
                 index.push((*pos, line.len()));
                 *pos += line.len() as u64;
             }
@@ -104,10 +107,10 @@ impl<T: serde::Serialize + serde::de::DeserializeOwned> Spill<T> {
     }
 
     /// Visit the rows in `order` (row numbers, each at most once; all rows in push order when
-    /// `None`), then delete the file.
+    /// `None`); the file goes with it.
     fn visit(self, order: Option<Vec<usize>>, mut visit: impl FnMut(usize, T) -> Result<()>) -> Result<()> {
         let order = order.unwrap_or_else(|| (0..self.len()).collect());
-        let (path, mut w, index) = match self {
+        let (dir, w, index) = match self {
             Spill::Memory(rows) => {
                 let mut rows: Vec<Option<T>> = rows.into_iter().map(Some).collect();
                 for i in order {
@@ -116,25 +119,24 @@ impl<T: serde::Serialize + serde::de::DeserializeOwned> Spill<T> {
                 }
                 return Ok(());
             }
-            Spill::File { path, w, index, .. } => (path, w, index),
+            Spill::File { dir, w, index, .. } => (dir, w, index),
         };
-        w.flush().map_err(|x| Error::io(&path, x))?;
-        let mut r = BufReader::new(std::fs::File::open(&path).map_err(|x| Error::io(&path, x))?);
+        let mut f = w.into_inner().map_err(|x| Error::write(&dir, x.into_error()))?;
+        f.seek(SeekFrom::Start(0)).map_err(|x| Error::io(&dir, x))?;
+        let mut r = BufReader::new(f);
         let mut buf = Vec::new();
         let mut at = 0u64;
         for i in order {
             let (pos, len) = index[i];
             if pos != at {
-                r.seek(SeekFrom::Start(pos)).map_err(|x| Error::io(&path, x))?;
+                r.seek(SeekFrom::Start(pos)).map_err(|x| Error::io(&dir, x))?;
             }
             buf.resize(len, 0);
-            r.read_exact(&mut buf).map_err(|x| Error::io(&path, x))?;
+            r.read_exact(&mut buf).map_err(|x| Error::io(&dir, x))?;
             at = pos + len as u64;
-            let row: T = serde_json::from_slice(&buf).map_err(|x| Error::input(&path, x.to_string()))?;
+            let row: T = serde_json::from_slice(&buf).map_err(|x| Error::input(&dir, x.to_string()))?;
             visit(i, row)?;
         }
-        drop(r);
-        let _ = std::fs::remove_file(&path);
         Ok(())
     }
 }
@@ -229,15 +231,12 @@ impl Tables for TableFiles<'_> {
 /// Write every output table into `out` from the records of `sources` (each entry with the
 /// output folder whose cache holds its record), in the entries' order.
 pub fn finalize(sources: &[(Entry, PathBuf)], settings: &OutputSettings, out: &Path) -> Result<Summary> {
-    std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
+    std::fs::create_dir_all(out).map_err(|e| Error::write(out, e))?;
     let cache = record::cache_dir(out);
-    std::fs::create_dir_all(&cache).map_err(|e| Error::io(&cache, e))?;
-    // spill files of killed runs
-    for e in std::fs::read_dir(&cache).into_iter().flatten().flatten() {
-        if e.file_name().to_string_lossy().contains(".spill") {
-            let _ = std::fs::remove_file(e.path());
-        }
-    }
+    std::fs::create_dir_all(&cache).map_err(|e| Error::write(&cache, e))?;
+    // temporary files of killed runs
+    atomic::remove_leftovers(out);
+    atomic::remove_leftovers(&cache);
     let entries: Vec<Entry> = sources.iter().map(|(e, _)| e.clone()).collect();
     let load = |i: usize| -> Result<Option<DocRecord>> {
         let (entry, dir) = &sources[i];
@@ -281,17 +280,18 @@ fn build_tables(
     let norm = merger.finish();
 
     // ---- pass 2: stream the rows of the per-document tables; event mentions to a spill file
-    let pid = std::process::id();
-    let spill_path = |name: &str| spill_dir.map(|d| d.join(format!("{name}.spill{pid}")));
-    let mut pass = MentionPass::new(&norm, settings, spill_path("mentions"))?;
+    let mut pass = MentionPass::new(&norm, settings, spill_dir)?;
     for (d, entry) in entries.iter().enumerate() {
         pass.document(d, entry, load(d)?, &res, tables)?;
     }
-    let MentionPass { spill, strings, facts, doc_rows, entity_mentions, mut summary, .. } = pass;
+    let MentionPass { spill, strings, facts, doc_rows, entity_mentions, without_date, mut summary, .. } = pass;
 
     // ---- events: clusters of the mentions in which an entity takes part
     let clusters = Clusters::of(&facts, settings.undated);
     let layout = Layout::of(&clusters, &facts, entries.len());
+    // the events without a date that events.csv leaves out, counted (by the representative's document)
+    summary.events_left_out = layout.left_out_per_doc.iter().sum();
+    summary.events_left_out_without_date = layout.left_out_per_doc.iter().zip(&without_date).filter(|(_, &w)| w).map(|(n, _)| n).sum();
 
     // documents.csv (its event counts are known now)
     for (d, mut row) in doc_rows.into_iter().enumerate() {
@@ -306,7 +306,7 @@ fn build_tables(
 
     let events =
         Events { docs: entries.iter().map(|e| e.doc.as_str()).collect(), norm: &norm, facts: &facts, strings: &strings, clusters: &clusters };
-    summary.events = write_events(&events, spill, layout.event_order, spill_path("events"), tables)?;
+    summary.events = write_events(&events, spill, layout.event_order, spill_dir, tables)?;
     timeline::timeline_rows(&events, layout.timeline_rows, |row| tables.row(&row))?;
     Ok(summary)
 }
@@ -318,10 +318,10 @@ fn write_events(
     events: &Events<'_>,
     spill: Spill<SpilledMention>,
     mut event_order: Vec<(NaiveDate, u32, u32, u32)>,
-    spill_path: Option<PathBuf>,
+    spill_dir: Option<&Path>,
     tables: &mut impl Tables,
 ) -> Result<usize> {
-    let mut event_spill: Spill<Event> = Spill::new(spill_path)?;
+    let mut event_spill: Spill<Event> = Spill::new(spill_dir)?;
     let mut event_row_of: HashMap<u32, usize> = HashMap::new();
     spill.visit(None, |_, mut m| {
         let rep = events.assign(&mut m);
@@ -349,28 +349,37 @@ struct MentionPass<'a> {
     doc_rows: Vec<DocumentRow>,
     /// Mentions counted per corpus entity.
     entity_mentions: Vec<usize>,
+    /// Per document: whether it has no document date.
+    without_date: Vec<bool>,
     summary: Summary,
 }
 
 impl<'a> MentionPass<'a> {
-    fn new(norm: &'a Merged, settings: &'a OutputSettings, spill_path: Option<PathBuf>) -> Result<Self> {
+    fn new(norm: &'a Merged, settings: &'a OutputSettings, spill_dir: Option<&Path>) -> Result<Self> {
         Ok(MentionPass {
             norm,
             settings,
-            spill: Spill::new(spill_path)?,
+            spill: Spill::new(spill_dir)?,
             strings: Strings::default(),
             facts: Vec::new(),
             doc_rows: Vec::new(),
             entity_mentions: vec![0; norm.entities.len()],
+            without_date: Vec::new(),
             summary: Summary::default(),
         })
     }
 
-    /// Document `d` (`rec`: its record, `None` when it failed).
+    /// Document `d` (`rec`: its record, `None` when it failed, or stands for a missing shard).
     fn document(&mut self, d: usize, entry: &Entry, rec: Option<DocRecord>, res: &Resources, tables: &mut impl Tables) -> Result<()> {
-        *self.summary.inputs.entry(entry.status.clone()).or_default() += 1;
+        if entry.status != MISSING {
+            *self.summary.inputs.entry(entry.status.clone()).or_default() += 1;
+        }
+        if entry.status != "ok" {
+            self.summary.problems.push((entry.doc.clone(), entry.status.clone(), entry.error.clone()));
+        }
+        self.without_date.push(rec.as_ref().is_some_and(|r| r.dct.is_empty()));
         let Some(mut rec) = rec else {
-            self.summary.failed += 1;
+            self.summary.failed += usize::from(entry.status != MISSING);
             self.doc_rows.push(DocumentRow {
                 doc: entry.doc.clone(),
                 dct_source: "none".into(),
@@ -381,6 +390,9 @@ impl<'a> MentionPass<'a> {
             return Ok(());
         };
         self.summary.documents += 1;
+        if rec.dct.is_empty() {
+            self.summary.without_date.push(rec.doc.clone());
+        }
         let entity_of = self.resolve_mentions(d, entry, &mut rec, res)?;
         write_mentions(&rec, &entity_of, self.norm, tables)?;
         for t in &rec.timexes {
@@ -479,29 +491,83 @@ fn write_mentions(rec: &DocRecord, entity_of: &[Option<usize>], norm: &Merged, t
     Ok(())
 }
 
+/// `documents.csv` status of the row that stands for a shard `merge --allow-partial` went without.
+pub const MISSING: &str = "missing";
+
 /// Read the manifests of shard output folders and write the merged tables into `out`: equal to
-/// one run over all the shards' inputs.
-pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Summary> {
-    let mut sources: Vec<(Entry, PathBuf)> = Vec::new();
-    let mut first: Option<(PathBuf, record::Manifest)> = None;
+/// one run over all the shards' inputs. The N shards of one run must all be there, once each
+/// (one run: the same [`record::RunId`]), else nothing is written and the error names the
+/// missing, repeated and foreign shards. With `allow_partial` missing shards are gone without:
+/// each gets a row in documents.csv (status `missing`, doc `<shard K/N>`) and is listed in
+/// [`Summary::missing_shards`].
+pub fn merge(dirs: &[PathBuf], out: &Path, allow_partial: bool) -> Result<Summary> {
+    let mut shards: Vec<(PathBuf, record::Manifest)> = Vec::new();
     for dir in dirs {
         let m = record::read_manifest(dir)?;
-        if let Some((d0, m0)) = &first {
-            if m.fingerprint != m0.fingerprint || m.settings != m0.settings {
-                return Err(Error::input(dir, format!("made with another model or other settings than {}; cannot merge", d0.display())));
-            }
+        if m.run.is_none() {
+            return Err(Error::input(
+                dir,
+                "its manifest has no run fingerprint (written by an earlier entline): run its `entline extract` again with --resume, \
+                 which reuses its documents, then merge",
+            ));
         }
-        sources.extend(m.entries.iter().cloned().map(|e| (e, dir.clone())));
-        if first.is_none() {
-            first = Some((dir.clone(), m));
-        }
+        shards.push((dir.clone(), m));
     }
-    let Some((_, m0)) = first else {
+    let Some((d0, m0)) = shards.first() else {
         return Err(Error::Other("nothing to merge".into()));
     };
+    let (_, n) = m0.shard();
+    let mut problems = Vec::new();
+    let mut by_k: BTreeMap<usize, &Path> = BTreeMap::new();
+    for (dir, m) in &shards {
+        let (k, nk) = m.shard();
+        let mut differs = match (&m0.run, &m.run) {
+            (Some(a), Some(b)) => a.differences(b),
+            _ => Vec::new(),
+        };
+        if nk != n {
+            differs.insert(0, "number of shards");
+        }
+        if !differs.is_empty() {
+            problems.push(format!("{} (shard {k}/{nk}) is from another run than {}: different {}", dir.display(), d0.display(), differs.join(", ")));
+        } else if let Some(first) = by_k.insert(k, dir) {
+            problems.push(format!("shard {k}/{n} is in two of the merged folders: {} and {}", first.display(), dir.display()));
+        }
+    }
+    let missing: Vec<usize> = (1..=n).filter(|k| !by_k.contains_key(k)).collect();
+    if !missing.is_empty() && !allow_partial {
+        let names: Vec<String> = missing.iter().map(|k| format!("{k}/{n}")).collect();
+        problems.push(format!(
+            "shard {} missing: run `entline extract … --shard {}` for it and merge again, or merge with --allow-partial to go without",
+            names.join(", "),
+            names[0]
+        ));
+    }
+    if !problems.is_empty() {
+        return Err(Error::Other(format!("cannot merge: {}", problems.join("; "))));
+    }
+    let mut sources: Vec<(Entry, PathBuf)> = Vec::new();
+    for (dir, m) in &shards {
+        sources.extend(m.entries.iter().cloned().map(|e| (e, dir.clone())));
+    }
     sources.sort_by_key(|(e, _)| e.index);
     if let Some(w) = sources.windows(2).find(|w| w[0].0.index == w[1].0.index) {
-        return Err(Error::input(&w[1].1, format!("input {} is in two of the merged folders (same shard twice?)", w[1].0.doc)));
+        return Err(Error::input(&w[1].1, format!("input {} is in two of the merged folders", w[1].0.doc)));
     }
-    finalize(&sources, &m0.settings, out)
+    // the missing shards, one row each after every input
+    let total: usize = m0.shard_inputs.iter().sum();
+    let mut gone = Vec::new();
+    for k in missing {
+        let shard = format!("{k}/{n}");
+        let inputs = m0.shard_inputs.get(k - 1).copied().unwrap_or(0);
+        let error = format!("shard {shard} was not merged: its {inputs} input(s) are not in these tables");
+        sources.push((Entry { index: total + k, doc: format!("<shard {shard}>"), status: MISSING.into(), error, key: None }, d0.clone()));
+        gone.push(MissingShard { shard, inputs });
+    }
+    let mut summary = finalize(&sources, &m0.settings, out)?;
+    if !gone.is_empty() {
+        summary.inputs.insert(MISSING.into(), gone.iter().map(|g| g.inputs).sum());
+    }
+    summary.missing_shards = gone;
+    Ok(summary)
 }

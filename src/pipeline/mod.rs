@@ -24,7 +24,7 @@ use crate::error::{Error, Result};
 use crate::input;
 use crate::ner::Ner;
 use crate::text::WordDoc;
-use crate::time::dct::{self, DateEvidence, DctSource, DocDates};
+use crate::time::dct::{self, DateEvidence, DctSource, DocDates, GivenDate};
 use crate::time::{timeml::TimeMl, TimeTagger};
 
 /// Output formats (several may be asked for at once).
@@ -53,7 +53,8 @@ impl std::str::FromStr for Format {
 #[derive(Debug, Clone)]
 pub struct Options {
     pub out: PathBuf,
-    pub doc_date: Option<NaiveDate>,
+    /// The date of every document (`--doc-date`), or only the year of yearless datelines.
+    pub doc_date: Option<GivenDate>,
     pub doc_dates: Option<DocDates>,
     pub date_from_mtime: bool,
     /// Mentions with a lower confidence are dropped.
@@ -70,6 +71,12 @@ pub struct Options {
     pub settings: OutputSettings,
 }
 
+/// What to do about documents without a date, in one line.
+pub const UNDATED_FIX: &str = "use --doc-date, --doc-dates, --date-from-mtime or --undated";
+
+/// Documents named in the one warning about documents without a date (the rest are counted).
+const UNDATED_NAMED: usize = 5;
+
 /// Summary of a run, for the CLI (and `--json-summary`).
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Summary {
@@ -80,11 +87,61 @@ pub struct Summary {
     pub events: usize,
     pub timexes: usize,
     /// Inputs by outcome: `ok` (processed or reused), `failed` (unreadable), `skipped` (could not
-    /// be walked); `reused`: the `ok` ones taken from an earlier run's cache (`--resume`).
+    /// be walked), `missing` (in a shard that `merge --allow-partial` went without); `reused`:
+    /// the `ok` ones taken from an earlier run's cache (`--resume`).
     pub inputs: BTreeMap<String, usize>,
     pub reused: usize,
+    /// The documents without a document date, every one by name: their relative dates stay
+    /// unresolved, and their events without a date of their own are undated.
+    pub without_date: Vec<String>,
+    /// Events left out of events.csv for want of a date (none with `--undated`; timelines.csv
+    /// lists them at position 0).
+    pub events_left_out: usize,
+    /// Of those, the events reported in a document without a document date.
+    pub events_left_out_without_date: usize,
+    /// Shards of the run that `merge --allow-partial` went without.
+    pub missing_shards: Vec<MissingShard>,
     /// Wall-clock seconds per stage.
     pub seconds: Timings,
+    /// The inputs that are not `ok`: (doc, status, error), in input order.
+    #[serde(skip)]
+    pub problems: Vec<(String, String, String)>,
+}
+
+/// A shard that a merge went without.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MissingShard {
+    /// `K/N`.
+    pub shard: String,
+    /// Its inputs (none of which is in the tables).
+    pub inputs: usize,
+}
+
+impl Summary {
+    /// The one warning about the documents without a date: the first few by name, then the
+    /// count (every name is in [`Summary::without_date`]).
+    pub fn undated_warning(&self) -> Option<Warning> {
+        (!self.without_date.is_empty()).then(|| Warning::NoDocumentDate {
+            first: self.without_date.iter().take(UNDATED_NAMED).cloned().collect(),
+            count: self.without_date.len(),
+        })
+    }
+
+    /// What the run left undated, with the fix, for the end of the summary line (`None`: nothing).
+    pub fn undated_note(&self) -> Option<String> {
+        let docs = self.without_date.len();
+        let mut parts = Vec::new();
+        if docs > 0 {
+            parts.push(format!("{docs} document(s) without a document date"));
+        }
+        match (self.events_left_out, self.events_left_out_without_date) {
+            (0, _) => {}
+            (n, m) if m == n => parts.push(format!("{n} event(s) left out of events.csv for want of a date")),
+            (n, 0) => parts.push(format!("{n} event(s) without a date left out of events.csv")),
+            (n, m) => parts.push(format!("{n} event(s) left out of events.csv for want of a date ({m} from documents without one)")),
+        }
+        (!parts.is_empty()).then(|| format!("{}: {UNDATED_FIX}", parts.join(", ")))
+    }
 }
 
 /// Wall-clock seconds spent per stage of a run (stages of one group of documents run in turn,
@@ -117,8 +174,9 @@ pub enum Warning {
     Decoding { path: PathBuf, msg: String },
     /// The file could not be read or parsed: it is listed as failed.
     Unreadable(String),
-    /// A document without a date in which relative dates stayed unresolved.
-    NoDocumentDate { doc: String },
+    /// Documents without a document date (their relative dates stay unresolved): told once for
+    /// all of them, the first few by name (`first`), then the count.
+    NoDocumentDate { first: Vec<String>, count: usize },
     /// A TimeML file without a DCT, and no date given (`entline timeml`).
     NoDct { path: PathBuf },
 }
@@ -135,7 +193,11 @@ impl std::fmt::Display for Warning {
         match self {
             Warning::Decoding { path, msg } => write!(f, "warning: {}: {msg}", path.display()),
             Warning::Unreadable(msg) => f.write_str(msg),
-            Warning::NoDocumentDate { doc } => write!(f, "warning: {doc}: no document date; relative dates left unresolved (use --doc-date)"),
+            Warning::NoDocumentDate { first, count } => {
+                let more = count.saturating_sub(first.len());
+                let more = if more > 0 { format!(" and {more} more") } else { String::new() };
+                write!(f, "warning: no document date for {count} document(s) ({}{more}): relative dates left unresolved", first.join(", "))
+            }
             Warning::NoDct { path } => write!(f, "warning: {}: no DCT; relative expressions left unresolved", path.display()),
         }
     }
@@ -193,7 +255,15 @@ pub fn read_text(path: &Path, max_bytes: u64) -> std::result::Result<FileText, S
 /// Text and DCT of a file, by format.
 fn load(path: &Path, opts: &Options) -> std::result::Result<Loaded, String> {
     let FileText { text, dct: found, warning } = read_text(path, opts.max_bytes)?;
-    let evidence = DateEvidence { given: opts.doc_date, listed: opts.doc_dates.as_ref().and_then(|t| t.get(path)), markup: found, text: &text };
+    let listed = opts.doc_dates.as_ref().and_then(|t| t.get(path));
+    let evidence = DateEvidence {
+        given: opts.doc_date.and_then(GivenDate::day),
+        listed: listed.and_then(GivenDate::day),
+        markup: found,
+        // a year listed for the document, else the one given for all
+        year: listed.or(opts.doc_date).and_then(GivenDate::year),
+        text: &text,
+    };
     let (dct, source) = evidence.choose(|| {
         opts.date_from_mtime.then(|| {
             let m = std::fs::metadata(path).and_then(|m| m.modified()).map_err(|e| format!("{}: {e}", path.display()))?;
@@ -216,6 +286,25 @@ pub fn fingerprint(ner: &Ner, opts: &Options) -> Result<String> {
     Ok(hex::encode(&h.finalize()[..16]))
 }
 
+/// The fingerprint of a run over `inputs` (every input as named, in order): shards of one run
+/// share it, and `merge` joins only those.
+pub fn run_id(ner: &Ner, opts: &Options, inputs: &[String]) -> Result<record::RunId> {
+    let settings = serde_json::json!({
+        "min_score": opts.min_score,
+        "doc_date": opts.doc_date.map(|d| d.to_string()),
+        "doc_dates": opts.doc_dates.as_ref().map(DocDates::digest),
+        "date_from_mtime": opts.date_from_mtime,
+        "max_bytes": opts.max_bytes,
+        "output": opts.settings,
+    });
+    Ok(record::RunId {
+        entline: format!("{} {}", env!("CARGO_PKG_VERSION"), env!("ENTLINE_SOURCE_HASH")),
+        model: ner.fingerprint()?,
+        settings: record::list_digest([settings.to_string().as_str()]),
+        inputs: record::list_digest(inputs.iter().map(String::as_str)),
+    })
+}
+
 /// Process input files (already expanded; `problems` are inputs that could not be walked) and
 /// write the output tables into `opts.out`. The model is dropped before the final tables are
 /// written, so that the entity state of a large corpus does not add to the model's memory.
@@ -228,8 +317,15 @@ pub fn run(
     mut notify: impl FnMut(Notice),
 ) -> Result<Summary> {
     let fp = fingerprint(&ner, opts)?;
+    let inputs: Vec<String> = files.iter().chain(problems.iter().map(|(p, _)| p)).map(|p| doc_name(p)).collect();
+    let run = run_id(&ner, opts, &inputs)?;
+    let (_, parts) = opts.shard.unwrap_or((1, 1));
+    let mut shard_inputs = vec![0; parts];
+    for doc in &inputs {
+        shard_inputs[record::shard_of(doc, parts)] += 1;
+    }
     let out = &opts.out;
-    std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
+    std::fs::create_dir_all(out).map_err(|e| Error::write(out, e))?;
     let mine = |doc: &str| opts.shard.is_none_or(|(k, n)| record::shard_of(doc, n) + 1 == k);
     let mut entries: Vec<Entry> = Vec::new();
     for (k, (p, e)) in problems.into_iter().enumerate() {
@@ -246,7 +342,7 @@ pub fn run(
         tally.timings.read += clock.elapsed().as_secs_f64();
         let records = process(&ner, tagger, &fresh, opts.min_score, &mut tally.timings)?;
         let clock = std::time::Instant::now();
-        tally.write_records(fresh, records, out, &mut notify)?;
+        tally.write_records(fresh, records, out)?;
         tally.timings.records += clock.elapsed().as_secs_f64();
         tally.prog.files += group.len();
         notify(Notice::Progress(tally.prog));
@@ -260,6 +356,8 @@ pub fn run(
         fingerprint: fp,
         settings: opts.settings.clone(),
         shard: opts.shard.map(|(k, n)| [k, n]),
+        run: Some(run),
+        shard_inputs,
         entries,
     };
     record::write_manifest(out, &manifest)?;
@@ -322,17 +420,8 @@ impl Tally {
     }
 
     /// Write the records of a group's processed documents into the cache under `out`.
-    fn write_records(
-        &mut self,
-        fresh: Vec<(usize, String, String, Loaded)>,
-        records: Vec<DocRecord>,
-        out: &Path,
-        notify: &mut impl FnMut(Notice),
-    ) -> Result<()> {
-        for ((i, doc, key, l), rec) in fresh.into_iter().zip(records) {
-            if l.dct.is_none() && rec.timexes.iter().any(|t| !t.anchored) {
-                notify(Notice::Warning(Warning::NoDocumentDate { doc: doc.clone() }));
-            }
+    fn write_records(&mut self, fresh: Vec<(usize, String, String, Loaded)>, records: Vec<DocRecord>, out: &Path) -> Result<()> {
+        for ((i, doc, key, _), rec) in fresh.into_iter().zip(records) {
             record::write_record(out, &key, &rec)?;
             self.prog.mentions += rec.mentions.len();
             self.prog.events += rec.event_mentions.len();

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::Format;
+use crate::atomic;
 use crate::coref::CorefRec;
 use crate::entities::rows::MentionRow;
 use crate::error::{Error, Result};
@@ -78,16 +79,74 @@ impl OutputSettings {
     }
 }
 
-/// The manifest of a run: `OUT/.entline/manifest.json`.
+/// The manifest of a run: `OUT/.entline/manifest.json`. The shards of one run (`--shard K/N`)
+/// each write theirs; `entline merge` checks that all N are there, once each, from one run.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Manifest {
     pub version: u32,
-    /// Fingerprint of the model and the per-document settings (shards must agree to be merged).
+    /// Fingerprint of the model and the per-document settings (the records' keys).
     pub fingerprint: String,
     pub settings: OutputSettings,
-    /// `[K, N]` of `--shard K/N`.
+    /// `[K, N]` of `--shard K/N` (`None`: the whole run, as shard 1 of 1).
     pub shard: Option<[usize; 2]>,
+    /// What the shards of one run share (`None` in manifests of earlier versions).
+    #[serde(default)]
+    pub run: Option<RunId>,
+    /// How many inputs each of the N shards has (so that a merge can say what a missing one
+    /// holds).
+    #[serde(default)]
+    pub shard_inputs: Vec<usize>,
     pub entries: Vec<Entry>,
+}
+
+impl Manifest {
+    /// `(K, N)` of the run's shard; a run without `--shard` is shard 1 of 1.
+    pub fn shard(&self) -> (usize, usize) {
+        self.shard.map_or((1, 1), |[k, n]| (k, n))
+    }
+}
+
+/// The fingerprint of a run: shards with the same one are parts of one run.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct RunId {
+    /// entline's version and the hash of its source.
+    pub entline: String,
+    /// The model's fingerprint (weights, vocabulary, configuration, window, precision).
+    pub model: String,
+    /// A hash of the settings that shape the tables: the dates given, the score threshold, the
+    /// size limit, the output settings.
+    pub settings: String,
+    /// A hash of the input list: every input as named (files, then inputs that could not be
+    /// walked), in order.
+    pub inputs: String,
+}
+
+impl RunId {
+    /// What differs between two runs, in words (empty: the same run).
+    pub fn differences(&self, other: &RunId) -> Vec<&'static str> {
+        let mut d = Vec::new();
+        for (a, b, what) in [
+            (&self.entline, &other.entline, "entline version"),
+            (&self.model, &other.model, "model"),
+            (&self.settings, &other.settings, "settings"),
+            (&self.inputs, &other.inputs, "input list"),
+        ] {
+            if a != b {
+                d.push(what);
+            }
+        }
+        d
+    }
+}
+
+/// A hash of a list of strings (each ended by a separator, so that no two lists share one).
+pub fn list_digest<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
+    let mut h = Sha256::new();
+    for s in items {
+        h.update(s.as_bytes());
+        h.update([0x1f]);
+    }
+    hex::encode(&h.finalize()[..16])
 }
 
 /// The cache folder of an output folder.
@@ -126,9 +185,9 @@ pub fn shard_of(doc: &str, n: usize) -> usize {
 /// Write a record atomically.
 pub fn write_record(out: &Path, key: &str, rec: &DocRecord) -> Result<()> {
     let dir = docs_dir(out);
-    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+    std::fs::create_dir_all(&dir).map_err(|e| Error::write(&dir, e))?;
     let path = record_path(out, key);
-    export::write_atomic(&path, |w| serde_json::to_writer(w, rec).map_err(|e| Error::input(&path, e.to_string())))
+    atomic::write_atomic(&path, |w| serde_json::to_writer(w, rec).map_err(|e| export::json_error(&path, e)))
 }
 
 /// Read a record (`None` when it is missing or unreadable, e.g. from an older version).
@@ -146,9 +205,9 @@ pub fn load_record(out: &Path, key: &str) -> Result<DocRecord> {
 
 pub fn write_manifest(out: &Path, m: &Manifest) -> Result<()> {
     let dir = cache_dir(out);
-    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+    std::fs::create_dir_all(&dir).map_err(|e| Error::write(&dir, e))?;
     let path = dir.join("manifest.json");
-    export::write_atomic(&path, |w| serde_json::to_writer_pretty(w, m).map_err(|e| Error::input(&path, e.to_string())))
+    atomic::write_atomic(&path, |w| serde_json::to_writer_pretty(w, m).map_err(|e| export::json_error(&path, e)))
 }
 
 pub fn read_manifest(out: &Path) -> Result<Manifest> {
@@ -179,19 +238,43 @@ pub fn prune(out: &Path, keep: &[Entry]) {
 mod tests {
     use super::*;
 
+    /// Keys and shards are plain SHA-256 of fixed inputs: the same on every machine and build
+    /// (the expected values were computed independently, with Python's hashlib), so that a
+    /// shard's documents and a cache's keys never depend on where entline runs.
     #[test]
     fn keys_and_shards_are_stable() {
-        let k = record_key("fp", "a.txt", "2025-05-05", "cli", "text");
-        assert_eq!(k.len(), 32);
-        assert_eq!(k, record_key("fp", "a.txt", "2025-05-05", "cli", "text"));
-        assert_ne!(k, record_key("fp", "a.txt", "2025-05-06", "cli", "text"));
-        assert_ne!(k, record_key("fp2", "a.txt", "2025-05-05", "cli", "text"));
-        // the partition is fixed by the name alone (sha256), whatever the machine
-        assert_eq!(shard_of("seeds/000_78fbce519b3fcfe3.txt", 2), shard_of("seeds/000_78fbce519b3fcfe3.txt", 2));
+        // the key hashes the record version first: a new version gives new keys (update this)
+        assert_eq!(RECORD_VERSION, 5);
+        assert_eq!(record_key("fp", "a.txt", "2025-05-05", "cli", "text"), "c6f9d86a82f69fcfc1d9b2639defad31");
+        assert_ne!(record_key("fp", "a.txt", "2025-05-05", "cli", "text"), record_key("fp", "a.txt", "2025-05-06", "cli", "text"));
+        assert_ne!(record_key("fp", "a.txt", "2025-05-05", "cli", "text"), record_key("fp2", "a.txt", "2025-05-05", "cli", "text"));
+        // shard_of: the first 8 bytes of SHA-256(name), big-endian, modulo N
+        for (doc, of2, of3, of16) in [
+            ("seeds/000_78fbce519b3fcfe3.txt", 0, 2, 12),
+            ("doc0.txt", 1, 0, 15),
+            ("doc1.txt", 1, 1, 11),
+            ("doc2.txt", 0, 0, 8),
+            ("doc3.txt", 0, 0, 10),
+            ("a/b/c.txt", 1, 0, 15),
+        ] {
+            assert_eq!([shard_of(doc, 2), shard_of(doc, 3), shard_of(doc, 16)], [of2, of3, of16], "{doc}");
+        }
         let counts = (0..1000).fold([0usize; 4], |mut c, i| {
             c[shard_of(&format!("doc{i}.txt"), 4)] += 1;
             c
         });
-        assert!(counts.iter().all(|&c| c > 200), "{counts:?}");
+        assert_eq!(counts, [235, 240, 290, 235]);
+    }
+
+    #[test]
+    fn runs_differ_by_what_they_name() {
+        let run = RunId { entline: "0.1.0 abc".into(), model: "m".into(), settings: "s".into(), inputs: "i".into() };
+        assert!(run.differences(&run.clone()).is_empty());
+        let other = RunId { model: "m2".into(), inputs: "i2".into(), ..run.clone() };
+        assert_eq!(run.differences(&other), ["model", "input list"]);
+        // list digests: order and boundaries count
+        assert_ne!(list_digest(["a", "b"]), list_digest(["b", "a"]));
+        assert_ne!(list_digest(["ab"]), list_digest(["a", "b"]));
+        assert_eq!(list_digest(["a", "b"]), list_digest(["a", "b"]));
     }
 }

@@ -11,11 +11,12 @@
 //! `textContent` / `setAttribute` only: nothing from a document is ever parsed as HTML.
 
 use std::collections::HashMap;
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::atomic::AtomicFile;
 use crate::error::{Error, Result};
 use crate::tables::{unguard_cell, EntityRow, Event, Row};
 
@@ -84,9 +85,7 @@ fn doc_href(doc: &str) -> String {
 
 /// A report being written: the page head, then events one by one, then the tail.
 pub struct ReportWriter {
-    path: PathBuf,
-    tmp: PathBuf,
-    w: BufWriter<std::fs::File>,
+    w: AtomicFile,
     tail: &'static str,
     entity_ix: HashMap<(String, String), usize>,
     docs: Vec<String>,
@@ -97,19 +96,17 @@ pub struct ReportWriter {
 impl ReportWriter {
     /// Start `path` with the entities (all of them; the page picks its lanes).
     pub fn create(path: &Path, top: usize, entities: &[ReportEntity]) -> Result<ReportWriter> {
-        let tmp = path.with_extension(format!("html.tmp{}", std::process::id()));
-        let f = std::fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
-        let mut w = BufWriter::new(f);
+        let mut w = AtomicFile::create(path)?;
         let (head, tail) = TEMPLATE.split_once("{{DATA}}").ok_or_else(|| Error::Other("report template has no {{DATA}}".into()))?;
         let head = head
             .replace("{{TITLE}}", "entline timeline")
             .replace("{{CSS}}", CSS)
             .replace("{{TOP}}", &top.max(1).to_string())
             .replace("{{WORLD}}", WORLD.trim());
-        w.write_all(head.as_bytes()).map_err(|e| Error::io(&tmp, e))?;
-        write!(w, "{{\"entities\":{},\"events\":[", script_json(entities)?).map_err(|e| Error::io(&tmp, e))?;
+        w.write_all(head.as_bytes()).map_err(|e| Error::write(path, e))?;
+        write!(w, "{{\"entities\":{},\"events\":[", script_json(entities)?).map_err(|e| Error::write(path, e))?;
         let entity_ix = entities.iter().enumerate().map(|(i, e)| ((e.kind.clone(), e.name.clone()), i)).collect();
-        Ok(ReportWriter { path: path.to_path_buf(), tmp, w, tail, entity_ix, docs: Vec::new(), doc_ix: HashMap::new(), events: 0 })
+        Ok(ReportWriter { w, tail, entity_ix, docs: Vec::new(), doc_ix: HashMap::new(), events: 0 })
     }
 
     /// Add an event (events come in date order; the page does not depend on it).
@@ -143,7 +140,7 @@ impl ReportWriter {
             n,
         };
         let sep = if self.events == 0 { "" } else { "," };
-        write!(self.w, "{sep}\n{}", script_json(&mark)?).map_err(|x| Error::io(&self.tmp, x))?;
+        write!(self.w, "{sep}\n{}", script_json(&mark)?).map_err(|x| Error::write(self.w.path(), x))?;
         self.events += 1;
         Ok(())
     }
@@ -153,12 +150,10 @@ impl ReportWriter {
         let hrefs: Vec<String> = self.docs.iter().map(|d| doc_href(d)).collect();
         let title = common_folder(&self.docs);
         write!(self.w, "],\"docs\":{},\"hrefs\":{},\"title\":{}}}", script_json(&self.docs)?, script_json(&hrefs)?, script_json(&title)?)
-            .map_err(|e| Error::io(&self.tmp, e))?;
+            .map_err(|e| Error::write(self.w.path(), e))?;
         let tail = self.tail.replace("{{JS}}", JS);
-        self.w.write_all(tail.as_bytes()).map_err(|e| Error::io(&self.tmp, e))?;
-        self.w.flush().map_err(|e| Error::io(&self.tmp, e))?;
-        drop(self.w);
-        std::fs::rename(&self.tmp, &self.path).map_err(|e| Error::io(&self.path, e))?;
+        self.w.write_all(tail.as_bytes()).map_err(|e| Error::write(self.w.path(), e))?;
+        self.w.finish()?;
         Ok(self.events)
     }
 }

@@ -1,7 +1,9 @@
 //! Document creation time (DCT): where a document's date comes from, in order of precedence:
 //! `--doc-date`, `--doc-dates FILE.csv` (path,date), the `<DCT>` of TimeML input, a date in the
-//! document's header or dateline, and only with `--date-from-mtime` the file's modification time.
-//! Without any of them the DCT stays unknown: relative expressions are left unresolved.
+//! document's header or dateline, a dateline without a year ("MOSCOW, July 12 (Reuters) -") when
+//! `--doc-date` or `--doc-dates` gives the year, and only with `--date-from-mtime` the file's
+//! modification time. Without any of them the DCT stays unknown (never guessed): relative
+//! expressions are left unresolved.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -23,6 +25,8 @@ pub enum DctSource {
     Timeml,
     Header,
     Html,
+    /// A dateline's month and day with the year given by `--doc-date` / `--doc-dates`.
+    Dateline,
     Mtime,
     None,
 }
@@ -35,22 +39,69 @@ impl DctSource {
             DctSource::Timeml => "timeml",
             DctSource::Header => "header",
             DctSource::Html => "html",
+            DctSource::Dateline => "dateline",
             DctSource::Mtime => "mtime",
             DctSource::None => "none",
         }
     }
 }
 
+/// A date given for documents (`--doc-date`, a line of `--doc-dates`): a day, or only a year,
+/// which dates a document whose dateline gives month and day without one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GivenDate {
+    Day(NaiveDate),
+    Year(i32),
+}
+
+impl GivenDate {
+    /// `YYYY-MM-DD` (anything after the tenth character ignored: `2025-05-05T10:00`) or `YYYY`.
+    pub fn parse(s: &str) -> Option<GivenDate> {
+        let s = s.trim();
+        if s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit()) {
+            return s.parse().ok().map(GivenDate::Year);
+        }
+        parse_iso_date(s).map(GivenDate::Day)
+    }
+
+    pub fn day(self) -> Option<NaiveDate> {
+        match self {
+            GivenDate::Day(d) => Some(d),
+            GivenDate::Year(_) => None,
+        }
+    }
+
+    /// The year a yearless dateline takes (a day gives none: it is the document's date outright).
+    pub fn year(self) -> Option<i32> {
+        match self {
+            GivenDate::Day(_) => None,
+            GivenDate::Year(y) => Some(y),
+        }
+    }
+}
+
+impl std::fmt::Display for GivenDate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            GivenDate::Day(d) => write!(f, "{}", d.format("%Y-%m-%d")),
+            GivenDate::Year(y) => write!(f, "{y:04}"),
+        }
+    }
+}
+
 /// Where a document's date may come from, in order of precedence: the date given for every
 /// document (`--doc-date`, the library's `Document::date`), the `--doc-dates` table, the file's
-/// markup (TimeML DCT, HTML meta), a date line at the top of the text ([`from_header`]), the
-/// file's modification date when asked for. `extract` and the library both choose with
-/// [`DateEvidence::choose`].
+/// markup (TimeML DCT, HTML meta), a date line at the top of the text ([`from_header`]), a
+/// dateline without a year when a year is given ([`from_dateline`]), the file's modification
+/// date when asked for. `extract` and the library both choose with [`DateEvidence::choose`].
 #[derive(Debug, Clone, Copy, Default)]
 pub struct DateEvidence<'a> {
     pub given: Option<NaiveDate>,
     pub listed: Option<NaiveDate>,
     pub markup: Option<(NaiveDate, DctSource)>,
+    /// The year of a dateline that gives only month and day (`--doc-date YYYY`, a `path,YYYY`
+    /// line of `--doc-dates`); without it such a dateline dates nothing.
+    pub year: Option<i32>,
     pub text: &'a str,
 }
 
@@ -66,6 +117,8 @@ impl DateEvidence<'_> {
             Ok((Some(d), s))
         } else if let Some(d) = from_header(self.text) {
             Ok((Some(d), DctSource::Header))
+        } else if let Some(d) = from_dateline(self.text, self.year) {
+            Ok((Some(d), DctSource::Dateline))
         } else if let Some(d) = mtime() {
             Ok((Some(d?), DctSource::Mtime))
         } else {
@@ -74,11 +127,11 @@ impl DateEvidence<'_> {
     }
 }
 
-/// A `--doc-dates` table: path → date. Paths are matched as given, then by file name.
+/// A `--doc-dates` table: path → date (or year). Paths are matched as given, then by file name.
 #[derive(Debug, Default, Clone)]
 pub struct DocDates {
-    by_path: HashMap<PathBuf, NaiveDate>,
-    by_name: HashMap<String, NaiveDate>,
+    by_path: HashMap<PathBuf, GivenDate>,
+    by_name: HashMap<String, GivenDate>,
 }
 
 impl DocDates {
@@ -95,11 +148,11 @@ impl DocDates {
             let (Some(p), Some(d)) = (rec.get(0), rec.get(1)) else {
                 return Err(Error::Parse { path: path.into(), line: i + 1, msg: "expected path,date".into() });
             };
-            let date = match parse_iso_date(d) {
+            let date = match GivenDate::parse(d) {
                 Some(d) => d,
                 // a header row is allowed
                 None if i == 0 => continue,
-                None => return Err(Error::Parse { path: path.into(), line: i + 1, msg: format!("invalid date {d:?} (YYYY-MM-DD)") }),
+                None => return Err(Error::Parse { path: path.into(), line: i + 1, msg: format!("invalid date {d:?} (YYYY-MM-DD or YYYY)") }),
             };
             out.by_path.insert(PathBuf::from(p), date);
             if let Some(name) = Path::new(p).file_name() {
@@ -109,8 +162,21 @@ impl DocDates {
         Ok(out)
     }
 
-    pub fn get(&self, path: &Path) -> Option<NaiveDate> {
+    pub fn get(&self, path: &Path) -> Option<GivenDate> {
         self.by_path.get(path).or_else(|| path.file_name().and_then(|n| self.by_name.get(n.to_string_lossy().as_ref()))).copied()
+    }
+
+    /// A hash of the table's lines (in path order), for the fingerprint of a run.
+    pub fn digest(&self) -> String {
+        use sha2::Digest;
+        let mut lines: Vec<(&PathBuf, &GivenDate)> = self.by_path.iter().collect();
+        lines.sort_by_key(|(p, _)| *p);
+        let mut h = sha2::Sha256::new();
+        for (p, d) in lines {
+            h.update(p.to_string_lossy().as_bytes());
+            h.update(format!("\x1f{d}\n").as_bytes());
+        }
+        hex::encode(&h.finalize()[..16])
     }
 }
 
@@ -174,10 +240,14 @@ pub fn from_header(text: &str) -> Option<NaiveDate> {
     None
 }
 
-/// A dateline with month and day but no year; needs a year from elsewhere (`year_hint`).
+/// A dateline with month and day but no year ("MOSCOW, July 12 (Reuters) -") among the first
+/// lines of a document (under a headline), dated with the year given from elsewhere
+/// (`year_hint`); without one, or when the day does not exist in that year, `None`: the year is
+/// never guessed.
 pub fn from_dateline(text: &str, year_hint: Option<i32>) -> Option<NaiveDate> {
-    let c = DATELINE.captures(text.lines().find(|l| !l.trim().is_empty())?)?;
-    NaiveDate::from_ymd_opt(year_hint?, month_num(c.name("month")?.as_str())?, c.name("day")?.as_str().parse().ok()?)
+    let year = year_hint?;
+    let c = text.lines().filter(|l| !l.trim().is_empty()).take(4).find_map(|l| DATELINE.captures(l))?;
+    NaiveDate::from_ymd_opt(year, month_num(c.name("month")?.as_str())?, c.name("day")?.as_str().parse().ok()?)
 }
 
 /// `article:published_time`, `datePublished`, `<time datetime>` in HTML source.
@@ -222,6 +292,29 @@ mod tests {
         assert_eq!(from_dateline("WASHINGTON, May 5 (Reuters) - The U.S. ...", Some(2025)), Some(d("2025-05-05")));
         assert_eq!(from_dateline("NEW YORK, Aug. 7 — Stocks fell", Some(1998)), Some(d("1998-08-07")));
         assert_eq!(from_dateline("WASHINGTON, May 5 (Reuters) - x", None), None);
+        // under a headline; a day the year does not have dates nothing
+        assert_eq!(from_dateline("Russia says talks go on\n\nMOSCOW, July 12 (Reuters) - Russia said", Some(2024)), Some(d("2024-07-12")));
+        assert_eq!(from_dateline("MOSCOW, Feb. 29 (Reuters) - x", Some(2023)), None);
+        assert_eq!(from_dateline("MOSCOW, Feb. 29 (Reuters) - x", Some(2024)), Some(d("2024-02-29")));
+    }
+
+    #[test]
+    fn yearless_datelines_take_a_given_year_or_stay_undated() {
+        let text = "MOSCOW, July 12 (Reuters) - Russia said on Tuesday it would talk.";
+        let none = || None::<Result<NaiveDate, ()>>;
+        let choose = |e: DateEvidence| e.choose(none).unwrap();
+        assert_eq!(choose(DateEvidence { text, ..Default::default() }), (None, DctSource::None));
+        assert_eq!(choose(DateEvidence { text, year: Some(2024), ..Default::default() }), (Some(d("2024-07-12")), DctSource::Dateline));
+        // a full date given wins; a full date in the text wins over a year
+        assert_eq!(choose(DateEvidence { text, given: Some(d("2025-01-01")), year: Some(2024), ..Default::default() }).1, DctSource::Cli);
+        let dated = "MOSCOW, July 12, 2023 (Reuters) - x";
+        assert_eq!(choose(DateEvidence { text: dated, year: Some(2024), ..Default::default() }), (Some(d("2023-07-12")), DctSource::Header));
+        // a year and no dateline: undated
+        assert_eq!(choose(DateEvidence { text: "Russia said on Tuesday.", year: Some(2024), ..Default::default() }).0, None);
+        assert_eq!(GivenDate::parse("2024"), Some(GivenDate::Year(2024)));
+        assert_eq!(GivenDate::parse(" 2024-07-12 "), Some(GivenDate::Day(d("2024-07-12"))));
+        assert_eq!(GivenDate::parse("24"), None);
+        assert_eq!(GivenDate::Year(2024).to_string(), "2024");
     }
 
     #[test]

@@ -44,6 +44,9 @@ pub fn positions(keys: &[OrderKey]) -> Vec<usize> {
 /// listed events, the listed events in date order and every entity's timeline rows.
 pub struct Layout {
     pub events_per_doc: Vec<usize>,
+    /// Per document, the events without a date left out of events.csv (by the document of the
+    /// event's representative mention).
+    pub left_out_per_doc: Vec<usize>,
     pub span: HashMap<u32, (NaiveDate, NaiveDate)>,
     /// (date, document, offset, representative) of the listed events
     pub event_order: Vec<(NaiveDate, u32, u32, u32)>,
@@ -53,7 +56,13 @@ pub struct Layout {
 
 impl Layout {
     pub fn of(events: &Clusters, facts: &[MentionFacts], n_docs: usize) -> Layout {
-        let mut layout = Layout { events_per_doc: vec![0; n_docs], span: HashMap::new(), event_order: Vec::new(), timeline_rows: Vec::new() };
+        let mut layout = Layout {
+            events_per_doc: vec![0; n_docs],
+            left_out_per_doc: vec![0; n_docs],
+            span: HashMap::new(),
+            event_order: Vec::new(),
+            timeline_rows: Vec::new(),
+        };
         for r in events.roots() {
             let listed = events.listed[r as usize];
             let rep = &facts[events.rep_of[r as usize] as usize];
@@ -67,7 +76,9 @@ impl Layout {
                     s.1 = s.1.max(b);
                 }
             }
-            if listed {
+            if !listed {
+                layout.left_out_per_doc[rep.key.doc as usize] += 1;
+            } else {
                 layout.events_per_doc[rep.key.doc as usize] += 1;
                 layout.event_order.push((
                     rep.key.range.map(|(a, _)| a).unwrap_or(NaiveDate::MAX),

@@ -108,3 +108,30 @@ pub fn assert_same_tables(a: &Path, b: &Path) {
         }
     }
 }
+
+/// Whether `CI` is set (to anything but empty, `0` or `false`), as CI services set it.
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "0" && !v.eq_ignore_ascii_case("false"))
+}
+
+/// Whether a test's skip switch asks to skip it: `var` set to `1`. In CI ([`in_ci`]) a skip
+/// switch set to anything fails the test instead, naming the switch: CI cannot skip.
+pub fn skip_switch(var: &str) -> bool {
+    let value = std::env::var(var).unwrap_or_default();
+    if value.is_empty() {
+        return false;
+    }
+    assert!(!in_ci(), "{var}={value} asks to skip this test, but CI is set: in CI the test must run (unset {var})");
+    value == "1"
+}
+
+/// Run one test of the current test binary again in a child process with `env` added (to see
+/// a test fail as it would when run so): its output.
+pub fn rerun_test(test: &str, env: &[(&str, &str)]) -> std::process::Output {
+    let exe = std::env::current_exe().expect("the test binary");
+    std::process::Command::new(exe)
+        .args(["--exact", test, "--nocapture", "--test-threads=1"])
+        .envs(env.iter().copied())
+        .output()
+        .expect("the test binary runs")
+}
