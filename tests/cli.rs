@@ -292,3 +292,136 @@ fn parse_errors_name_the_problem() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("no syntax head"), "{err}");
 }
+
+/// A usage error (an unknown option, a bad value, a missing argument) exits 64 (EX_USAGE), not
+/// 2, which means "some inputs failed".
+#[test]
+fn usage_errors_exit_64() {
+    for args in [&["extract", "seeds", "--out", "/tmp/x", "--bogus"][..], &["extract", "seeds"], &["merge", "a", "--out", "b", "--shard", "1/2"], &[]]
+    {
+        let o = run(args);
+        assert_eq!(o.status.code(), Some(64), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
+        assert!(!o.stderr.is_empty(), "{args:?}: the error is told");
+    }
+    let o = run(&["extract", "seeds", "--out", "/tmp/x", "--doc-date", "05/05/2025"]);
+    assert_eq!(o.status.code(), Some(64));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("expected YYYY-MM-DD, a year YYYY or `today`"));
+    // help and version are no errors
+    for args in [&["--help"][..], &["--version"], &["extract", "--help"]] {
+        assert_eq!(run(args).status.code(), Some(0), "{args:?}");
+    }
+    let help = String::from_utf8_lossy(&run(&["--help"]).stdout).into_owned();
+    assert!(help.contains("Exit codes:") && help.contains("64  usage error"), "{help}");
+}
+
+/// `entline tag-conll FILE | head -1`: the reader goes away after one line and the rest of the
+/// output meets a closed pipe; entline ends quietly with 0. The output is several times a pipe's
+/// capacity (64 KiB), so the pipe is closed before entline has written it all.
+#[test]
+fn closed_stdout_ends_quietly() {
+    use std::io::BufRead;
+    use std::process::Stdio;
+    let tmp = tempfile::tempdir().unwrap();
+    let big = tmp.path().join("big.conll");
+    std::fs::write(&big, std::fs::read_to_string(root().join("tests/fixtures/mini.conll")).unwrap().repeat(600)).unwrap();
+    for args in [vec!["tag-conll", big.to_str().unwrap()], vec!["tokens", big.to_str().unwrap()]] {
+        let mut child = bin().args(&args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+        let mut first = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap(); // then closed
+        assert!(!first.is_empty());
+        let o = child.wait_with_output().unwrap();
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
+        assert!(o.stderr.is_empty(), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
+    }
+    // as in a shell
+    let o = Command::new("bash")
+        .arg("-c")
+        .arg(format!("'{}' tag-conll '{}' | head -1 >/dev/null; exit ${{PIPESTATUS[0]}}", env!("CARGO_BIN_EXE_entline"), big.display()))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+/// Reuters-style articles: a dateline without a year ("MOSCOW, July 12 (Reuters) -") and no
+/// --doc-date. The documents stay undated (no year is guessed): one warning names the first few
+/// and counts them all, the summary line counts them and the events left out of events.csv, with
+/// the fix; --json-summary has every name. A year given (`--doc-date 2024`, or a `path,YEAR` line
+/// of --doc-dates) dates them from their datelines.
+#[test]
+fn undated_documents_are_told_once_with_the_fix() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("reuters");
+    std::fs::create_dir(&dir).unwrap();
+    let people = [
+        ("Vladimir Putin", "Recep Tayyip Erdogan", "Moscow"),
+        ("Olaf Scholz", "Emmanuel Macron", "Berlin"),
+        ("Giorgia Meloni", "Pedro Sanchez", "Rome"),
+        ("Justin Trudeau", "Narendra Modi", "Ottawa"),
+        ("Fumio Kishida", "Cyril Ramaphosa", "Tokyo"),
+        ("Angela Merkel", "Jacinda Ardern", "Paris"),
+        ("Luiz Inacio Lula da Silva", "Olaf Scholz", "Brasilia"),
+    ];
+    for (i, (a, b, place)) in people.iter().enumerate() {
+        let text = format!(
+            "{a} and {b} agree on grain deal\n\n{}, July 1{i} (Reuters) - {a} met {b} in {place} on Tuesday to discuss grain exports. \
+             {b} told reporters on Wednesday that the talks had gone well and that they would meet again next week.\n",
+            place.to_uppercase()
+        );
+        std::fs::write(dir.join(format!("story{i}.txt")), text).unwrap();
+    }
+    let report = tmp.path().join("run.json");
+    let out = tmp.path().join("out");
+    let o = run(&["extract", dir.to_str().unwrap(), "--out", out.to_str().unwrap(), "--json-summary", report.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    // one warning line for all of them: five names, then the count
+    let warnings: Vec<&str> = err.lines().filter(|l| l.contains("no document date")).collect();
+    assert_eq!(warnings.len(), 1, "{err}");
+    assert!(warnings[0].contains("no document date for 7 document(s) (") && warnings[0].contains("story4.txt and 2 more)"), "{err}");
+    assert!(!warnings[0].contains("story5.txt"), "{err}");
+    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    let left_out = v["summary"]["events_left_out_without_date"].as_u64().unwrap();
+    assert!(left_out > 0, "{v}");
+    assert_eq!(v["summary"]["events_left_out"], left_out);
+    assert_eq!(v["summary"]["events"], 0, "every event waits for a date");
+    let names: Vec<&str> = v["summary"]["without_date"].as_array().unwrap().iter().map(|n| n.as_str().unwrap()).collect();
+    assert_eq!(names.len(), 7);
+    assert!(names[6].ends_with("story6.txt"), "{names:?}");
+    assert_eq!(v["undated"]["fix"], "use --doc-date, --doc-dates, --date-from-mtime or --undated");
+    // the summary line: the counts and the fix
+    let summary = err.lines().last().unwrap();
+    assert!(
+        summary.contains(&format!(
+            "0 events in "
+        )) && summary.ends_with(&format!(
+            "; 7 document(s) without a document date, {left_out} event(s) left out of events.csv for want of a date: use --doc-date, --doc-dates, --date-from-mtime or --undated"
+        )),
+        "{summary}"
+    );
+    assert_eq!(rows(&out.join("events.csv")).len(), 0);
+    let docs = rows(&out.join("documents.csv"));
+    assert!(docs.iter().all(|r| r["dct"].is_empty() && r["dct_source"] == "none"), "{docs:?}");
+
+    // a year: the datelines date the documents, nothing is left undated for want of one
+    let out2 = tmp.path().join("out2");
+    let o = run(&["extract", dir.to_str().unwrap(), "--out", out2.to_str().unwrap(), "--doc-date", "2024"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!err.contains("no document date") && !err.contains("without a document date"), "{err}");
+    let docs = rows(&out2.join("documents.csv"));
+    for (i, r) in docs.iter().enumerate() {
+        assert_eq!((r["dct"].as_str(), r["dct_source"].as_str()), (format!("2024-07-1{i}").as_str(), "dateline"), "{r:?}");
+    }
+    assert!(!rows(&out2.join("events.csv")).is_empty());
+    // a year per document, from --doc-dates; a document without a line stays undated
+    let dates = tmp.path().join("dates.csv");
+    std::fs::write(&dates, "path,date\nstory0.txt,2023\nstory1.txt,2022-01-05\n").unwrap();
+    let out3 = tmp.path().join("out3");
+    let o = run(&["extract", dir.to_str().unwrap(), "--out", out3.to_str().unwrap(), "--doc-dates", dates.to_str().unwrap(), "--quiet"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let docs = rows(&out3.join("documents.csv"));
+    let dct = |i: usize| (docs[i]["dct"].clone(), docs[i]["dct_source"].clone());
+    assert_eq!(dct(0), ("2023-07-10".into(), "dateline".into()));
+    assert_eq!(dct(1), ("2022-01-05".into(), "doc_dates".into()));
+    assert_eq!(dct(2), (String::new(), "none".into()));
+}

@@ -538,7 +538,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path, allow_partial: bool) -> Result<Summar
     if !missing.is_empty() && !allow_partial {
         let names: Vec<String> = missing.iter().map(|k| format!("{k}/{n}")).collect();
         problems.push(format!(
-            "shard {} missing: run `entline extract … --shard {}` for it and merge again, or merge with --allow-partial to go without",
+            "shard {} missing: run entline extract … --shard {} for it and merge again, or merge with --allow-partial to go without",
             names.join(", "),
             names[0]
         ));
