@@ -2,7 +2,7 @@
 //! output tables byte for byte with those of one uninterrupted run.
 
 mod common;
-use common::{assert_same_tables, corpus, rows};
+use common::{assert_same_tables, copy_dir, corpus, rows};
 
 use std::io::Write;
 use std::path::Path;
@@ -13,11 +13,16 @@ fn entline() -> Command {
     Command::new(env!("CARGO_BIN_EXE_entline"))
 }
 
-fn extract(input: &Path, out: &Path, extra: &[&str]) -> Output {
+/// `entline extract INPUT --doc-date 2025-05-05 --format csv,jsonl,timelinejs --quiet --out OUT`,
+/// to add arguments to.
+fn extract_command(input: &Path, out: &Path) -> Command {
     let mut c = entline();
-    c.args(["extract", input.to_str().unwrap(), "--doc-date", "2025-05-05", "--format", "csv,jsonl,timelinejs", "--quiet", "--out"]);
-    c.arg(out).args(extra);
-    let o = c.output().expect("entline runs");
+    c.args(["extract", input.to_str().unwrap(), "--doc-date", "2025-05-05", "--format", "csv,jsonl,timelinejs", "--quiet", "--out"]).arg(out);
+    c
+}
+
+fn extract(input: &Path, out: &Path, extra: &[&str]) -> Output {
+    let o = extract_command(input, out).args(extra).output().expect("entline runs");
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     o
 }
@@ -31,12 +36,7 @@ fn resume_after_sigkill_equals_an_uninterrupted_run() {
     extract(&input, &whole, &[]);
 
     let out = tmp.path().join("killed");
-    let mut child = entline()
-        .args(["extract", input.to_str().unwrap(), "--doc-date", "2025-05-05", "--format", "csv,jsonl,timelinejs", "--quiet", "--out"])
-        .arg(&out)
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = extract_command(&input, &out).stderr(Stdio::null()).spawn().unwrap();
     // kill as soon as the first document group is cached, i.e. midway through the run
     let docs = out.join(".entline/docs");
     let t0 = Instant::now();
@@ -60,13 +60,7 @@ fn resume_after_sigkill_equals_an_uninterrupted_run() {
 
 /// `extract --shard K/N` of `input` into `out` (`extra`: more arguments).
 fn shard(input: &Path, k: usize, n: usize, out: &Path, extra: &[&str]) -> Output {
-    entline()
-        .args(["extract", input.to_str().unwrap(), "--doc-date", "2025-05-05", "--format", "csv,jsonl,timelinejs", "--quiet"])
-        .args(["--shard", &format!("{k}/{n}"), "--out"])
-        .arg(out)
-        .args(extra)
-        .output()
-        .unwrap()
+    extract_command(input, out).args(["--shard", &format!("{k}/{n}")]).args(extra).output().unwrap()
 }
 
 fn merge(parts: &[&Path], out: &Path, extra: &[&str]) -> Output {
@@ -77,18 +71,6 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        let dest = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &dest);
-        } else {
-            std::fs::copy(e.path(), &dest).unwrap();
-        }
-    }
-}
-
 #[test]
 fn shards_merge_to_the_single_run() {
     let tmp = tempfile::tempdir().unwrap();
@@ -97,11 +79,7 @@ fn shards_merge_to_the_single_run() {
     let binary = input.join("binary.txt");
     std::fs::write(&binary, b"\x00\x01\x02binary").unwrap(); // a failed input lands in one shard
     let single = tmp.path().join("single");
-    let o = Command::new(env!("CARGO_BIN_EXE_entline"))
-        .args(["extract", input.to_str().unwrap(), "--doc-date", "2025-05-05", "--format", "csv,jsonl,timelinejs", "--quiet", "--out"])
-        .arg(&single)
-        .output()
-        .unwrap();
+    let o = extract_command(&input, &single).output().unwrap();
     assert_eq!(o.status.code(), Some(2));
     // the failed input's shard, by the documented partition (SHA-256 of the name)
     let failing = entline::pipeline::record::shard_of(&binary.to_string_lossy(), 3) + 1;
@@ -214,9 +192,8 @@ fn unwritable_output_folder_then_resume_equals_an_uninterrupted_run() {
     let input = tmp.path().join("in");
     corpus(&input, 33, 2); // 32 documents in the first group; the 33rd and stdin in the second
     let run = |out: &Path, extra: &[&str]| -> Command {
-        let mut c = entline();
-        c.args(["extract", input.to_str().unwrap(), "-", "--doc-date", "2025-05-05", "--format", "csv,jsonl,timelinejs", "--quiet", "--out"]);
-        c.arg(out).args(extra).stdin(Stdio::piped()).stdout(Stdio::null()).stderr(Stdio::piped());
+        let mut c = extract_command(&input, out);
+        c.arg("-").args(extra).stdin(Stdio::piped()).stdout(Stdio::null()).stderr(Stdio::piped());
         c
     };
     let finish = |mut child: std::process::Child| -> Output {
@@ -282,9 +259,8 @@ fn a_table_that_cannot_be_written_leaves_no_temporary_file() {
     // the same folder, the earlier run's tables there: a run that fails leaves them as they were
     let out = tmp.path().join("out");
     copy_dir(&whole, &out);
-    let mut c = entline();
-    c.args(["extract", input.to_str().unwrap(), "--doc-date", "2025-05-05", "--format", "csv,jsonl,timelinejs", "--quiet", "--resume", "--out"]);
-    c.arg(&out).arg("--excel");
+    let mut c = extract_command(&input, &out);
+    c.args(["--resume", "--excel"]);
     // SAFETY: between fork and exec only async-signal-safe calls: signal(2) and setrlimit(2).
     unsafe {
         c.pre_exec(move || {

@@ -391,9 +391,7 @@ fn undated_documents_are_told_once_with_the_fix() {
     // the summary line: the counts and the fix
     let summary = err.lines().last().unwrap();
     assert!(
-        summary.contains(&format!(
-            "0 events in "
-        )) && summary.ends_with(&format!(
+        summary.contains("0 events in ") && summary.ends_with(&format!(
             "; 7 document(s) without a document date, {left_out} event(s) left out of events.csv for want of a date: use --doc-date, --doc-dates, --date-from-mtime or --undated"
         )),
         "{summary}"

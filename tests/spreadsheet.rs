@@ -20,7 +20,7 @@
 //! switch fails the test instead of skipping it (`ci_cannot_skip_the_round_trip`).
 
 mod common;
-use common::{rerun_test, root, skip_switch};
+use common::{copy_dir, rerun_test, root, skip_switch};
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
@@ -163,17 +163,6 @@ fn extract(dir: &Path, inputs: &[String], out: &Path, extra: &[&str]) {
         .output()
         .unwrap();
     assert!(o.status.success(), "entline extract {inputs:?} {extra:?}: {}", String::from_utf8_lossy(&o.stderr));
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &to.join(e.file_name()));
-        } else {
-            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-        }
-    }
 }
 
 /// All rows of a CSV file, header included. entline's own tables must be rectangular.

@@ -135,3 +135,16 @@ pub fn rerun_test(test: &str, env: &[(&str, &str)]) -> std::process::Output {
         .output()
         .expect("the test binary runs")
 }
+
+/// Copy a folder and everything under it.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("folder created");
+    for e in std::fs::read_dir(from).expect("folder read").flatten() {
+        let dest = to.join(e.file_name());
+        if e.file_type().expect("file type").is_dir() {
+            copy_dir(&e.path(), &dest);
+        } else {
+            std::fs::copy(e.path(), &dest).expect("file copied");
+        }
+    }
+}
