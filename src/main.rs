@@ -49,6 +49,7 @@ enum Cmd {
     Extract(ExtractArgs),
     /// Merge the output folders of `extract --shard K/N` runs into one, entities normalized
     /// across all of them: the same tables as one run over all the inputs.
+    ///
     /// All N shards of one run must be given, once each (each shard's manifest names its K/N
     /// and the run's fingerprint: model, settings, input list, entline version); otherwise
     /// nothing is written and the error names the missing or mismatched shards (exit 1).
@@ -412,7 +413,7 @@ fn extract(a: &ExtractArgs) -> entline::Result<ExitCode> {
         print_summary(&s, &a.out, started.elapsed().as_secs_f64());
     }
     if let Some(path) = &a.json_summary {
-        let fingerprint = entline::pipeline::record::read_manifest(&a.out)?.fingerprint;
+        let manifest = entline::pipeline::record::read_manifest(&a.out)?;
         let settings = serde_json::json!({
             "output": opts.settings,
             "min_score": opts.min_score,
@@ -422,7 +423,8 @@ fn extract(a: &ExtractArgs) -> entline::Result<ExitCode> {
             "shard": opts.shard.map(|(k, n)| format!("{k}/{n}")),
             "max_bytes": opts.max_bytes,
         });
-        let extra = [("model", model_info), ("settings", settings), ("fingerprint", fingerprint.into())];
+        let run = serde_json::to_value(&manifest.run).unwrap_or_default();
+        let extra = [("model", model_info), ("settings", settings), ("fingerprint", manifest.fingerprint.into()), ("run", run)];
         write_json_summary(path, &a.out, &s, started.elapsed().as_secs_f64(), extra)?;
     }
     Ok(exit_code(s.documents, s.failed))
@@ -592,16 +594,12 @@ fn run(cli: Cli) -> entline::Result<ExitCode> {
                 print_summary(&s, &out, started.elapsed().as_secs_f64());
             }
             if let Some(path) = &json_summary {
-                // the shards agree on it (merge checked)
-                let fingerprint = entline::pipeline::record::read_manifest(&dirs[0])?.fingerprint;
-                let inputs: Vec<String> = dirs.iter().map(|d| d.display().to_string()).collect();
-                write_json_summary(
-                    path,
-                    &out,
-                    &s,
-                    started.elapsed().as_secs_f64(),
-                    [("merged", inputs.into()), ("fingerprint", fingerprint.into())],
-                )?;
+                // the shards agree on them (merge checked)
+                let manifest = entline::pipeline::record::read_manifest(&dirs[0])?;
+                let run = serde_json::to_value(&manifest.run).unwrap_or_default();
+                let merged: Vec<String> = dirs.iter().map(|d| d.display().to_string()).collect();
+                let extra = [("merged", merged.into()), ("fingerprint", manifest.fingerprint.into()), ("run", run)];
+                write_json_summary(path, &out, &s, started.elapsed().as_secs_f64(), extra)?;
             }
             // a missing shard counts as failed inputs (there are some, unnamed)
             Ok(exit_code(s.documents, s.failed + s.missing_shards.len()))

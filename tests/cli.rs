@@ -258,6 +258,11 @@ fn json_summary_reports_the_run() {
     assert_eq!(v["model"]["path"], "entline-ner-minilm");
     assert_eq!(v["settings"]["doc_date"], "2025-05-05");
     assert_eq!(v["fingerprint"].as_str().map(str::len), Some(32));
+    // the run's fingerprint, as the manifest has it
+    for part in ["model", "settings", "inputs"] {
+        assert!(v["run"][part].as_str().is_some_and(|h| !h.is_empty()), "{part}: {v}");
+    }
+    assert!(v["run"]["entline"].as_str().is_some_and(|e| e.starts_with(env!("CARGO_PKG_VERSION"))), "{v}");
 }
 
 /// `entline parse`: a CoNLL-U word line without its ten columns is an error naming the file and
