@@ -12,6 +12,8 @@ use crate::error::{Error, Result};
 
 /// Suffix of every temporary file entline makes (`.NAME.XXXXXX.tmp`).
 const SUFFIX: &str = ".tmp";
+/// Random characters in a temporary file's name (the `XXXXXX`).
+const RANDOM: usize = 6;
 
 /// A file being written: readers see it only once [`AtomicFile::finish`] has moved it into place;
 /// dropped unfinished, it leaves nothing behind.
@@ -26,7 +28,7 @@ impl AtomicFile {
         let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
         let prefix = format!(".{}.", path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default());
         let mut b = tempfile::Builder::new();
-        b.prefix(&prefix).suffix(SUFFIX);
+        b.prefix(&prefix).suffix(SUFFIX).rand_bytes(RANDOM);
         // the mode File::create gives (0666 less the umask), not tempfile's private 0600
         #[cfg(unix)]
         b.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
@@ -74,7 +76,12 @@ pub fn write_atomic(path: &Path, write: impl FnOnce(&mut dyn Write) -> Result<()
 /// `NAME.tmpPID` / `NAME.spillPID` of earlier versions.
 fn is_leftover(name: &str) -> bool {
     let old = |tag: &str| name.rsplit_once(tag).is_some_and(|(_, pid)| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()));
-    (name.starts_with('.') && name.ends_with(SUFFIX)) || old(".tmp") || old(".spill")
+    let new = name
+        .strip_prefix('.')
+        .and_then(|n| n.strip_suffix(SUFFIX))
+        .and_then(|n| n.rsplit_once('.'))
+        .is_some_and(|(file, random)| !file.is_empty() && random.len() == RANDOM && random.bytes().all(|b| b.is_ascii_alphanumeric()));
+    new || old(".tmp") || old(".spill")
 }
 
 /// Remove the temporary files a killed run left in `dir` (not its subfolders).
@@ -145,14 +152,18 @@ mod tests {
         for name in [".events.csv.a1B2c3.tmp", "events.csv.tmp1234", "mentions.spill77", ".abc.json.XyZ123.tmp"] {
             assert!(is_leftover(name), "{name}");
         }
-        for name in ["events.csv", ".entline", "notes.tmp", "x.tmp12a", "events.csv.tmp", "a.spill"] {
+        for name in ["events.csv", ".entline", "notes.tmp", ".notes.tmp", ".a.b.tmp", "x.tmp12a", "events.csv.tmp", "a.spill"] {
             assert!(!is_leftover(name), "{name}");
         }
         let dir = tempfile::tempdir().unwrap();
-        for name in [".events.csv.a1B2c3.tmp", "events.csv", "notes.tmp"] {
+        for name in [".events.csv.a1B2c3.tmp", "events.csv", "notes.tmp", ".notes.tmp"] {
             std::fs::write(dir.path().join(name), "").unwrap();
         }
+        // and one entline made and lost (as a killed run would)
+        let f = AtomicFile::create(&dir.path().join("mentions.csv")).unwrap();
+        let (_, lost) = f.w.into_inner().map_err(|_| ()).unwrap().keep().unwrap();
+        assert!(is_leftover(&lost.file_name().unwrap().to_string_lossy()), "{}", lost.display());
         remove_leftovers(dir.path());
-        assert_eq!(names(dir.path()), ["events.csv", "notes.tmp"]);
+        assert_eq!(names(dir.path()), [".notes.tmp", "events.csv", "notes.tmp"]);
     }
 }
