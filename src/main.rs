@@ -193,8 +193,8 @@ struct ExtractArgs {
     /// when the document, the model and the settings are unchanged.
     #[arg(long)]
     resume: bool,
-    /// Process only the K-th of N parts of the inputs (a stable hash of each path); join the
-    /// parts with `entline merge`.
+    /// Process only the K-th of N parts of the inputs (a stable hash of each path; N up to
+    /// 100000); join the parts with `entline merge`.
     #[arg(long, value_name = "K/N", value_parser = parse_shard)]
     shard: Option<(usize, usize)>,
     /// Output formats, comma-separated: csv, jsonl, timelinejs.
@@ -233,10 +233,11 @@ fn precision_parser() -> impl TypedValueParser<Value = ner::Precision> {
 }
 
 fn parse_shard(s: &str) -> Result<(usize, usize), String> {
-    let err = || format!("expected K/N with 1 <= K <= N, got {s:?}");
+    let max = entline::pipeline::record::MAX_SHARDS;
+    let err = || format!("expected K/N with 1 <= K <= N <= {max}, got {s:?}");
     let (k, n) = s.split_once('/').ok_or_else(err)?;
     let (k, n): (usize, usize) = (k.trim().parse().map_err(|_| err())?, n.trim().parse().map_err(|_| err())?);
-    if k == 0 || k > n {
+    if k == 0 || k > n || n > max {
         return Err(err());
     }
     Ok((k, n))

@@ -134,6 +134,11 @@ fn shards_merge_to_the_single_run() {
     std::fs::write(other_n.join(".entline/manifest.json"), m.to_string()).unwrap();
     let o = merge(&[part(1), &other_n, part(3)], &refused, &[]);
     assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("a damaged manifest: shard 2/4 with inputs counted for 3 shards"), "{}", stderr(&o));
+    m["shard_inputs"] = serde_json::json!([1, 2, 3, 4]);
+    std::fs::write(other_n.join(".entline/manifest.json"), m.to_string()).unwrap();
+    let o = merge(&[part(1), &other_n, part(3)], &refused, &[]);
+    assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("(shard 2/4) is from another run") && stderr(&o).contains("different number of shards"), "{}", stderr(&o));
 
     // --allow-partial: merged without shard 2, which documents.csv and the JSON summary record; exit 2

@@ -511,6 +511,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path, allow_partial: bool) -> Result<Summar
                  which reuses its documents, then merge",
             ));
         }
+        m.check_shard(dir)?;
         shards.push((dir.clone(), m));
     }
     let Some((d0, m0)) = shards.first() else {

@@ -24,6 +24,8 @@ use crate::time::TimexRow;
 pub const CACHE_DIR: &str = ".entline";
 /// Bumped whenever the record layout or the meaning of its fields changes.
 pub const RECORD_VERSION: u32 = 5;
+/// The most shards a run is cut into (`--shard K/N`: N); each manifest counts the inputs of all N.
+pub const MAX_SHARDS: usize = 100_000;
 
 /// What the final tables need of one processed document.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -103,6 +105,18 @@ impl Manifest {
     /// `(K, N)` of the run's shard; a run without `--shard` is shard 1 of 1.
     pub fn shard(&self) -> (usize, usize) {
         self.shard.map_or((1, 1), |[k, n]| (k, n))
+    }
+
+    /// Whether its shard and its counts of inputs per shard are ones `extract` writes.
+    pub fn check_shard(&self, path: &Path) -> Result<()> {
+        let (k, n) = self.shard();
+        if k == 0 || k > n || n > MAX_SHARDS || self.shard_inputs.len() != n {
+            return Err(Error::input(
+                &cache_dir(path).join("manifest.json"),
+                format!("a damaged manifest: shard {k}/{n} with inputs counted for {} shards", self.shard_inputs.len()),
+            ));
+        }
+        Ok(())
     }
 }
 
