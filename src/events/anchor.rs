@@ -99,7 +99,13 @@ const GOVERN_REACH: usize = 12;
 /// Anchors of a document's event mentions (`events` in text order; `words` the lower-cased
 /// document words, for cues; `tree` the parse when the model gives one: an expression is then
 /// governed by the event it depends on, see [`governed_in_tree`]).
-pub fn anchor(events: &[EventIn<'_>], timexes: &[TimexIn<'_>], words: &[String], dct: Option<NaiveDate>, tree: Option<&DepTree<'_, '_>>) -> Vec<Anchor> {
+pub fn anchor(
+    events: &[EventIn<'_>],
+    timexes: &[TimexIn<'_>],
+    words: &[String],
+    dct: Option<NaiveDate>,
+    tree: Option<&DepTree<'_, '_>>,
+) -> Vec<Anchor> {
     let dated: Vec<(&TimexIn<'_>, (NaiveDate, NaiveDate, &'static str))> = timexes
         .iter()
         .filter(|t| matches!(t.timex.kind, TimexType::Date | TimexType::Time))
@@ -232,7 +238,12 @@ fn governed(events: &[EventIn<'_>], dated: &[(&TimexIn<'_>, (NaiveDate, NaiveDat
 /// "the launch on June 9", "said the switch would come next year": *come*), also through a
 /// coordinated or flat date ("on Monday and Tuesday"); an expression whose head is no event
 /// governs nothing here (the sentence rules of [`anchor`] still apply).
-fn governed_in_tree(events: &[EventIn<'_>], dated: &[(&TimexIn<'_>, (NaiveDate, NaiveDate, &'static str))], words: &[String], tree: &DepTree<'_, '_>) -> Vec<Vec<usize>> {
+fn governed_in_tree(
+    events: &[EventIn<'_>],
+    dated: &[(&TimexIn<'_>, (NaiveDate, NaiveDate, &'static str))],
+    words: &[String],
+    tree: &DepTree<'_, '_>,
+) -> Vec<Vec<usize>> {
     let mut governed: Vec<Vec<usize>> = vec![Vec::new(); events.len()];
     let event_at = |w: usize| events.iter().position(|e| e.word == w);
     for (k, (t, _)) in dated.iter().enumerate() {

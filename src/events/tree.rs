@@ -97,10 +97,7 @@ pub fn find(parse: &DepTree<'_, '_>, referents: &[Referent<'_>], triggers: &[Tri
     let tree = Tree::new(parse, referents);
     let is_trigger: std::collections::HashSet<usize> = triggers.iter().map(|t| t.word).collect();
     let trigger_at = |w: usize| is_trigger.contains(&w);
-    triggers
-        .iter()
-        .map(|t| if t.word < deps.len() { trigger_arguments(&tree, t, &trigger_at) } else { Vec::new() })
-        .collect()
+    triggers.iter().map(|t| if t.word < deps.len() { trigger_arguments(&tree, t, &trigger_at) } else { Vec::new() }).collect()
 }
 
 fn trigger_arguments(tree: &Tree<'_, '_, '_>, t: &Trigger<'_>, trigger_at: &dyn Fn(usize) -> bool) -> Vec<Argument> {
@@ -110,10 +107,7 @@ fn trigger_arguments(tree: &Tree<'_, '_, '_>, t: &Trigger<'_>, trigger_at: &dyn 
     let v = if copula { tree.t.deps[t.word].head.unwrap_or(t.word) } else { t.word };
     let mut out: Vec<Argument> = Vec::new();
     // a state or a copular predicate: its subject takes part, it does not act
-    let predicate = copula
-        || tree.t.has(v, &["cop", "expl"])
-        || t.lemma == "be"
-        || !matches!(t.pos, "VERB") && tree.t.deps[v].upos != "VERB";
+    let predicate = copula || tree.t.has(v, &["cop", "expl"]) || t.lemma == "be" || !matches!(t.pos, "VERB") && tree.t.deps[v].upos != "VERB";
     let push = |role: Role, w: usize, out: &mut Vec<Argument>| {
         // the argument and its nominal conjuncts ("Apple and Google")
         let mut heads = vec![w];

@@ -89,14 +89,11 @@ impl<'a, 'b> DepTree<'a, 'b> {
             }
             // "negotiations to arrange …", "his plan to open …": the noun's own subject or
             // possessor controls the infinitive
-            "acl" if self.kids(v, &["mark"]).any(|m| self.deps[m].upos == "PART") => self
-                .subject(h, eventive, depth - 1)
-                .or_else(|| self.kids(h, &["nmod:poss"]).next().map(|p| (p, true)))
-                .map(|(s, _)| (s, agent)),
-            // "the company founded by Jobs" (acted upon), "the plane carrying 100 people"
-            "acl" if matches!(self.deps[h].upos, "NOUN" | "PROPN" | "PRON") => {
-                Some((h, agent && !self.past_participle_modifier(v)))
+            "acl" if self.kids(v, &["mark"]).any(|m| self.deps[m].upos == "PART") => {
+                self.subject(h, eventive, depth - 1).or_else(|| self.kids(h, &["nmod:poss"]).next().map(|p| (p, true))).map(|(s, _)| (s, agent))
             }
+            // "the company founded by Jobs" (acted upon), "the plane carrying 100 people"
+            "acl" if matches!(self.deps[h].upos, "NOUN" | "PROPN" | "PRON") => Some((h, agent && !self.past_participle_modifier(v))),
             _ => None,
         }
     }
@@ -141,10 +138,7 @@ mod tests {
     fn tree_of(rows: &'static str) -> (Vec<&'static str>, Vec<Dep<'static>>) {
         let rows: Vec<Vec<&str>> = rows.trim().lines().map(|l| l.split_whitespace().collect()).collect();
         let words = rows.iter().map(|r| r[0]).collect();
-        let deps = rows
-            .iter()
-            .map(|r| Dep { upos: r[1], head: r[2].parse::<usize>().unwrap().checked_sub(1), rel: r[3] })
-            .collect();
+        let deps = rows.iter().map(|r| Dep { upos: r[1], head: r[2].parse::<usize>().unwrap().checked_sub(1), rel: r[3] }).collect();
         (words, deps)
     }
 
