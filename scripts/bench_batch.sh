@@ -82,6 +82,24 @@ if r.returncode != 0:
     sys.exit("spaCy failed: " + r.stderr[-2000:])
 sp = json.loads(r.stdout.strip().splitlines()[-1])
 
+def cpu_line():
+    """The CPU model and the vector/matrix instruction sets its flags list, and any oneDNN/MKL
+    ceiling set for this run, so that every figure names its machine."""
+    model, flags = "unknown CPU", set()
+    try:
+        for line in open("/proc/cpuinfo"):
+            key, _, val = line.partition(":")
+            if key.strip() == "model name" and model == "unknown CPU":
+                model = val.strip()
+            elif key.strip() in ("flags", "Features") and not flags:
+                flags = set(val.split())
+    except OSError:
+        pass
+    isa = [f for f in ("avx2", "avx512f", "avx512_vnni", "avx512_bf16", "amx_tile", "amx_bf16", "asimd", "sve") if f in flags]
+    limits = [f"{v}={os.environ[v]}" for v in ("ONEDNN_MAX_CPU_ISA", "DNNL_MAX_CPU_ISA", "MKL_ENABLE_INSTRUCTIONS") if os.environ.get(v)]
+    return f"CPU: {model}; flags: {' '.join(isa) or 'none of avx2/avx512/amx'}" + (f"; limits: {', '.join(limits)}" if limits else "")
+
+print(cpu_line() + f";  threads: {threads}")
 print(f"corpus 1x: {d1} documents, {w1} words;  {scale}x: {dn} documents, {wn} words")
 print(f"entline 1x:  {t1:8.1f} s  {d1/t1:7.1f} docs/s  {w1/t1:8.0f} words/s  peak RSS {rss1:7.0f} MiB  CPU {cpu1:8.1f} s"
       f"  (before {scale}x: {t1a:.1f} s, {rss1a:.0f} MiB; after: {t1b:.1f} s, {rss1b:.0f} MiB)")

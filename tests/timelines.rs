@@ -92,3 +92,26 @@ fn two_reports_of_one_event_are_one_event() {
     // "The company said …": the description is Airbus
     assert!(em.iter().any(|m| m["text"] == "said" && m["agents"] == "org:airbus"), "{em:#?}");
 }
+
+/// A document of one sentence keeps its subject: the sentence that gives the date is also the one
+/// that says who did it.
+#[test]
+fn a_one_sentence_document_keeps_its_agent() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    std::fs::write(input.join("obama.txt"), "Barack Obama met Vladimir Putin in Moscow on 12 July 2009.\n").unwrap();
+    let out = tmp.path().join("out");
+    extract(&input, &out, &[]);
+    let em = rows(&out.join("event_mentions.csv"));
+    let met = em.iter().find(|e| e["text"] == "met").unwrap_or_else(|| panic!("{em:#?}"));
+    assert_eq!(met["agents"], "per:barack-obama", "{met:?}");
+    assert!(met["participants"].split("; ").any(|p| p == "per:vladimir-putin"), "{met:?}");
+    assert_eq!(met["places"], "loc:moscow");
+    assert_eq!(met["anchor_value"], "2009-07-12");
+    let tl = rows(&out.join("timelines.csv"));
+    assert!(
+        tl.iter().any(|r| r["entity_id"] == "per:barack-obama" && r["lemma"] == "meet" && r["role"] == "agent" && r["date"] == "2009-07-12"),
+        "{tl:#?}"
+    );
+}

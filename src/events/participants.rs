@@ -218,6 +218,17 @@ pub fn find(
     referents: &[Referent<'_>],
     triggers: &[Trigger<'_>],
 ) -> Vec<Vec<Argument>> {
+    // a trigger whose part of speech the head left open (UNKNOWN, OTHER) but whose tense is a
+    // verb's ("met": PAST) is read as a verb
+    let triggers: Vec<Trigger<'_>> = triggers
+        .iter()
+        .map(|t| {
+            let open = !matches!(t.pos, "VERB" | "NOUN" | "ADJECTIVE");
+            let verbal = matches!(t.tense, "PAST" | "PRESENT" | "FUTURE" | "INFINITIVE" | "PRESPART" | "PASTPART");
+            Trigger { pos: if open && verbal { "VERB" } else { t.pos }, ..t.clone() }
+        })
+        .collect();
+    let triggers = &triggers[..];
     let mut out: Vec<Vec<Argument>> = vec![Vec::new(); triggers.len()];
     let mut by_sentence: HashMap<usize, Vec<usize>> = HashMap::new();
     for (i, t) in triggers.iter().enumerate() {

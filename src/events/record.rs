@@ -11,6 +11,7 @@ use super::anchor::{self, Anchor};
 use super::participants::{self, Role};
 use super::{EventAttributes, EventMention};
 use crate::coref;
+use crate::ner::deptree::DepTree;
 use crate::ner::Dep;
 use crate::text::{CharOffsets, Layout, Located};
 use crate::time::Timex;
@@ -148,8 +149,9 @@ pub fn event_records(
         .zip(&ev_sentence)
         .map(|(e, &s)| participants::Trigger { word: e.word, sentence: s, pos: &e.attrs.pos, tense: &e.attrs.tense, lemma: &e.attrs.lemma })
         .collect();
-    let args = match deps.filter(|d| d.len() == lay.words.len()) {
-        Some(deps) => super::tree::find(&lay.words, deps, &referents, &triggers),
+    let tree = deps.filter(|d| d.len() == lay.words.len()).map(|d| DepTree::new(&lay.words, d));
+    let args = match &tree {
+        Some(tree) => super::tree::find(tree, &referents, &triggers),
         None => participants::find(&lay.words, &lay.sents, &lay.chunks, &referents, &triggers),
     };
 
@@ -175,7 +177,7 @@ pub fn event_records(
             pos: &e.attrs.pos,
         })
         .collect();
-    let anchors = anchor::anchor(&events_in, &timex_in, &lower, dct);
+    let anchors = anchor::anchor(&events_in, &timex_in, &lower, dct, tree.as_ref());
 
     let text = lay.text;
     let mut co = CharOffsets::new(text);

@@ -24,11 +24,10 @@ use std::ops::Range;
 
 use super::participants::{lists, Argument, Referent, Role, Trigger};
 use crate::ner::deptree::DepTree;
-use crate::ner::Dep;
 
 /// The document's tree and where the referents are.
-struct Tree<'a, 'b> {
-    t: DepTree<'a, 'b>,
+struct Tree<'a, 'b, 'c> {
+    t: &'c DepTree<'a, 'b>,
     /// The referent (index into `referents`) whose words hold each word: the shortest one.
     referent_at: Vec<Option<usize>>,
     referents: &'b [Referent<'b>],
@@ -42,8 +41,9 @@ const IN_PHRASE: &[&str] =
 /// Parts of speech an argument's head may have: a nominal.
 const NOMINAL: &[&str] = &["NOUN", "PROPN", "PRON", "NUM"];
 
-impl<'a, 'b> Tree<'a, 'b> {
-    fn new(words: &'b [&'b str], deps: &'b [Dep<'a>], referents: &'b [Referent<'b>]) -> Self {
+impl<'a, 'b, 'c> Tree<'a, 'b, 'c> {
+    fn new(t: &'c DepTree<'a, 'b>, referents: &'b [Referent<'b>]) -> Self {
+        let deps = t.deps;
         let mut referent_at: Vec<Option<usize>> = vec![None; deps.len()];
         for (r, x) in referents.iter().enumerate() {
             for w in x.words.clone().filter(|&w| w < deps.len()) {
@@ -52,7 +52,7 @@ impl<'a, 'b> Tree<'a, 'b> {
                 }
             }
         }
-        Tree { t: DepTree::new(words, deps), referent_at, referents }
+        Tree { t, referent_at, referents }
     }
 
     /// The referent a nominal headed by `w` stands for: the one at its head, else one in
@@ -91,15 +91,16 @@ impl<'a, 'b> Tree<'a, 'b> {
     }
 }
 
-/// The arguments of every trigger (in the order given), read from `deps` (one per document word).
-pub fn find(words: &[&str], deps: &[Dep<'_>], referents: &[Referent<'_>], triggers: &[Trigger<'_>]) -> Vec<Vec<Argument>> {
-    let tree = Tree::new(words, deps, referents);
+/// The arguments of every trigger (in the order given), read from the document's parse.
+pub fn find(parse: &DepTree<'_, '_>, referents: &[Referent<'_>], triggers: &[Trigger<'_>]) -> Vec<Vec<Argument>> {
+    let deps = parse.deps;
+    let tree = Tree::new(parse, referents);
     let is_trigger: std::collections::HashSet<usize> = triggers.iter().map(|t| t.word).collect();
     let trigger_at = |w: usize| is_trigger.contains(&w);
     triggers.iter().map(|t| if t.word < deps.len() { trigger_arguments(&tree, t, &trigger_at) } else { Vec::new() }).collect()
 }
 
-fn trigger_arguments(tree: &Tree<'_, '_>, t: &Trigger<'_>, trigger_at: &dyn Fn(usize) -> bool) -> Vec<Argument> {
+fn trigger_arguments(tree: &Tree<'_, '_, '_>, t: &Trigger<'_>, trigger_at: &dyn Fn(usize) -> bool) -> Vec<Argument> {
     let l = lists();
     // a copula trigger ("is", "were") stands for its predicate ("The antenna is a metal strip")
     let copula = tree.t.rel(t.word) == "cop";
@@ -197,6 +198,7 @@ fn trigger_arguments(tree: &Tree<'_, '_>, t: &Trigger<'_>, trigger_at: &dyn Fn(u
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ner::Dep;
 
     /// Arguments of each trigger as "role:text" (the referent's text when there is one). `conllu`:
     /// one line per word, "FORM UPOS HEAD DEPREL" (HEAD 1-based, 0 for the root).
@@ -223,7 +225,7 @@ mod tests {
             .zip(&lemmas)
             .map(|((w, pos), lemma)| Trigger { word: words.iter().position(|x| x == w).unwrap(), sentence: 0, pos, tense: "PAST", lemma })
             .collect();
-        crate::events::participants::shown(&words, &referents, find(&words, &deps, &referents, &triggers))
+        crate::events::participants::shown(&words, &referents, find(&DepTree::new(&words, &deps), &referents, &triggers))
     }
 
     #[test]

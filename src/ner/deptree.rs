@@ -60,10 +60,12 @@ impl<'a, 'b> DepTree<'a, 'b> {
     /// The subject of verb `v`: its own (`nsubj`, `nsubj:pass`), else one the tree passes on, with
     /// whether it is the verb's agent. `depth` guards chains of shared subjects.
     pub fn subject(&self, v: usize, eventive: &dyn Fn(usize) -> bool, depth: usize) -> Option<(usize, bool)> {
-        if let Some(s) = self.kids(v, &["nsubj", "nsubj:outer"]).next() {
+        // a predicate has one subject; when the parser gives two, the nearer one
+        let nearest = |rels: &[&str]| self.kids(v, rels).min_by_key(|&s| (s.abs_diff(v), s));
+        if let Some(s) = nearest(&["nsubj", "nsubj:outer"]) {
             return Some((s, true));
         }
-        if let Some(s) = self.kids(v, &["nsubj:pass"]).next() {
+        if let Some(s) = nearest(&["nsubj:pass"]) {
             return Some((s, false));
         }
         if depth == 0 || self.has(v, &["csubj", "csubj:pass", "expl"]) {

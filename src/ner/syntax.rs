@@ -74,6 +74,9 @@ impl SyntaxHeadConfig {
     }
 }
 
+/// Words whose relations are scored at once (each needs relations × (rel_dim + 1) floats).
+const REL_CHUNK: i64 = 256;
+
 /// One decoded arc of a batch: the row, the dependent's and the head's positions in it (0: the
 /// root) and the head's index in the row's word list (`None`: the root).
 struct Arc {
@@ -163,10 +166,18 @@ impl SyntaxLayer {
             let d = one(rd.index_select(0, &flat(|a| a.dep)));
             let h = one(rh.index_select(0, &flat(|a| a.head)));
             let e = self.rel_dim + 1;
-            // (words, e) × (e, rels·e) -> (words, rels, e), then the dot product with the head's
+            // (words, e) × (e, rels·e) -> (words, rels, e), then the dot product with the head's;
+            // a few hundred words at a time, so that the (words, rels, e) product stays small
             let w = self.rel_w.permute([1, 0, 2]).reshape([e, self.n_rel * e]);
-            let scores = (d.matmul(&w).view([-1, self.n_rel, e]) * h.unsqueeze(1)).sum_dim_intlist(-1, false, Kind::Float);
-            rel_best = Vec::try_from(scores.argmax(-1, false)).map_err(torch)?;
+            let words = d.size()[0];
+            let mut at = 0;
+            while at < words {
+                let n = REL_CHUNK.min(words - at);
+                let (dc, hc) = (d.narrow(0, at, n), h.narrow(0, at, n));
+                let scores = (dc.matmul(&w).view([-1, self.n_rel, e]) * hc.unsqueeze(1)).sum_dim_intlist(-1, false, Kind::Float);
+                rel_best.extend(Vec::<i64>::try_from(scores.argmax(-1, false)).map_err(torch)?);
+                at += n;
+            }
         }
         let mut out: Vec<Vec<WordSyntax>> = rows.iter().map(|(p, _)| Vec::with_capacity(p.len())).collect();
         for (a, &rel) in arcs.iter().zip(&rel_best) {
