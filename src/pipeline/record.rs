@@ -22,7 +22,7 @@ use crate::time::TimexRow;
 /// Folder of the cache inside the output folder.
 pub const CACHE_DIR: &str = ".entline";
 /// Bumped whenever the record layout or the meaning of its fields changes.
-pub const RECORD_VERSION: u32 = 5;
+pub const RECORD_VERSION: u32 = 6;
 
 /// What the final tables need of one processed document.
 #[derive(Debug, Clone, Serialize, Deserialize)]
