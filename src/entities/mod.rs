@@ -13,6 +13,11 @@
 //! * Persons: a one-word mention ("Trump") joins the full name it matches in the document; two
 //!   different full names with one surname stay two people, and an ambiguous surname joins the
 //!   nearest preceding full name.
+//! * Names are keyed by [`name_key`]: a company's legal form at the end does not count ("Apple
+//!   Inc." = "Apple"); a determiner alone and amounts are never entities ([`never_a_name`]).
+//! * Across documents ([`Merger::finish`]) a name is one entity whatever its NER types, typed by
+//!   majority; product generations and short model forms join their full names, makers never
+//!   join their models.
 
 mod document;
 pub mod extent;

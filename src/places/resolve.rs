@@ -200,8 +200,11 @@ pub fn resolve_document(g: &Gazetteer, mentions: &[PlaceMention<'_>]) -> Vec<Opt
 /// code of any type but PER in an airport context (a mention of its sentence holds an airport
 /// word, or the document names that airport with one).
 fn airports_named_by_the_document(g: &Gazetteer, mentions: &[PlaceMention<'_>], worded: &[bool], cands: &mut [Vec<(u32, bool)>]) {
-    let named: BTreeSet<u32> =
-        (0..mentions.len()).filter(|&i| worded[i]).flat_map(|i| cands[i].iter().map(|c| c.0)).filter(|&p| g.place(p).kind == PlaceKind::Airport).collect();
+    let named: BTreeSet<u32> = (0..mentions.len())
+        .filter(|&i| worded[i])
+        .flat_map(|i| cands[i].iter().map(|c| c.0))
+        .filter(|&p| g.place(p).kind == PlaceKind::Airport)
+        .collect();
     for (i, m) in mentions.iter().enumerate() {
         if !cands[i].is_empty() || m.known.is_some() || m.label == "PER" {
             continue;
@@ -429,7 +432,10 @@ mod tests {
         let r = resolve_in("Ford Airport reopened on Monday.", &[("Ford Airport", "ORG")]);
         assert_eq!((country_of(&r, 0), r[0].2.as_str()), ("US", "unique"), "{r:?}");
         // the document names the airport with its word: its bare name is that airport
-        let r = resolve_in("Flights resumed at London Heathrow Airport. Heathrow said it was busy.", &[("London Heathrow Airport", "ORG"), ("Heathrow", "ORG")]);
+        let r = resolve_in(
+            "Flights resumed at London Heathrow Airport. Heathrow said it was busy.",
+            &[("London Heathrow Airport", "ORG"), ("Heathrow", "ORG")],
+        );
         assert_eq!((country_of(&r, 0), country_of(&r, 1)), ("GB", "GB"), "{r:?}");
         // a code: in a sentence naming an airport, or naming the airport the document names
         let r = resolve_in(

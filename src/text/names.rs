@@ -241,10 +241,28 @@ mod tests {
 
     #[test]
     fn amounts_and_currency_symbols_name_nothing() {
-        for t in ["US$", "$", "€", "£", "HK$", "US $", "$ 150 million", "US$ 120 million", "€5m", "$2.3bn", "5€", "50 euros", "USD 5 million", "5 million", "2.3bn", "¥ 1,200"] {
+        for t in [
+            "US$",
+            "$",
+            "€",
+            "£",
+            "HK$",
+            "US $",
+            "$ 150 million",
+            "US$ 120 million",
+            "€5m",
+            "$2.3bn",
+            "5€",
+            "50 euros",
+            "USD 5 million",
+            "5 million",
+            "2.3bn",
+            "¥ 1,200",
+        ] {
             assert!(never_a_name(t), "{t}");
         }
-        for t in ["737", "2008", "Ke$ha", "US", "Euro", "the euro", "COP 26", "F-150", "USD", "Real Madrid", "$US Dollar Fund", "Channel 4", "PHP 8"] {
+        for t in ["737", "2008", "Ke$ha", "US", "Euro", "the euro", "COP 26", "F-150", "USD", "Real Madrid", "$US Dollar Fund", "Channel 4", "PHP 8"]
+        {
             assert!(!never_a_name(t), "{t}");
         }
     }

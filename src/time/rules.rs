@@ -388,7 +388,8 @@ mod tests {
         let v = Vocab::parse(BUILTIN_VOCAB, "vocab.toml").unwrap();
         let code_macros: BTreeSet<String> = v.macros().into_iter().map(|(m, _)| m.to_string()).collect();
         let code_norms: BTreeSet<String> = NormFn::ALL.iter().map(|n| n.name().to_string()).collect();
-        let (header_macros, header_norms) = (crate::text::header_list(BUILTIN_PATTERNS, "Macros"), crate::text::header_list(BUILTIN_PATTERNS, "Norms"));
+        let (header_macros, header_norms) =
+            (crate::text::header_list(BUILTIN_PATTERNS, "Macros"), crate::text::header_list(BUILTIN_PATTERNS, "Norms"));
         assert_eq!(header_macros, code_macros, "patterns.toml header `# Macros:` against Vocab::macros");
         assert_eq!(header_norms, code_norms, "patterns.toml header `# Norms:` against NormFn");
         // what the rules use is in the header
