@@ -197,8 +197,10 @@ pub fn resolve_document(g: &Gazetteer, mentions: &[PlaceMention<'_>]) -> Vec<Opt
 
 /// Readings of mentions that name an airport the document names with an airport word
 /// (`worded`): an ORG or MISC name of that airport ("Heathrow Airport … Heathrow"), and an IATA
-/// code of any type but PER in an airport context (a mention of its sentence holds an airport
-/// word, or the document names that airport with one).
+/// code of any type but PER in an airport context: the document names that airport with a word,
+/// or the code comes right after a name with one ("Newark Liberty International Airport (EWR)").
+/// A sentence that merely names an airport is no such context: "FAA", "CNN" and "CIA" are IATA
+/// codes too.
 fn airports_named_by_the_document(g: &Gazetteer, mentions: &[PlaceMention<'_>], worded: &[bool], cands: &mut [Vec<(u32, bool)>]) {
     let named: BTreeSet<u32> = (0..mentions.len())
         .filter(|&i| worded[i])
@@ -216,7 +218,8 @@ fn airports_named_by_the_document(g: &Gazetteer, mentions: &[PlaceMention<'_>], 
         }
         if cands[i].is_empty() {
             if let Some(a) = iata_code(m.text).and_then(|c| g.airport(c)) {
-                let in_context = named.contains(&a) || (0..mentions.len()).any(|j| j != i && worded[j] && mentions[j].sentence == m.sentence);
+                let right_after = |j: usize| mentions[j].sentence == m.sentence && mentions[j].end <= m.start && m.start - mentions[j].end <= 3;
+                let in_context = named.contains(&a) || (0..mentions.len()).any(|j| j != i && worded[j] && right_after(j));
                 if in_context {
                     cands[i] = vec![(a, true)];
                 }
@@ -437,15 +440,19 @@ mod tests {
             &[("London Heathrow Airport", "ORG"), ("Heathrow", "ORG")],
         );
         assert_eq!((country_of(&r, 0), country_of(&r, 1)), ("GB", "GB"), "{r:?}");
-        // a code: in a sentence naming an airport, or naming the airport the document names
+        // a code: of the airport the document names, or right after an airport's name
         let r = resolve_in(
-            "Heathrow Airport reopened. Flights between LHR and JFK resumed. Delays at Newark Liberty International Airport spread to JFK.",
-            &[("Heathrow Airport", "ORG"), ("LHR", "ORG"), ("JFK", "ORG"), ("Newark Liberty International Airport", "ORG"), ("JFK", "LOC")],
+            "Heathrow Airport reopened. Flights between LHR and JFK resumed. Delays at Newark Liberty International Airport (EWR) spread.",
+            &[("Heathrow Airport", "ORG"), ("LHR", "ORG"), ("JFK", "ORG"), ("Newark Liberty International Airport", "ORG"), ("EWR", "LOC")],
         );
         assert_eq!((country_of(&r, 1), country_of(&r, 2), country_of(&r, 4)), ("GB", "", "US"), "{r:?}");
-        // a code with no airport around is no airport, whatever its type
+        // a code with no airport around is no airport, whatever its type; nor is one in a
+        // sentence that names some airport ("FAA" is Faranah Airport's code)
         let r = resolve_in("LHR shares fell. JFK was shot in Dallas.", &[("LHR", "ORG"), ("JFK", "LOC")]);
         assert_eq!((r[0].2.as_str(), r[1].2.as_str()), ("none", "none"), "{r:?}");
+        let r =
+            resolve_in("The FAA closed Newark Liberty International Airport.", &[("FAA", "ORG"), ("Newark Liberty International Airport", "ORG")]);
+        assert_eq!(r[0].2, "none", "{r:?}");
         assert!(names_an_airport("Aeropuerto de Madrid-Barajas") && names_an_airport("Bagram Air Base") && !names_an_airport("Airbus"));
     }
 
