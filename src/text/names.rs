@@ -55,7 +55,10 @@ pub struct NameWords {
     determiners: HashSet<String>,
     legal_forms: Vec<Vec<String>>,
     scale_words: HashSet<String>,
-    currency_words: HashSet<String>,
+    /// currency names, lower-cased ("euros")
+    currency_names: HashSet<String>,
+    /// ISO 4217 codes, as written ("USD")
+    currency_codes: HashSet<String>,
 }
 
 impl NameWords {
@@ -71,7 +74,8 @@ impl NameWords {
             determiners: lower(&raw.determiners),
             legal_forms,
             scale_words: lower(&raw.scale_words),
-            currency_words: lower(&raw.currency_words),
+            currency_names: lower(&raw.currency_words.iter().filter(|w| !is_code(w)).cloned().collect::<Vec<_>>()),
+            currency_codes: raw.currency_words.iter().filter(|w| is_code(w)).cloned().collect(),
         })
     }
 
@@ -91,11 +95,13 @@ impl NameWords {
     /// symbol ("US$", "$ 150 million", "50 euros"; see the header of `names.toml`).
     pub fn never_a_name(&self, text: &str) -> bool {
         let words: Vec<&str> = text.split_whitespace().collect();
-        match words[..] {
-            [] => true,
-            [w] if self.is_determiner(w) => true,
-            _ => self.is_amount(&words),
-        }
+        words.is_empty() || self.lone_determiner(text) || self.is_amount(&words)
+    }
+
+    /// Whether a mention's text is a determiner alone ("The").
+    pub fn lone_determiner(&self, text: &str) -> bool {
+        let mut words = text.split_whitespace();
+        matches!((words.next(), words.next()), (Some(w), None) if self.is_determiner(w))
     }
 
     fn is_amount(&self, words: &[&str]) -> bool {
@@ -126,7 +132,13 @@ impl NameWords {
                 number = true;
             } else if self.scale_words.contains(&lower) {
                 scale = true;
-            } else if self.currency_words.contains(&lower) {
+            } else if self.currency_codes.contains(w) {
+                currency = true;
+            } else if self.currency_names.contains(&lower) {
+                // "50 euros"; "Euro 96" is a tournament
+                if !number {
+                    return false;
+                }
                 currency = true;
             } else if let Some(s) = w.find(|c: char| !(c.is_ascii_digit() || matches!(c, '.' | ','))).filter(|&s| s > 0 && is_number(&w[..s])) {
                 // "2.3bn"
@@ -173,6 +185,11 @@ impl NameWords {
     }
 }
 
+/// A currency code as `names.toml` lists them: all capitals.
+fn is_code(w: &str) -> bool {
+    w.chars().all(|c| c.is_ascii_uppercase())
+}
+
 /// A word without periods and commas ("Co.," → "Co").
 fn bare(w: &str) -> String {
     w.chars().filter(|c| !matches!(c, '.' | ',')).collect()
@@ -205,6 +222,12 @@ fn is_number(w: &str) -> bool {
 /// symbol), by the built-in lists: see [`NameWords::never_a_name`].
 pub fn never_a_name(text: &str) -> bool {
     NameWords::builtin().never_a_name(text)
+}
+
+/// Whether a mention's text is a determiner alone ("The"), by the built-in list: the NER stage
+/// drops such mentions before it spreads names through a document.
+pub fn lone_determiner(text: &str) -> bool {
+    NameWords::builtin().lone_determiner(text)
 }
 
 /// The key an entity's name is matched on: the [`match_key`] of the name without the legal
@@ -258,11 +281,28 @@ mod tests {
             "5 million",
             "2.3bn",
             "¥ 1,200",
+            "EUR 96",
+            "5 million Dollars",
         ] {
             assert!(never_a_name(t), "{t}");
         }
-        for t in ["737", "2008", "Ke$ha", "US", "Euro", "the euro", "COP 26", "F-150", "USD", "Real Madrid", "$US Dollar Fund", "Channel 4", "PHP 8"]
-        {
+        for t in [
+            "737",
+            "2008",
+            "Ke$ha",
+            "US",
+            "Euro",
+            "the euro",
+            "Euro 96",
+            "COP 26",
+            "F-150",
+            "USD",
+            "Real Madrid",
+            "$US Dollar Fund",
+            "Channel 4",
+            "PHP 8",
+            "usd 5",
+        ] {
             assert!(!never_a_name(t), "{t}");
         }
     }
