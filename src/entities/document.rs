@@ -1,6 +1,6 @@
 //! Entities within one document: mentions clustered under one name (aliases, acronyms, a
 //! surname joining its full name, demonyms referring to their place, places resolved to the
-//! gazetteer).
+//! gazetteer). Names are keyed by [`name_key`]: "Apple Inc." and "Apple" are one name.
 
 use super::*;
 
@@ -96,74 +96,6 @@ pub(super) fn geo_key(place: u32) -> String {
     format!("\u{0}{place}")
 }
 
-/// Within a document about one generation of a product, the bare product name is that
-/// generation: "iPhone 4 … the new iPhone", "PlayStation 3 … the PlayStation". A MISC or ORG
-/// name joins the one longer name of the document that adds a single word with a digit to it
-/// ("4", "3G", "S3"); with two such names ("iPhone 3G", "iPhone 3GS") it stays apart.
-fn join_generations(clusters: &mut Vec<Cluster>, resolution: &mut [Option<(usize, bool)>]) {
-    let product = |c: &Cluster| c.kind == "MISC" || c.kind == "ORG";
-    let mut into: Vec<Option<usize>> = vec![None; clusters.len()];
-    for (a, short) in clusters.iter().enumerate() {
-        if !product(short) || short.canonical.contains(' ') {
-            continue;
-        }
-        let key = match_key(&short.canonical);
-        let longer: Vec<usize> = (0..clusters.len())
-            .filter(|&b| b != a && product(&clusters[b]))
-            .filter(|&b| {
-                let long = match_key(&clusters[b].canonical);
-                long.strip_prefix(&key)
-                    .and_then(|rest| rest.strip_prefix(' '))
-                    .is_some_and(|rest| !rest.contains(' ') && rest.chars().any(|c| c.is_ascii_digit()))
-            })
-            .collect();
-        if let [b] = longer[..] {
-            into[a] = Some(b);
-        }
-    }
-    if into.iter().all(Option::is_none) {
-        return;
-    }
-    // move the mentions, forms and texts over, then drop the emptied clusters
-    for a in 0..clusters.len() {
-        let Some(b) = into[a] else { continue };
-        let (forms, texts, mentions, first) = {
-            let c = &mut clusters[a];
-            (std::mem::take(&mut c.forms), std::mem::take(&mut c.texts), std::mem::replace(&mut c.mentions, 0), c.first_start)
-        };
-        let t = &mut clusters[b];
-        for f in forms {
-            if !t.forms.contains(&f) {
-                t.forms.push(f);
-            }
-        }
-        for x in texts {
-            if !t.texts.contains(&x) {
-                t.texts.push(x);
-            }
-        }
-        t.mentions += mentions;
-        t.first_start = t.first_start.min(first);
-    }
-    let mut new_index = vec![0usize; clusters.len()];
-    let mut next = 0;
-    for (a, slot) in new_index.iter_mut().enumerate() {
-        if into[a].is_none() {
-            *slot = next;
-            next += 1;
-        }
-    }
-    for r in resolution.iter_mut().flatten() {
-        let target = into[r.0].unwrap_or(r.0);
-        r.0 = new_index[target];
-    }
-    let mut k = 0;
-    clusters.retain(|_| {
-        k += 1;
-        into[k - 1].is_none()
-    });
-}
-
 pub(super) fn is_person_full(name: &str) -> bool {
     name.split_whitespace().count() >= 2
 }
@@ -224,7 +156,7 @@ pub fn document_entities(res: &Resources, mentions: &[MentionIn<'_>], acronyms: 
     });
     for k in order {
         let (i, kind, cleaned) = pending[k].clone();
-        let key = (kind.clone(), geo[k].map(|r| geo_key(r.place)).unwrap_or_else(|| match_key(&cleaned)));
+        let key = (kind.clone(), geo[k].map(|r| geo_key(r.place)).unwrap_or_else(|| name_key(&cleaned)));
         let target = if let Some(&c) = local.get(&key) {
             Some(c)
         } else if geo[k].is_some() || is_person_full(&cleaned) {
@@ -246,7 +178,6 @@ pub fn document_entities(res: &Resources, mentions: &[MentionIn<'_>], acronyms: 
         clusters[c].add(&kind, cleaned, clean(mentions[i].text), mentions[i].start, geo[k]);
         resolution[i] = Some((c, false));
     }
-    join_generations(&mut clusters, &mut resolution);
     // demonyms: reference their place (creating it if the document never names it)
     for (i, place, known) in demonym_refs {
         let key = ("LOC".to_string(), known.map(geo_key).unwrap_or_else(|| match_key(&place)));
@@ -270,7 +201,8 @@ type DemonymRef = (usize, String, Option<u32>);
 
 /// The names of a document's mentions as entities are formed from them: (mention, type,
 /// cleaned name) — acronyms expanded, aliases mapped to their canonical name and type, titles
-/// stripped from persons; demonyms apart, and mentions with nothing left out.
+/// stripped from persons; demonyms apart, and mentions with nothing left or that can name nothing
+/// (a determiner alone, an amount: [`never_a_name`]) out.
 fn cleaned_names(
     res: &Resources,
     mentions: &[MentionIn<'_>],
@@ -299,7 +231,7 @@ fn cleaned_names(
         if kind == "PER" {
             cleaned = res.strip_titles(&cleaned);
         }
-        if cleaned.is_empty() {
+        if cleaned.is_empty() || never_a_name(&cleaned) {
             continue;
         }
         pending.push((i, kind, cleaned));

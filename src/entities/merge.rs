@@ -113,29 +113,43 @@ impl Merger {
         }
     }
 
-    /// Merge across documents: same (type, canonical name), or for places the same gazetteer
-    /// entry; a single-word person joins the one full name it is the last name of. ORG and MISC form one group: the NER often types one
-    /// product or event name ORG in one place and MISC in another ("iPod"); the entity takes the
-    /// type most of its mentions have.
+    /// Merge across documents: the same name key ([`name_key`]: "Apple Inc." and "Apple" share
+    /// one), or for places the same gazetteer entry. The type does not keep names apart: the NER
+    /// types one name PER, ORG, MISC or LOC in different places ("NTSB", "Kraft"), so a name is
+    /// one entity and takes the type most of its mentions have (ties: ORG, then the type that
+    /// sorts last); places the gazetteer resolved stay apart from every other name by their entry
+    /// ("Jordan" the country, "Jordan" a person). Then:
+    /// - a single-word person joins the one full name it is the last name of;
+    /// - a bare product name is the one generation of it its document names ("iPhone 4 … the
+    ///   new iPhone"; with "iPhone 3G" and "iPhone 3GS" both named, "iPhone" stays apart): a name
+    ///   typed MISC by most of its mentions in the corpus joins the one longer name of its
+    ///   document that adds a single word with a digit to it ("4", "3G", "S3"). A name mostly typed
+    ///   ORG or PER is a maker's, and never joins a model ("Embraer", "Embraer E190");
+    /// - a short model form (a name mostly typed ORG or MISC whose last word has a digit: "E190",
+    ///   "Galaxy S3") joins the one longer name of the corpus, mostly typed ORG or MISC, that ends
+    ///   with it ("Embraer E190"); with two ("Boeing 737", "Flight 737") it stays apart.
     pub fn finish(self) -> Merged {
         let Merger { strings, alias_ids, summaries, doc_start } = self;
         // ranks of the strings, so sort keys are numbers
         let rank = strings.ranks();
-        let (keys, skey) = merge_keys(&strings, &summaries);
+        let (keys, name_keys) = merge_keys(&strings, &summaries);
+        let kinds = Kinds::of(&strings, rank.clone());
+        let key_kind = kinds.of_keys(&summaries, &name_keys, keys.len());
+        let skey = model_tails(&keys, &key_kind, &kinds, &summaries, &name_keys);
+        let follows = generations(&keys, &key_kind, &kinds, &summaries, &name_keys, &doc_start);
         let key_rank = keys.ranks();
-        let groups = Groups::of(&strings);
-        let (group, is_per) = (|kind: u32| groups.group(kind), |kind: u32| groups.is_per(kind));
 
-        let mut order: Vec<u32> = (0..summaries.len() as u32).collect();
+        let mut order: Vec<u32> = (0..summaries.len() as u32).filter(|&c| follows[c as usize].is_none()).collect();
         order.sort_by_cached_key(|&c| {
             let s = &summaries[c as usize];
             let (key, full) = skey[c as usize];
-            (!full, groups.rank(group(s.kind), &rank), key_rank[key as usize], s.doc, rank[s.kind as usize])
+            (!full, key_rank[key as usize], s.doc, rank[s.kind as usize])
         });
-        let mut global: HashMap<(u32, u32), u32> = HashMap::new(); // (group, key) → entity
+        // a bare product name joins its generation's entity, once that is made
+        order.extend((0..summaries.len() as u32).filter(|&c| follows[c as usize].is_some()));
+        let mut global: HashMap<u32, u32> = HashMap::new(); // key → entity
         let mut by_surname: HashMap<String, (u32, usize)> = HashMap::new(); // → (an entity, how many)
         let mut entities: Vec<Entity> = Vec::new();
-        let mut first_kind: Vec<u32> = Vec::new();
         let mut votes: Vec<Vec<(u32, usize)>> = Vec::new();
         let mut geo_of: Vec<Option<Resolved>> = Vec::new();
         let mut entity_of = vec![u32::MAX; summaries.len()];
@@ -143,15 +157,14 @@ impl Merger {
         for c in order {
             let s = summaries[c as usize];
             let (key, full) = skey[c as usize];
-            let gk = (group(s.kind), key);
             let canonical = strings.get(s.canonical);
-            let found = global.get(&gk).copied().or_else(|| {
-                if is_per(s.kind) && !full {
-                    by_surname.get(keys.get(key)).filter(|(_, n)| *n == 1).map(|(e, _)| *e)
-                } else {
-                    None
-                }
-            });
+            let surname = || by_surname.get(keys.get(key)).filter(|(_, n)| *n == 1).map(|(e, _)| *e);
+            let found = match follows[c as usize] {
+                Some(g) => Some(entity_of[g as usize]),
+                // a surname is its person's before it is any other entity of that name
+                None if kinds.is_per(s.kind) && !full => surname().or_else(|| global.get(&key).copied()),
+                None => global.get(&key).copied(),
+            };
             let e = match found {
                 Some(e) => e,
                 None => {
@@ -165,11 +178,10 @@ impl Merger {
                         documents: 0,
                         place: None,
                     });
-                    first_kind.push(s.kind);
                     votes.push(Vec::new());
                     geo_of.push(None);
-                    global.insert(gk, e);
-                    if is_per(s.kind) && is_person_full(keys.get(key)) {
+                    global.insert(key, e);
+                    if kinds.is_per(s.kind) && is_person_full(keys.get(key)) {
                         let v = by_surname.entry(last_token(keys.get(key)).to_string()).or_insert((e, 0));
                         v.1 += 1;
                     }
@@ -183,15 +195,14 @@ impl Merger {
             if s.mentions > 0 {
                 doc_pairs.push((e, s.doc));
             }
-            if better_name(canonical, &ent.name) && group(s.kind) == group(first_kind[e as usize]) {
+            if better_name(canonical, &ent.name) {
                 ent.name = canonical.to_string();
             }
         }
         count_documents(&mut entities, doc_pairs);
-        // the majority type of merged ORG/MISC clusters (ties: ORG)
         for (e, v) in entities.iter_mut().zip(&votes) {
-            if let Some((k, _)) = v.iter().max_by_key(|(k, n)| (*n, Some(*k as usize) == groups.org, rank[*k as usize])) {
-                e.kind = strings.get(*k).to_string();
+            if let Some(k) = kinds.majority(v) {
+                e.kind = strings.get(k).to_string();
             }
         }
         name_entities(&mut entities, &geo_of);
@@ -199,48 +210,161 @@ impl Merger {
     }
 }
 
-/// The merge groups of the entity types (interned): ORG and MISC are one group, see
-/// [`Merger::finish`].
-struct Groups {
-    misc: Option<usize>,
-    org: Option<usize>,
-    per: Option<usize>,
+/// The entity types (interned) and how a type is chosen among several.
+struct Kinds {
+    org: Option<u32>,
+    misc: Option<u32>,
+    per: Option<u32>,
+    /// [`Strings::ranks`]
+    rank: Vec<u32>,
 }
 
-impl Groups {
-    fn of(strings: &Strings) -> Self {
-        Groups { misc: strings.set.get_index_of("MISC"), org: strings.set.get_index_of("ORG"), per: strings.set.get_index_of("PER") }
-    }
-
-    fn group(&self, kind: u32) -> u32 {
-        if Some(kind as usize) == self.misc {
-            // ORG may never have been seen: the group is a number apart from every string
-            self.org.map(|o| o as u32).unwrap_or(u32::MAX)
-        } else {
-            kind
-        }
-    }
-
-    /// The rank of a group among the strings (`rank`: [`Strings::ranks`]).
-    fn rank(&self, g: u32, rank: &[u32]) -> u32 {
-        if g == u32::MAX {
-            rank[self.misc.unwrap_or(0)]
-        } else {
-            rank[g as usize]
-        }
+impl Kinds {
+    fn of(strings: &Strings, rank: Vec<u32>) -> Self {
+        let id = |k: &str| strings.set.get_index_of(k).map(|i| i as u32);
+        Kinds { org: id("ORG"), misc: id("MISC"), per: id("PER"), rank }
     }
 
     fn is_per(&self, kind: u32) -> bool {
-        Some(kind as usize) == self.per
+        Some(kind) == self.per
     }
+
+    /// An organization's or a thing's type (ORG or MISC).
+    fn is_org_or_misc(&self, kind: u32) -> bool {
+        Some(kind) == self.org || Some(kind) == self.misc
+    }
+
+    /// The type with the most mentions among `(type, mentions)` votes (ties: ORG, then the type
+    /// that sorts last).
+    fn majority(&self, votes: &[(u32, usize)]) -> Option<u32> {
+        votes.iter().max_by_key(|&&(k, n)| (n, Some(k) == self.org, self.rank[k as usize])).map(|&(k, _)| k)
+    }
+
+    /// The majority type of each key over the corpus (`name_keys[summary]`).
+    fn of_keys(&self, summaries: &[Summary], name_keys: &[(u32, bool)], n_keys: usize) -> Vec<Option<u32>> {
+        let mut votes: Vec<Vec<(u32, usize)>> = vec![Vec::new(); n_keys];
+        for (s, &(key, _)) in summaries.iter().zip(name_keys) {
+            vote(&mut votes[key as usize], s.kind, s.mentions as usize);
+        }
+        votes.iter().map(|v| self.majority(v)).collect()
+    }
+}
+
+/// `n` more votes for type `kind`.
+fn vote(votes: &mut Vec<(u32, usize)>, kind: u32, n: usize) {
+    match votes.iter_mut().find(|(k, _)| *k == kind) {
+        Some(v) => v.1 += n,
+        None => votes.push((kind, n)),
+    }
+}
+
+/// A name whose last word has a digit ("E190", "Galaxy S3", "737"): a model's name.
+fn model_form(key: &str) -> bool {
+    key.len() >= 2 && key.rsplit(' ').next().is_some_and(|w| w.chars().any(|c| c.is_ascii_digit()))
+}
+
+/// The merge key of each summary, with whether it is a full name, once short model forms point
+/// at the one longer name of the corpus that ends with them ("e190" → "embraer e190"; see
+/// [`Merger::finish`]). A form with several such names stays apart, unless they are all one
+/// name in the end (a chain "s3" → "galaxy s3" → "samsung galaxy s3").
+fn model_tails(keys: &Strings, key_kind: &[Option<u32>], kinds: &Kinds, summaries: &[Summary], name_keys: &[(u32, bool)]) -> Vec<(u32, bool)> {
+    // the ORG/MISC names (places apart), by every proper tail of their words
+    let mut named = vec![false; keys.len()];
+    for (s, &(k, _)) in summaries.iter().zip(name_keys) {
+        named[k as usize] |= s.geo.is_none();
+    }
+    let product = |k: u32| named[k as usize] && key_kind[k as usize].is_some_and(|t| kinds.is_org_or_misc(t));
+    let mut by_tail: HashMap<&str, Vec<u32>> = HashMap::new();
+    for k in (0..keys.len() as u32).filter(|&k| product(k)) {
+        let name = keys.get(k);
+        for (i, _) in name.match_indices(' ') {
+            by_tail.entry(&name[i + 1..]).or_default().push(k);
+        }
+    }
+    let shorts: Vec<u32> = (0..keys.len() as u32).filter(|&k| product(k) && model_form(keys.get(k)) && by_tail.contains_key(keys.get(k))).collect();
+    let mut target: Vec<u32> = (0..keys.len() as u32).collect();
+    // rounds until each short form points at its one longer name, as far as that one points
+    loop {
+        let mut changed = false;
+        for &k in &shorts {
+            let mut ends: Vec<u32> = by_tail[keys.get(k)].iter().map(|&l| final_key(&target, l)).collect();
+            ends.sort_unstable();
+            ends.dedup();
+            if let [one] = ends[..] {
+                if one != k && target[k as usize] != one {
+                    target[k as usize] = one;
+                    changed = true;
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    name_keys
+        .iter()
+        .zip(summaries)
+        .map(|(&(k, full), s)| if s.geo.is_none() && target[k as usize] != k { (final_key(&target, k), true) } else { (k, full) })
+        .collect()
+}
+
+/// Where key `k` ends up through `target` (each step adds words, so chains end).
+fn final_key(target: &[u32], mut k: u32) -> u32 {
+    for _ in 0..target.len() {
+        let t = target[k as usize];
+        if t == k {
+            break;
+        }
+        k = t;
+    }
+    k
+}
+
+/// For each summary, the summary of its document whose entity it joins as the one generation of
+/// the product it names that the document names (see [`Merger::finish`]).
+fn generations(
+    keys: &Strings,
+    key_kind: &[Option<u32>],
+    kinds: &Kinds,
+    summaries: &[Summary],
+    name_keys: &[(u32, bool)],
+    doc_start: &[u32],
+) -> Vec<Option<u32>> {
+    let mut follows = vec![None; summaries.len()];
+    let bounds: Vec<usize> = doc_start.iter().map(|&s| s as usize).chain(std::iter::once(summaries.len())).collect();
+    for w in bounds.windows(2) {
+        let doc = w[0]..w[1];
+        for a in doc.clone() {
+            let short = keys.get(name_keys[a].0);
+            let product = key_kind[name_keys[a].0 as usize].is_some_and(|t| Some(t) == kinds.misc);
+            if summaries[a].geo.is_some() || !product || short.contains(' ') {
+                continue;
+            }
+            // the longer names of the document: one more word, with a digit
+            let mut longer: Vec<(u32, usize)> = doc
+                .clone()
+                .filter(|&b| summaries[b].geo.is_none() && key_kind[name_keys[b].0 as usize].is_some_and(|t| kinds.is_org_or_misc(t)))
+                .filter(|&b| {
+                    keys.get(name_keys[b].0)
+                        .strip_prefix(short)
+                        .and_then(|rest| rest.strip_prefix(' '))
+                        .is_some_and(|rest| !rest.contains(' ') && rest.chars().any(|c| c.is_ascii_digit()))
+                })
+                .map(|b| (name_keys[b].0, b))
+                .collect();
+            longer.sort_unstable();
+            longer.dedup_by_key(|x| x.0);
+            if let [(_, b)] = longer[..] {
+                follows[a] = Some(b as u32);
+            }
+        }
+    }
+    follows
 }
 
 /// A document entity's type vote, aliases and mentions, added to its corpus entity.
 fn absorb(ent: &mut Entity, votes: &mut Vec<(u32, usize)>, s: &Summary, aliases: &[u32], strings: &Strings) {
-    match votes.iter_mut().find(|(k, _)| *k == s.kind) {
-        Some(v) => v.1 += s.mentions as usize,
-        None => votes.push((s.kind, s.mentions as usize)),
-    }
+    vote(votes, s.kind, s.mentions as usize);
     for &a in aliases {
         let a = strings.get(a);
         if !ent.aliases.contains(a) {
@@ -261,15 +385,15 @@ fn count_documents(entities: &mut [Entity], mut doc_pairs: Vec<(u32, u32)>) {
 }
 
 /// The key each document entity merges by, with whether its name is a person's full name: the
-/// match key of its canonical name (interned in the returned table), or for a place resolved to
-/// the gazetteer its entry.
+/// [`name_key`] of its canonical name (interned in the returned table), or for a place resolved
+/// to the gazetteer its entry.
 fn merge_keys(strings: &Strings, summaries: &[Summary]) -> (Strings, Vec<(u32, bool)>) {
     let mut keys = Strings::default();
     let mut key_of: HashMap<u32, (u32, bool)> = HashMap::new();
     for s in summaries {
         key_of.entry(s.canonical).or_insert_with(|| {
             let name = strings.get(s.canonical);
-            (keys.id(&match_key(name)), is_person_full(name))
+            (keys.id(&name_key(name)), is_person_full(name))
         });
     }
     let skey = summaries.iter().map(|s| s.geo.map(|r| (keys.id(&geo_key(r.place)), false)).unwrap_or(key_of[&s.canonical])).collect();

@@ -13,6 +13,11 @@
 //! * Persons: a one-word mention ("Trump") joins the full name it matches in the document; two
 //!   different full names with one surname stay two people, and an ambiguous surname joins the
 //!   nearest preceding full name.
+//! * Names are keyed by [`name_key`]: a company's legal form at the end does not count ("Apple
+//!   Inc." = "Apple"); a determiner alone and amounts are never entities ([`never_a_name`]).
+//! * Across documents ([`Merger::finish`]) a name is one entity whatever its NER types, typed by
+//!   majority; product generations and short model forms join their full names, makers never
+//!   join their models.
 
 mod document;
 pub mod extent;
@@ -32,7 +37,7 @@ use std::sync::LazyLock;
 
 use crate::error::{Error, Result};
 use crate::places::{self, Confidence, Gazetteer, PlaceKind, PlaceMention, Resolved};
-pub use crate::text::names::{clean, match_key};
+pub use crate::text::names::{clean, match_key, name_key, never_a_name};
 
 /// A normalized entity.
 #[derive(Debug, Clone, Serialize)]
@@ -94,7 +99,7 @@ mod tests {
             .zip(&n.resolution)
             .map(|(m, r)| match r {
                 Resolution::Entity(e) => (m.doc, m.text.to_string(), n.entities[*e].name.clone()),
-                Resolution::PlaceRef(e) => (m.doc, m.text.to_string(), format!("ref:{}", n.entities[*e].name)),
+                Resolution::PlaceRef(e) => (m.doc, m.text.to_string(), n.entities.get(*e).map(|x| format!("ref:{}", x.name)).unwrap_or_default()),
             })
             .collect();
         (n, flat)
@@ -144,7 +149,7 @@ mod tests {
             ("b", &[("iPhone 3G", "MISC"), ("iPhone 3GS", "MISC"), ("iPhone", "MISC")]),
         ]);
         let name = |doc: usize, k: usize| flat.iter().filter(|f| f.0 == doc).nth(k).unwrap().2.clone();
-        assert_eq!((name(0, 0), name(0, 2), name(0, 3)), ("Apple Inc.".to_string(), "iPhone 4".to_string(), "iPhone 4".to_string()), "{flat:?}");
+        assert_eq!((name(0, 0), name(0, 2), name(0, 3)), ("Apple".to_string(), "iPhone 4".to_string(), "iPhone 4".to_string()), "{flat:?}");
         // two generations named: the bare name stays its own
         assert_eq!(name(1, 2), "iPhone", "{flat:?}");
     }
@@ -229,10 +234,99 @@ mod tests {
         let (n, _) = run(&[("a", &[("iPod", "MISC"), ("iPod", "MISC")]), ("b", &[("iPod", "ORG"), ("Apple", "ORG")]), ("c", &[("Apple", "MISC")])]);
         let names: Vec<(&str, &str, usize)> = n.entities.iter().map(|e| (e.name.as_str(), e.kind.as_str(), e.mentions)).collect();
         assert!(names.contains(&("iPod", "MISC", 3)), "{names:?}");
-        assert!(names.contains(&("Apple Inc.", "ORG", 2)), "{names:?}");
+        assert!(names.contains(&("Apple", "ORG", 2)), "{names:?}");
         assert_eq!(n.entities.iter().find(|e| e.name == "iPod").unwrap().id, "misc:ipod");
-        // persons and places keep their own types
+        // a person and a place the gazetteer knows stay apart
         let (n, _) = run(&[("a", &[("Jordan", "PER")]), ("b", &[("Jordan", "LOC")])]);
         assert_eq!(n.entities.len(), 2);
+    }
+
+    /// (name, type, mentions) of every entity.
+    fn entities_of(n: &Normalized) -> Vec<(&str, &str, usize)> {
+        n.entities.iter().map(|e| (e.name.as_str(), e.kind.as_str(), e.mentions)).collect()
+    }
+
+    #[test]
+    fn a_name_under_several_types_is_one_entity_of_the_majority_type() {
+        // an abbreviation the NER types MISC in one article, ORG in two, LOC in one
+        let (n, _) = run(&[
+            ("a", &[("NTSB", "MISC"), ("NTSB", "MISC")]),
+            ("b", &[("NTSB", "ORG"), ("NTSB", "ORG")]),
+            ("c", &[("N.T.S.B.", "ORG")]),
+            ("d", &[("NTSB", "LOC")]),
+        ]);
+        assert_eq!(entities_of(&n), [("N.T.S.B.", "ORG", 6)]);
+        assert_eq!(n.entities[0].id, "org:ntsb");
+        // a lone surname is its person's, whatever other entity has that name
+        let (_, flat) = run(&[("a", &[("Trump", "ORG")]), ("b", &[("Donald Trump", "PER")]), ("c", &[("Trump", "PER")])]);
+        assert_eq!((flat[0].2.as_str(), flat[2].2.as_str()), ("Trump", "Donald Trump"), "{flat:?}");
+    }
+
+    #[test]
+    fn a_makers_name_is_never_an_alias_of_a_model() {
+        // one model named in each document: the maker (ORG, or PER by the NER's mistake) is not it
+        let (n, flat) = run(&[
+            ("a", &[("Embraer", "ORG"), ("Embraer E190", "MISC"), ("Embraer", "ORG")]),
+            ("b", &[("Embraer", "PER"), ("Embraer E175", "MISC")]),
+            ("c", &[("Embraer E190", "MISC"), ("Embraer E175", "MISC"), ("Embraer", "ORG")]),
+        ]);
+        assert!(flat.iter().filter(|f| f.1 == "Embraer").all(|f| f.2 == "Embraer"), "{flat:?}");
+        assert!(entities_of(&n).contains(&("Embraer", "ORG", 4)), "{:?}", entities_of(&n));
+        assert!(n.entities.iter().all(|e| !e.aliases.contains("Embraer")), "{:?}", n.entities);
+        // a product's bare name still joins its one generation
+        let (_, flat) = run(&[("a", &[("PlayStation 3", "MISC"), ("PlayStation", "MISC")]), ("b", &[("Sony", "ORG"), ("PlayStation", "MISC")])]);
+        assert_eq!((flat[1].2.as_str(), flat[3].2.as_str()), ("PlayStation 3", "PlayStation"), "{flat:?}");
+    }
+
+    #[test]
+    fn a_short_model_form_joins_the_one_full_name_it_ends() {
+        let (n, flat) = run(&[("a", &[("Embraer E190", "MISC"), ("E190", "MISC")]), ("b", &[("E190", "MISC"), ("E175", "MISC")])]);
+        assert!(flat.iter().filter(|f| f.1 == "E190").all(|f| f.2 == "Embraer E190"), "{flat:?}");
+        assert!(entities_of(&n).contains(&("Embraer E190", "MISC", 3)) && entities_of(&n).contains(&("E175", "MISC", 1)), "{:?}", entities_of(&n));
+        // two full names end with it: it stays apart
+        let (_, flat) = run(&[("a", &[("Boeing 737", "MISC"), ("737", "MISC")]), ("b", &[("Flight 737", "MISC")])]);
+        assert_eq!(flat[1].2, "737", "{flat:?}");
+        // ... unless they are one name in the end
+        let (_, flat) = run(&[("a", &[("Samsung Galaxy S3", "MISC"), ("Galaxy S3", "MISC")]), ("b", &[("S3", "MISC")])]);
+        assert!(flat.iter().all(|f| f.2 == "Samsung Galaxy S3"), "{flat:?}");
+        // a name without a digit is no model form; a person's name is no model
+        let (n, _) = run(&[("a", &[("New York Times", "ORG"), ("Times", "ORG")]), ("b", &[("Louis 14", "PER")]), ("c", &[("14", "MISC")])]);
+        assert_eq!(n.entities.len(), 4, "{:?}", entities_of(&n));
+    }
+
+    #[test]
+    fn legal_forms_share_the_bare_names_entity() {
+        let (n, _) = run(&[
+            ("a", &[("Apple Inc.", "ORG"), ("Siemens AG", "ORG")]),
+            ("b", &[("Apple", "ORG"), ("Apple Computer", "ORG"), ("Siemens", "ORG")]),
+            ("c", &[("APPLE INC", "ORG"), ("Apple Computer Inc.", "ORG")]),
+        ]);
+        let mut got = entities_of(&n);
+        got.sort();
+        assert_eq!(got, [("Apple Computer Inc.", "ORG", 2), ("Apple Inc.", "ORG", 3), ("Siemens AG", "ORG", 2)]);
+    }
+
+    #[test]
+    fn amounts_currency_symbols_and_lone_determiners_are_never_entities() {
+        let (n, _) = run(&[(
+            "a",
+            &[("US$", "MISC"), ("$ 150 million", "MISC"), ("€", "MISC"), ("50 euros", "MISC"), ("The", "ORG"), ("A", "PER"), ("Ford", "ORG")],
+        )]);
+        assert_eq!(entities_of(&n), [("Ford", "ORG", 1)]);
+        // and the mentions resolve to nothing
+        let res = Resources::builtin().unwrap();
+        let m = |text: &'static str, start| MentionIn { doc: 0, start, end: start + text.len(), sentence: 0, text, label: "MISC" };
+        let d = document_entities(&res, &[m("US$", 0), m("The", 10), m("Embraer", 20)], None);
+        assert_eq!(d.resolution.iter().map(Option::is_some).collect::<Vec<_>>(), [false, false, true]);
+    }
+
+    #[test]
+    fn a_carmaker_named_like_an_airport_is_no_place() {
+        // "Ford" is also the name of Ford Airport (Michigan)
+        let (n, _) = run(&[("a", &[("Ford", "ORG"), ("Ford", "MISC")]), ("b", &[("Ford Airport", "ORG")])]);
+        let ford = n.entities.iter().find(|e| e.name == "Ford").unwrap();
+        assert_eq!((ford.kind.as_str(), ford.mentions, ford.place.is_none()), ("ORG", 2, true));
+        let airport = n.entities.iter().find(|e| e.name == "Ford Airport").unwrap();
+        assert_eq!((airport.kind.as_str(), airport.place.as_ref().map(|p| p.geo_id.as_str())), ("LOC", Some("iata:IMT")));
     }
 }

@@ -367,6 +367,9 @@ impl Ner {
             .map(|(d, p)| {
                 let mut m = self.decode(d, &p.ner);
                 merge_country_prefix(d, &mut m);
+                // a determiner alone ("The" tagged apart from "Anchorage Daily News") is never a
+                // name, nor spread through the document as one
+                m.retain(|m| !crate::text::names::lone_determiner(&m.text));
                 if self.opts.propagate {
                     propagate(d, &mut m);
                 }

@@ -72,6 +72,8 @@ pub struct Gazetteer {
     /// demonyms as written, with their country, in file order
     demonym_list: Vec<(String, u32)>,
     by_admin1: HashMap<String, u32>,
+    /// IATA code → airport
+    by_iata: HashMap<String, u32>,
 }
 
 static LOADED: LazyLock<std::result::Result<Gazetteer, String>> = LazyLock::new(|| {
@@ -136,6 +138,9 @@ impl Gazetteer {
                 }
                 g.demonym_list.push((d.to_string(), ix));
             }
+            if let Some(code) = f[0].strip_prefix("iata:").filter(|_| kind == PlaceKind::Airport) {
+                g.by_iata.entry(code.to_string()).or_insert(ix);
+            }
             if kind == PlaceKind::Admin1 && !f[4].is_empty() {
                 g.by_admin1.entry(f[4].to_string()).or_insert(ix);
             }
@@ -187,6 +192,11 @@ impl Gazetteer {
         self.by_admin1.get(admin1).copied()
     }
 
+    /// The airport with IATA code `code` ("LHR").
+    pub fn airport(&self, code: &str) -> Option<u32> {
+        self.by_iata.get(code).copied()
+    }
+
     /// The country with ISO code `code`.
     pub fn country(&self, code: &str) -> Option<u32> {
         self.lookup_kind(code, PlaceKind::Country)
@@ -228,6 +238,8 @@ mod tests {
         assert!(g.place(us).latitude.is_some());
         assert_eq!(g.demonym("Mexicans").map(|i| g.place(i).country.as_str()), Some("MX"));
         assert_eq!(g.demonym("French").map(|i| g.place(i).country.as_str()), Some("FR"));
+        assert_eq!(g.airport("LHR").map(|i| g.place(i).name.as_str()), Some("London Heathrow Airport"));
+        assert_eq!(g.airport("lhr"), None);
         let al = g.division("US.AL").unwrap();
         assert_eq!(g.place(al).name, "Alabama");
         let mobile = g.lookup("Mobile").find(|&(i, _)| g.place(i).country == "US").unwrap().0;

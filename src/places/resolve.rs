@@ -13,9 +13,40 @@
 //! Places resolved by their only reading or by context are the evidence for the others, in
 //! rounds until nothing changes.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::LazyLock;
 
 use super::gazetteer::{key, Gazetteer, PlaceKind};
+
+/// The airport words of `airports.toml`, as gazetteer keys.
+pub const BUILTIN_AIRPORT_WORDS: &str = include_str!("airports.toml");
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAirportWords {
+    words: Vec<String>,
+}
+
+fn parse_airport_words(src: &str) -> Result<Vec<String>, toml::de::Error> {
+    let raw: RawAirportWords = toml::from_str(src)?;
+    let set: BTreeSet<String> = raw.words.iter().map(|w| key(w)).filter(|k| !k.is_empty()).collect();
+    Ok(set.into_iter().collect())
+}
+
+static AIRPORT_WORDS: LazyLock<Vec<String>> =
+    LazyLock::new(|| parse_airport_words(BUILTIN_AIRPORT_WORDS).expect("the built-in airports.toml is well-formed (checked by a test)"));
+
+/// Whether a name holds an airport word ("Heathrow Airport", "Bagram Air Base"), as whole words.
+pub fn names_an_airport(name: &str) -> bool {
+    let k = format!(" {} ", key(name));
+    AIRPORT_WORDS.iter().any(|w| k.contains(&format!(" {w} ")))
+}
+
+/// The name as an IATA code: three capital letters.
+fn iata_code(name: &str) -> Option<&str> {
+    let t = name.trim();
+    (t.len() == 3 && t.bytes().all(|b| b.is_ascii_uppercase())).then_some(t)
+}
 
 /// How a place was chosen (the `geo_confidence` column).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
@@ -51,7 +82,7 @@ pub struct PlaceMention<'a> {
     pub sentence: usize,
     /// The name (after alias normalization: "U.S." → "United States").
     pub text: &'a str,
-    /// NER label: LOC names any place; ORG and MISC only airports ("Heathrow Airport").
+    /// NER label: LOC names any place; ORG and MISC only an airport they name (`airports.toml`).
     pub label: &'a str,
     /// A reading known in advance (a demonym's country): evidence only.
     pub known: Option<u32>,
@@ -64,13 +95,14 @@ pub struct Resolved {
     pub confidence: Confidence,
 }
 
-/// Readings of a name, with whether the name is the place's own.
-fn candidates(g: &Gazetteer, m: &PlaceMention<'_>) -> (Vec<(u32, bool)>, Option<Vec<u32>>) {
+/// Readings of a name, with whether the name is the place's own (`worded`: the name holds an
+/// airport word; an ORG or MISC name without one has no reading of its own).
+fn candidates(g: &Gazetteer, m: &PlaceMention<'_>, worded: bool) -> (Vec<(u32, bool)>, Option<Vec<u32>>) {
     if let Some(k) = m.known {
         return (vec![(k, true)], None);
     }
     let any_kind = m.label == "LOC";
-    let airport_ok = matches!(m.label, "ORG" | "MISC");
+    let airport_ok = matches!(m.label, "ORG" | "MISC") && worded;
     if !any_kind && !airport_ok {
         return (Vec::new(), None);
     }
@@ -129,15 +161,22 @@ pub fn resolve_document(g: &Gazetteer, mentions: &[PlaceMention<'_>]) -> Vec<Opt
     let mut cands: Vec<Vec<(u32, bool)>> = Vec::with_capacity(n);
     let mut out: Vec<Option<Resolved>> = vec![None; n];
     let keys: Vec<String> = mentions.iter().map(|m| key(m.text)).collect();
+    let worded: Vec<bool> = mentions.iter().map(|m| m.known.is_none() && m.label != "PER" && names_an_airport(m.text)).collect();
+    let mut qualified = Vec::with_capacity(n);
     for (i, m) in mentions.iter().enumerate() {
-        let (c, qualified) = candidates(g, m);
-        if let Some(q) = qualified {
+        let (c, q) = candidates(g, m, worded[i]);
+        cands.push(c);
+        qualified.push(q);
+    }
+    airports_named_by_the_document(g, mentions, &worded, &mut cands);
+    for (i, q) in qualified.into_iter().enumerate() {
+        let c = &cands[i];
+        if let Some(q) = q {
             let pick = by_population(g, &c.iter().copied().filter(|(x, _)| q.contains(x)).collect::<Vec<_>>());
             out[i] = pick.map(|place| Resolved { place, confidence: Confidence::Context });
         } else if c.len() == 1 {
             out[i] = Some(Resolved { place: c[0].0, confidence: Confidence::Unique });
         }
-        cands.push(c);
     }
     resolve_pairs(g, mentions, &cands, &mut out);
     let mut out = resolve_by_evidence(g, mentions, &keys, &cands, out);
@@ -154,6 +193,39 @@ pub fn resolve_document(g: &Gazetteer, mentions: &[PlaceMention<'_>]) -> Vec<Opt
         out[i] = by_population(g, &tied).map(|place| Resolved { place, confidence: Confidence::Population });
     }
     out
+}
+
+/// Readings of mentions that name an airport the document names with an airport word
+/// (`worded`): an ORG or MISC name of that airport ("Heathrow Airport … Heathrow"), and an IATA
+/// code of any type but PER in an airport context: the document names that airport with a word,
+/// or the code comes right after a name with one ("Newark Liberty International Airport (EWR)").
+/// A sentence that merely names an airport is no such context: "FAA", "CNN" and "CIA" are IATA
+/// codes too.
+fn airports_named_by_the_document(g: &Gazetteer, mentions: &[PlaceMention<'_>], worded: &[bool], cands: &mut [Vec<(u32, bool)>]) {
+    let named: BTreeSet<u32> = (0..mentions.len())
+        .filter(|&i| worded[i])
+        .flat_map(|i| cands[i].iter().map(|c| c.0))
+        .filter(|&p| g.place(p).kind == PlaceKind::Airport)
+        .collect();
+    for (i, m) in mentions.iter().enumerate() {
+        if !cands[i].is_empty() || m.known.is_some() || m.label == "PER" {
+            continue;
+        }
+        if matches!(m.label, "ORG" | "MISC") && !worded[i] {
+            cands[i] = g.lookup(m.text).filter(|(p, _)| named.contains(p)).collect();
+            cands[i].sort_unstable();
+            cands[i].dedup_by_key(|x| x.0);
+        }
+        if cands[i].is_empty() {
+            if let Some(a) = iata_code(m.text).and_then(|c| g.airport(c)) {
+                let right_after = |j: usize| mentions[j].sentence == m.sentence && mentions[j].end <= m.start && m.start - mentions[j].end <= 3;
+                let in_context = named.contains(&a) || (0..mentions.len()).any(|j| j != i && worded[j] && right_after(j));
+                if in_context {
+                    cands[i] = vec![(a, true)];
+                }
+            }
+        }
+    }
 }
 
 /// "Mobile, Alabama" as two mentions: the pair of readings where the second holds the first.
@@ -345,6 +417,43 @@ mod tests {
             ],
         );
         assert_eq!(g.place(r[1].unwrap().place).country, "GE");
+    }
+
+    #[test]
+    fn the_airport_words_header_lists_the_tables_there_are() {
+        let raw: toml::Table = toml::from_str(BUILTIN_AIRPORT_WORDS).unwrap();
+        assert_eq!(crate::text::header_list(BUILTIN_AIRPORT_WORDS, "Tables"), raw.keys().cloned().collect(), "airports.toml header `# Tables:`");
+        assert!(parse_airport_words(BUILTIN_AIRPORT_WORDS).is_ok_and(|w| w.contains(&"air base".to_string()) && w.contains(&"aerodrome".to_string())));
+        assert!(parse_airport_words("words = []\nother = []").is_err());
+    }
+
+    #[test]
+    fn an_organization_is_an_airport_only_when_it_names_one() {
+        // a carmaker that shares its name with an airport (Ford Airport, Michigan)
+        let r = resolve_in("Ford recalled 300,000 pickups. Ford shares fell.", &[("Ford", "ORG"), ("Ford", "MISC")]);
+        assert_eq!((r[0].2.as_str(), r[1].2.as_str()), ("none", "none"), "{r:?}");
+        let r = resolve_in("Ford Airport reopened on Monday.", &[("Ford Airport", "ORG")]);
+        assert_eq!((country_of(&r, 0), r[0].2.as_str()), ("US", "unique"), "{r:?}");
+        // the document names the airport with its word: its bare name is that airport
+        let r = resolve_in(
+            "Flights resumed at London Heathrow Airport. Heathrow said it was busy.",
+            &[("London Heathrow Airport", "ORG"), ("Heathrow", "ORG")],
+        );
+        assert_eq!((country_of(&r, 0), country_of(&r, 1)), ("GB", "GB"), "{r:?}");
+        // a code: of the airport the document names, or right after an airport's name
+        let r = resolve_in(
+            "Heathrow Airport reopened. Flights between LHR and JFK resumed. Delays at Newark Liberty International Airport (EWR) spread.",
+            &[("Heathrow Airport", "ORG"), ("LHR", "ORG"), ("JFK", "ORG"), ("Newark Liberty International Airport", "ORG"), ("EWR", "LOC")],
+        );
+        assert_eq!((country_of(&r, 1), country_of(&r, 2), country_of(&r, 4)), ("GB", "", "US"), "{r:?}");
+        // a code with no airport around is no airport, whatever its type; nor is one in a
+        // sentence that names some airport ("FAA" is Faranah Airport's code)
+        let r = resolve_in("LHR shares fell. JFK was shot in Dallas.", &[("LHR", "ORG"), ("JFK", "LOC")]);
+        assert_eq!((r[0].2.as_str(), r[1].2.as_str()), ("none", "none"), "{r:?}");
+        let r =
+            resolve_in("The FAA closed Newark Liberty International Airport.", &[("FAA", "ORG"), ("Newark Liberty International Airport", "ORG")]);
+        assert_eq!(r[0].2, "none", "{r:?}");
+        assert!(names_an_airport("Aeropuerto de Madrid-Barajas") && names_an_airport("Bagram Air Base") && !names_an_airport("Airbus"));
     }
 
     #[test]

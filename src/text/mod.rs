@@ -69,6 +69,26 @@ pub fn model_form(word: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// The words a header line `# {label}: …` of a data file lists, with its continuation lines
+/// (`#   …`): the header tests of the rule and data files compare it with what the file holds.
+#[cfg(test)]
+pub(crate) fn header_list(src: &str, label: &str) -> std::collections::BTreeSet<String> {
+    let header: Vec<&str> = src.lines().take_while(|l| l.starts_with('#') || l.trim().is_empty()).collect();
+    let start = header.iter().position(|l| l.starts_with(&format!("# {label}:"))).unwrap_or_else(|| panic!("no `# {label}:` line"));
+    let mut words = std::collections::BTreeSet::new();
+    for (k, line) in header[start..].iter().enumerate() {
+        let rest = if k == 0 {
+            &line[label.len() + 3..]
+        } else if let Some(r) = line.strip_prefix("#   ") {
+            r
+        } else {
+            break;
+        };
+        words.extend(rest.split_whitespace().map(str::to_string));
+    }
+    words
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -383,30 +383,13 @@ mod tests {
         assert_eq!(v.list("months").int("may"), Some(5));
     }
 
-    /// The words a header line `# {label}: …` (with its indented continuation lines) lists.
-    fn header_list(src: &str, label: &str) -> BTreeSet<String> {
-        let header: Vec<&str> = src.lines().take_while(|l| l.starts_with('#') || l.trim().is_empty()).collect();
-        let start = header.iter().position(|l| l.starts_with(&format!("# {label}:"))).unwrap_or_else(|| panic!("no `# {label}:` line"));
-        let mut words = BTreeSet::new();
-        for (k, line) in header[start..].iter().enumerate() {
-            let rest = if k == 0 {
-                &line[label.len() + 3..]
-            } else if let Some(r) = line.strip_prefix("#   ") {
-                r
-            } else {
-                break;
-            };
-            words.extend(rest.split_whitespace().map(str::to_string));
-        }
-        words
-    }
-
     #[test]
     fn patterns_header_lists_the_macros_and_norms_there_are() {
         let v = Vocab::parse(BUILTIN_VOCAB, "vocab.toml").unwrap();
         let code_macros: BTreeSet<String> = v.macros().into_iter().map(|(m, _)| m.to_string()).collect();
         let code_norms: BTreeSet<String> = NormFn::ALL.iter().map(|n| n.name().to_string()).collect();
-        let (header_macros, header_norms) = (header_list(BUILTIN_PATTERNS, "Macros"), header_list(BUILTIN_PATTERNS, "Norms"));
+        let (header_macros, header_norms) =
+            (crate::text::header_list(BUILTIN_PATTERNS, "Macros"), crate::text::header_list(BUILTIN_PATTERNS, "Norms"));
         assert_eq!(header_macros, code_macros, "patterns.toml header `# Macros:` against Vocab::macros");
         assert_eq!(header_norms, code_norms, "patterns.toml header `# Norms:` against NormFn");
         // what the rules use is in the header
