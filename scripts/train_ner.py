@@ -792,6 +792,46 @@ def teacher_logits(teacher_dir, docs, heads, bf16=False, bs=32):
     return {h: [[[w[h] for w in sent] for sent in doc] for doc in words] for h in heads}
 
 
+def cached_teacher_logits(teacher_dir, docs, heads, bf16):
+    """`teacher_logits`, kept on disk under .cache/teacher-logits/ (a resumed or repeated run reads
+    them instead of running the teacher again: about half an hour for the MPNet teacher on the
+    training sets). The key hashes the teacher folder's files (names, sizes, modification times),
+    the heads, bf16 and every word of `docs`; the logits are stored as one float32 matrix per head
+    with the sentence lengths, so a hit gives exactly the floats a fresh pass gives."""
+    import hashlib
+    h = hashlib.sha256()
+    tdir = Path(teacher_dir).resolve()
+    for f in sorted(tdir.iterdir()):
+        if f.is_file():
+            st = f.stat()
+            h.update(f"{f.name}\t{st.st_size}\t{st.st_mtime_ns}\n".encode())
+    h.update(json.dumps([str(tdir), sorted(heads), bool(bf16)]).encode())
+    for doc in docs:
+        h.update(json.dumps(doc, ensure_ascii=False, default=repr).encode())
+        h.update(b"\x1e")
+    path = Path(__file__).resolve().parent.parent / ".cache" / "teacher-logits" / f"{h.hexdigest()[:32]}.pt"
+    if path.exists():
+        saved = torch.load(path, weights_only=True)
+        out = {}
+        for head in heads:
+            flat = saved[head].tolist()
+            it = iter(flat)
+            out[head] = [[[next(it) for _ in range(n)] for n in sent_lens] for sent_lens in saved["lens"]]
+        print(f"logits of {' and '.join(heads)} from {teacher_dir}: read from {path}", flush=True)
+        return out
+    out = teacher_logits(teacher_dir, docs, heads, bf16)
+    first = out[heads[0]]
+    lens = [[len(sent) for sent in doc] for doc in first]
+    saved = {"lens": lens}
+    for head in heads:
+        saved[head] = torch.tensor([w for doc in out[head] for sent in doc for w in sent], dtype=torch.float32)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    torch.save(saved, tmp)
+    os.replace(tmp, path)
+    return out
+
+
 def with_teachers(docs_in, docs, wants, bf16):
     """`docs_in` (sentences of (words, Targets)) with each word's teacher logits: `wants` lists
     (teacher folder, head), and the head's logits go to the Target field of the same name. One
@@ -801,7 +841,7 @@ def with_teachers(docs_in, docs, wants, bf16):
         by_dir.setdefault(d, []).append(head)
     for d, heads in by_dir.items():
         td = time.time()
-        logits = teacher_logits(d, docs, heads, bf16)
+        logits = cached_teacher_logits(d, docs, heads, bf16)
         for head in heads:
             docs_in = [[(words, [t._replace(**{head: l}) for t, l in zip(ts, ls)]) for (words, ts), ls in zip(di, ld)]
                        for di, ld in zip(docs_in, logits[head])]
