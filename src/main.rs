@@ -206,10 +206,11 @@ struct ExtractArgs {
     /// 100000); join the parts with `entline merge`.
     #[arg(long, value_name = "K/N", value_parser = parse_shard)]
     shard: Option<(usize, usize)>,
-    /// Output formats, comma-separated: csv, jsonl, timelinejs.
+    /// Output formats, comma-separated: csv, jsonl, timelinejs, xlsx (every table a sheet of
+    /// DIR/entline.xlsx).
     #[arg(long, value_delimiter = ',', default_value = "csv", value_parser = format_parser())]
     format: Vec<entline::pipeline::Format>,
-    /// Excel-friendly CSV: UTF-8 BOM and CRLF line ends.
+    /// Excel-friendly CSV: UTF-8 BOM and CRLF line ends (the CSV files only; see --format xlsx).
     #[arg(long)]
     excel: bool,
     /// Do not guard cells starting with = + - @ against formula injection.
@@ -347,8 +348,14 @@ fn print_summary(s: &entline::pipeline::Summary, out: &std::path::Path, secs: f6
     }
     let missing: usize = s.missing_shards.iter().map(|m| m.inputs).sum();
     eprintln!(
-        "entline: {} document(s), {} mention(s), {} entities, {} time expressions, {} events{}{} in {:.1}s ({:.1} docs/s) → {}{}",
+        "entline: {} document(s){}, {} mention(s), {} entities, {} time expressions, {} events{}{} in {:.1}s ({:.1} docs/s) → {}{}",
         s.documents,
+        // by kind, when there is more than one
+        if s.kinds.len() > 1 {
+            format!(" ({})", s.kinds.iter().map(|(k, n)| format!("{k} {n}")).collect::<Vec<_>>().join(", "))
+        } else {
+            String::new()
+        },
         s.mentions,
         s.entities,
         s.timexes,

@@ -10,6 +10,7 @@ use chrono::NaiveDate;
 use quick_xml::events::Event;
 
 /// The body text of an office document and the creation date its metadata gives.
+#[derive(Debug)]
 pub struct OfficeText {
     pub text: String,
     pub created: Option<NaiveDate>,
@@ -182,7 +183,9 @@ fn docx_body(xml: &[u8], out: &mut Paragraphs, notes: Option<&str>) -> Result<()
                 } else {
                     match n.as_slice() {
                         b"t" => in_text = true,
-                        b"del" | b"instrText" | b"delText" => skip = 1,
+                        // deleted text, field codes, tab stop definitions (`w:tabs` of a paragraph's
+                        // properties hold `w:tab` elements that are no tabs)
+                        b"del" | b"instrText" | b"delText" | b"tabs" => skip = 1,
                         b"tbl" => out.start_table(),
                         b"tr" => out.start_row(),
                         b"tc" => out.start_cell(),
@@ -198,23 +201,18 @@ fn docx_body(xml: &[u8], out: &mut Paragraphs, notes: Option<&str>) -> Result<()
             Event::Empty(e) if skip == 0 => match local(e.name().as_ref()) {
                 b"tab" => out.push("\t"),
                 b"br" | b"cr" => out.push("\n"),
+                b"noBreakHyphen" => out.push("-"),
                 b"p" => out.end_paragraph(),
                 _ => {}
             },
-            Event::End(e) => {
-                if skip > 0 {
-                    skip -= 1;
-                    continue;
-                }
-                match local(e.name().as_ref()) {
-                    b"t" => in_text = false,
-                    b"p" => out.end_paragraph(),
-                    b"tc" => out.end_paragraph(),
-                    b"tr" => out.end_row(),
-                    b"tbl" => out.end_table(),
-                    _ => {}
-                }
-            }
+            Event::End(_) if skip > 0 => skip -= 1,
+            Event::End(e) => match local(e.name().as_ref()) {
+                b"t" => in_text = false,
+                b"p" | b"tc" => out.end_paragraph(),
+                b"tr" => out.end_row(),
+                b"tbl" => out.end_table(),
+                _ => {}
+            },
             Event::Text(t) if in_text && skip == 0 => out.push(&t.unescape().map_err(xml_err)?),
             Event::CData(t) if in_text && skip == 0 => out.push(&String::from_utf8_lossy(&t)),
             Event::Eof => break,
@@ -271,24 +269,18 @@ fn odt_body(xml: &[u8]) -> Result<String, String> {
                 b"p" | b"h" => out.end_paragraph(),
                 _ => {}
             },
-            Event::End(e) => {
-                if skip > 0 {
-                    skip -= 1;
-                    continue;
+            Event::End(_) if skip > 0 => skip -= 1,
+            Event::End(e) => match local(e.name().as_ref()) {
+                b"text" if e.name().as_ref().starts_with(b"office:") => in_body = false,
+                b"p" | b"h" | b"table-cell" => out.end_paragraph(),
+                b"note-body" => {
+                    notes.end_paragraph();
+                    note_depth = note_depth.saturating_sub(1);
                 }
-                match local(e.name().as_ref()) {
-                    b"text" if e.name().as_ref().starts_with(b"office:") => in_body = false,
-                    b"p" | b"h" => out.end_paragraph(),
-                    b"note-body" => {
-                        notes.end_paragraph();
-                        note_depth = note_depth.saturating_sub(1);
-                    }
-                    b"table-cell" => out.end_paragraph(),
-                    b"table-row" => out.end_row(),
-                    b"table" => out.end_table(),
-                    _ => {}
-                }
-            }
+                b"table-row" => out.end_row(),
+                b"table" => out.end_table(),
+                _ => {}
+            },
             Event::Text(t) if in_body && skip == 0 => out.push(&t.unescape().map_err(xml_err)?),
             Event::Eof => break,
             _ => {}
@@ -345,7 +337,7 @@ pub(crate) mod tests {
     fn docx_paragraphs_tables_and_footnotes() {
         let doc = format!(
             r#"<w:document {W}><w:body>
-            <w:p><w:r><w:t>Acme bought </w:t></w:r><w:r><w:t>Widgets.</w:t></w:r><w:r><w:footnoteReference w:id="1"/></w:r></w:p>
+            <w:p><w:pPr><w:tabs><w:tab w:val="left" w:pos="720"/></w:tabs></w:pPr><w:r><w:t>Acme bought </w:t></w:r><w:r><w:t>Widgets.</w:t></w:r><w:r><w:footnoteReference w:id="1"/></w:r></w:p>
             <w:p><w:del><w:r><w:delText>gone</w:delText></w:r></w:del><w:r><w:t>Second &amp; last.</w:t></w:r></w:p>
             <w:tbl><w:tr><w:tc><w:p><w:r><w:t>Year</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>Sales</w:t></w:r></w:p></w:tc></w:tr>
             <w:tr><w:tc><w:p><w:r><w:t>2024</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>5</w:t></w:r></w:p></w:tc></w:tr></w:tbl>

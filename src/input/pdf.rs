@@ -10,6 +10,7 @@ use pdf_extract::{Dictionary, Document, Object};
 
 use super::pdf_layout::join_pages;
 
+#[derive(Debug)]
 pub struct PdfText {
     pub text: String,
     pub created: Option<NaiveDate>,

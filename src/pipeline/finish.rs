@@ -162,10 +162,7 @@ impl<'a> TableFiles<'a> {
             let header: Vec<&str> = columns.iter().map(String::as_str).collect();
             files.push((*name, Table::open(out, name, &header, settings)?));
         }
-        let xlsx = match settings.formats.contains(&Format::Xlsx) {
-            true => Some(export::XlsxBook::create(&out.join("entline.xlsx"), &all)?),
-            false => None,
-        };
+        let xlsx = if settings.formats.contains(&Format::Xlsx) { Some(export::XlsxBook::create(&out.join("entline.xlsx"), &all)?) } else { None };
         Ok(TableFiles {
             out,
             settings,

@@ -460,7 +460,7 @@ impl Tally {
                     error,
                     key,
                 };
-                let loaded = read.map_err(|(status, e)| (status, e)).and_then(|t| load(p, t, opts).map_err(|e| ("failed", e)));
+                let loaded = read.and_then(|t| load(p, t, opts).map_err(|e| ("failed", e)));
                 match loaded {
                     Ok(l) => {
                         if let Some(w) = &l.warning {
