@@ -368,7 +368,7 @@ pub(crate) mod tests {
             </office:text></office:body></office:document-content>"#;
         let meta = r#"<office:document-meta xmlns:meta="m"><office:meta><meta:creation-date>2023-12-31T23:00:00</meta:creation-date></office:meta></office:document-meta>"#;
         let t = odt(&zip_of(&[("content.xml", content), ("meta.xml", meta)]), 1 << 20).unwrap();
-        assert_eq!(t.text, "Title\n\nOne   two three.\n\nLast.\n\na\tb\n\nThe note.\n");
+        assert_eq!(t.text, "Title\n\nOne  two three.\n\nLast.\n\na\tb\n\nThe note.\n");
         assert_eq!(t.created, NaiveDate::from_ymd_opt(2023, 12, 31));
     }
 
