@@ -25,7 +25,7 @@ use common::{convert, copy_dir, rerun_test, root, skip_switch, soffice};
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 /// Name of LibreOffice's CSV filter (the "Filter name" of `--infilter` / `--convert-to csv:…`).

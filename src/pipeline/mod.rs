@@ -437,8 +437,7 @@ impl Tally {
     /// Read the files of a group: the documents to process, as (index, doc, key, loaded); the ones
     /// whose record an earlier run left (with `--resume`) and the unreadable ones are entered.
     fn read_group(&mut self, group: &[(usize, &PathBuf)], fp: &str, opts: &Options, notify: &mut impl FnMut(Notice)) -> Vec<(Entry, Loaded)> {
-        let loaded: Vec<(usize, &PathBuf, std::result::Result<Vec<DocText>, String>)> =
-            group.par_iter().map(|&(i, p)| (i, p, read_docs(p, opts.max_bytes))).collect();
+        let loaded: Vec<_> = group.par_iter().map(|&(i, p)| (i, p, read_docs(p, opts.max_bytes))).collect();
         let mut fresh = Vec::new();
         for (i, p, r) in loaded {
             let docs = match r {
