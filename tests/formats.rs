@@ -130,7 +130,8 @@ fn committed_fixtures() {
     assert_eq!((t["dct"].as_str(), t["dct_source"].as_str()), ("2024-02-01", "docx"));
     // the subject is the headline, the quoted reply kept
     let mail_text = text_of(&tmp.path().join("mail.eml"));
-    assert!(mail_text.starts_with("==> mail.eml <==\nSiemens to buy Altair\n\nHello,"), "{mail_text}");
+    assert!(mail_text.starts_with("==> ") && mail_text.contains("mail.eml <==\nSiemens to buy Altair\n\nHello,"), "{mail_text}");
+    assert!(mail_text.contains("mail.eml#2-report.pdf <==\n") && mail_text.contains("mail.eml#3-logo.png <== skipped: "), "{mail_text}");
     assert!(mail_text.contains("> Any news from Munich?"));
 }
 
