@@ -10,23 +10,78 @@
 # nlp.pipe over the same texts, model load included in the end-to-end figure. An unmeasured
 # warm-up run precedes the measured ones; the 1x run is timed before and after the 10x run (mean
 # time, smaller peak RSS).
+#   scripts/bench_batch.sh --pdf [--threads N] [--keep DIR]
+# PDF input instead: the 1x corpus converted to PDF by LibreOffice Writer (one page or more per
+# document), then one entline run over the text corpus and one over the PDFs: the share of the PDF run's time spent reading (the `read` stage of
+# --json-summary: PDF text extraction, layout, dates) and the peak RSS of both runs. Targets:
+# reading <= 25 % of the run, peak RSS within 10 % of the text run's.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SCALE=10
 THREADS=$(nproc)
 KEEP=""
+PDF=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --scale) SCALE=$2; shift 2 ;;
     --threads) THREADS=$2; shift 2 ;;
     --keep) KEEP=$2; shift 2 ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    --pdf) PDF=1; shift ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
 done
 "$ROOT/scripts/setup.sh" >&2
 (cd "$ROOT" && cargo build --release --quiet)
 BIN="$ROOT/target/release/entline"
+
+if [ "$PDF" = 1 ]; then
+  SOFFICE="$("$ROOT/scripts/setup_libreoffice.sh")"
+  TMP=${KEEP:-$(mktemp -d)}
+  [ -n "$KEEP" ] || trap 'rm -rf "$TMP"' EXIT
+  if [ ! -f "$TMP/cpdf/.done" ]; then
+    rm -rf "$TMP/c1" "$TMP/cpdf"
+    python3 "$ROOT/scripts/bench_corpus.py" "$ROOT" "$TMP/c1" 1000 >/dev/null
+    for d in "$TMP"/c1/*/; do
+      sub=$(basename "$d")
+      mkdir -p "$TMP/cpdf/$sub"
+      # one soffice run per folder (a private profile, so a desktop session does not interfere)
+      (cd "$d" && "$SOFFICE" -env:UserInstallation="file://$TMP/lo-profile" --headless --norestore --nologo --nodefault \
+        --convert-to pdf:writer_pdf_Export --outdir "$TMP/cpdf/$sub" ./*.txt >/dev/null 2>&1)
+    done
+    touch "$TMP/cpdf/.done"
+  fi
+  python3 - "$BIN" "$TMP" "$THREADS" <<'PY'
+import json, os, sys, time
+from pathlib import Path
+bin_, tmp, threads = sys.argv[1], Path(sys.argv[2]), sys.argv[3]
+def run(folder, out):
+    t = time.perf_counter()
+    summary = out.with_suffix(".json")
+    pid = os.posix_spawn(bin_, [bin_, "extract", str(folder), "--out", str(out), "--doc-date", "2025-01-01",
+                                "--threads", threads, "--quiet", "--json-summary", str(summary)], os.environ)
+    _, status, ru = os.wait4(pid, 0)
+    wall = time.perf_counter() - t
+    code = os.waitstatus_to_exitcode(status)
+    s = json.loads(summary.read_text())
+    if code not in (0, 2):
+        sys.exit(f"entline failed on {folder}")
+    return wall, ru.ru_maxrss / 1024, s["summary"]
+n_txt = len(list((tmp / "c1").rglob("*.txt")))
+n_pdf = len(list((tmp / "cpdf").rglob("*.pdf")))
+tt, rt, st = run(tmp / "c1", tmp / "out-txt")
+tp, rp, sp = run(tmp / "cpdf", tmp / "out-pdf")
+model = "unknown CPU"
+for line in open("/proc/cpuinfo"):
+    if line.startswith("model name"):
+        model = line.split(":", 1)[1].strip(); break
+print(f"CPU: {model};  threads: {threads}")
+print(f"text: {n_txt} files, {st['documents']} documents ok, {tt:7.1f} s, read {st['seconds']['read']:6.2f} s ({100*st['seconds']['read']/tt:4.1f} %), peak RSS {rt:6.0f} MiB")
+print(f"pdf:  {n_pdf} files, {sp['documents']} documents ok ({sp['failed']} failed), {tp:7.1f} s, read {sp['seconds']['read']:6.2f} s ({100*sp['seconds']['read']/tp:4.1f} %), peak RSS {rp:6.0f} MiB")
+print(f"pdf reading share: {100*sp['seconds']['read']/tp:.1f} % (target <= 25 %);  peak RSS pdf/text: {rp/rt:.3f} (target <= 1.10);  mentions pdf/text: {sp['mentions']}/{st['mentions']}")
+PY
+  exit 0
+fi
 
 VENV="$ROOT/.cache/venv-spacy"
 REQ="$ROOT/scripts/requirements-spacy.txt"

@@ -118,13 +118,22 @@ enum Cmd {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
+    /// Print the text entline reads from FILE: what every offset of its tables points into (PDF,
+    /// Word, OpenDocument and e-mail as extracted, HTML rendered, TimeML's <TEXT>). A file of
+    /// several documents (a mailbox, an e-mail with attachments) prints each after a line
+    /// `==> DOC <==`; a part that gives no text, as `==> DOC <== STATUS: PROBLEM`.
+    #[command(after_help = "Example:\n  entline text report.pdf | less")]
+    Text {
+        /// Any file `extract` reads.
+        file: PathBuf,
+    },
     /// Parse with the model's syntax head: a CoNLL-U file (.conllu) is printed back with UPOS,
     /// HEAD and DEPREL predicted (its FORM column is the tokenization; comments, multiword-token
     /// and empty-node lines and every other column unchanged); any other document as CoNLL-U of
     /// entline's own sentences and words.
     #[command(after_help = "Examples:\n  entline parse en_ewt-ud-dev.conllu > predicted.conllu\n  entline parse seeds/article.txt")]
     Parse {
-        /// A .conllu file, or a document entline reads (.txt, .md, .html, .tml).
+        /// A .conllu file, or a document entline reads (.txt, .md, .html, .tml, .pdf, .docx, .odt, .eml).
         file: PathBuf,
         #[command(flatten)]
         model: ModelArgs,
@@ -197,10 +206,11 @@ struct ExtractArgs {
     /// 100000); join the parts with `entline merge`.
     #[arg(long, value_name = "K/N", value_parser = parse_shard)]
     shard: Option<(usize, usize)>,
-    /// Output formats, comma-separated: csv, jsonl, timelinejs.
+    /// Output formats, comma-separated: csv, jsonl, timelinejs, xlsx (every table a sheet of
+    /// DIR/entline.xlsx).
     #[arg(long, value_delimiter = ',', default_value = "csv", value_parser = format_parser())]
     format: Vec<entline::pipeline::Format>,
-    /// Excel-friendly CSV: UTF-8 BOM and CRLF line ends.
+    /// Excel-friendly CSV: UTF-8 BOM and CRLF line ends (the CSV files only; see --format xlsx).
     #[arg(long)]
     excel: bool,
     /// Do not guard cells starting with = + - @ against formula injection.
@@ -338,8 +348,14 @@ fn print_summary(s: &entline::pipeline::Summary, out: &std::path::Path, secs: f6
     }
     let missing: usize = s.missing_shards.iter().map(|m| m.inputs).sum();
     eprintln!(
-        "entline: {} document(s), {} mention(s), {} entities, {} time expressions, {} events{}{} in {:.1}s ({:.1} docs/s) → {}{}",
+        "entline: {} document(s){}, {} mention(s), {} entities, {} time expressions, {} events{}{} in {:.1}s ({:.1} docs/s) → {}{}",
         s.documents,
+        // by kind, when there is more than one
+        if s.kinds.len() > 1 {
+            format!(" ({})", s.kinds.iter().map(|(k, n)| format!("{k} {n}")).collect::<Vec<_>>().join(", "))
+        } else {
+            String::new()
+        },
         s.mentions,
         s.entities,
         s.timexes,
@@ -585,6 +601,33 @@ fn tokens(paths: &[PathBuf]) -> entline::Result<ExitCode> {
     Ok(exit_code(ok, failed))
 }
 
+fn text(file: &Path) -> entline::Result<ExitCode> {
+    let docs = match entline::pipeline::read_docs(file, input::DEFAULT_MAX_BYTES) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("entline: {e}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let mut out = std::io::BufWriter::new(Stdout::lock());
+    let several = docs.len() > 1;
+    let mut failed = 0;
+    for d in &docs {
+        let w = match &d.read {
+            Ok(t) if several => write!(out, "==> {} <==\n{}", d.doc, t.text),
+            Ok(t) => write!(out, "{}", t.text),
+            Err((status, e)) => {
+                failed += usize::from(*status == "failed");
+                eprintln!("entline: {e}");
+                writeln!(out, "==> {} <== {status}: {e}", d.doc)
+            }
+        };
+        w.map_err(|e| entline::Error::write(Path::new("<stdout>"), e))?;
+    }
+    out.flush().map_err(|e| entline::Error::write(Path::new("<stdout>"), e))?;
+    Ok(exit_code(docs.len() - failed, failed))
+}
+
 fn run(cli: Cli) -> entline::Result<ExitCode> {
     match cli.cmd {
         Cmd::Extract(a) => extract(&a),
@@ -613,6 +656,7 @@ fn run(cli: Cli) -> entline::Result<ExitCode> {
         }
         Cmd::Timeml { inputs, out, date, rules, no_events, model } => timeml(&inputs, &out, &date, &rules, (!no_events).then_some(&model)),
         Cmd::Tokens { paths } => tokens(&paths),
+        Cmd::Text { file } => text(&file),
         Cmd::Parse { file, model } => {
             let ner = model.load()?;
             let mut out = Stdout::lock();

@@ -623,7 +623,8 @@ proptest! {
 proptest! {
     #![proptest_config(config("read_text"))]
 
-    /// Files as `extract` reads them (plain text, HTML, TimeML by extension), from arbitrary bytes
+    /// Files as `extract` reads them (plain text, HTML, TimeML, PDF, Word, OpenDocument, e-mail by
+    /// extension), from arbitrary bytes
     /// and from markup built of fragments.
     #[test]
     fn read_text_of_any_file(
@@ -632,7 +633,7 @@ proptest! {
             2 => html_doc().prop_map(String::into_bytes),
             2 => timeml_doc().prop_map(String::into_bytes),
         ],
-        ext in prop::sample::select(&["txt", "md", "html", "htm", "xhtml", "tml", "te3input", ""][..]),
+        ext in prop::sample::select(&["txt", "md", "html", "htm", "xhtml", "tml", "te3input", "", "pdf", "docx", "odt", "eml", "mbox"][..]),
         max_bytes in prop_oneof![4 => Just(input::DEFAULT_MAX_BYTES), 1 => 0u64..100],
     ) {
         let dir = tempfile::tempdir().unwrap();

@@ -20,12 +20,12 @@
 //! switch fails the test instead of skipping it (`ci_cannot_skip_the_round_trip`).
 
 mod common;
-use common::{copy_dir, rerun_test, root, skip_switch};
+use common::{convert, copy_dir, rerun_test, root, skip_switch, soffice};
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 /// Name of LibreOffice's CSV filter (the "Filter name" of `--infilter` / `--convert-to csv:…`).
@@ -85,23 +85,6 @@ const SKIP_VAR: &str = "ENTLINE_SKIP_SPREADSHEET";
 /// passes.
 fn loud(msg: &str) {
     let _ = writeln!(std::io::stderr().lock(), "{msg}");
-}
-
-/// LibreOffice's `soffice`: `$ENTLINE_SOFFICE`, else /usr/bin/soffice, else `soffice` or
-/// `libreoffice` on PATH.
-fn soffice() -> Result<PathBuf, String> {
-    if let Some(p) = std::env::var_os("ENTLINE_SOFFICE").filter(|p| !p.is_empty()) {
-        let p = PathBuf::from(p);
-        return if p.is_file() { Ok(p) } else { Err(format!("ENTLINE_SOFFICE={} is not a file", p.display())) };
-    }
-    let mut candidates = vec![PathBuf::from("/usr/bin/soffice")];
-    if let Some(path) = std::env::var_os("PATH") {
-        for dir in std::env::split_paths(&path) {
-            candidates.push(dir.join("soffice"));
-            candidates.push(dir.join("libreoffice"));
-        }
-    }
-    candidates.into_iter().find(|p| p.is_file()).ok_or_else(|| "LibreOffice (soffice) not found".to_string())
 }
 
 /// The tricky documents: file name → bytes. Every kind of content the task names reaches a cell:
@@ -212,68 +195,6 @@ fn assert_tricky_cells(tables: &BTreeMap<String, Vec<Vec<String>>>, guarded: boo
     any("Cyrillic", &|s| s.contains("Путин"));
     any("an emoji outside the BMP", &|s| s.contains('😀'));
     any("more than 5,000 characters", &|s| s.chars().count() > 5000);
-}
-
-/// Run `soffice --convert-to TO --outdir OUT FILES…` with a private profile; every input must give
-/// its output file. A run that aborts (killed by a signal or exit status 134, SIGABRT) is tried once
-/// more: LibreOffice 7 once aborted here with "WrappedTargetRuntimeException" while it set up a
-/// fresh profile on a busy machine, and the same conversion passed on the next run. A second abort,
-/// or any other failure, fails the test.
-fn convert(soffice: &Path, profile: &Path, infilter: Option<&str>, to: &str, out: &Path, files: &[PathBuf], ext: &str) -> Duration {
-    match convert_once(soffice, profile, infilter, to, out, files, ext) {
-        Ok(took) => took,
-        Err(first) => {
-            eprintln!("soffice aborted, trying once more: {first}");
-            convert_once(soffice, profile, infilter, to, out, files, ext).unwrap_or_else(|second| panic!("{second}"))
-        }
-    }
-}
-
-/// One conversion: its duration, `Err` when soffice aborted; panics on any other failure.
-fn convert_once(
-    soffice: &Path,
-    profile: &Path,
-    infilter: Option<&str>,
-    to: &str,
-    out: &Path,
-    files: &[PathBuf],
-    ext: &str,
-) -> Result<Duration, String> {
-    let start = Instant::now();
-    let mut cmd = Command::new(soffice);
-    cmd.arg(format!("-env:UserInstallation=file://{}", profile.display())).args([
-        "--headless",
-        "--norestore",
-        "--nologo",
-        "--nodefault",
-        "--nolockcheck",
-    ]);
-    if let Some(f) = infilter {
-        cmd.arg(format!("--infilter={f}"));
-    }
-    cmd.args(["--convert-to", to, "--outdir", out.to_str().unwrap()]).args(files).stdout(Stdio::piped()).stderr(Stdio::piped());
-    let mut child = cmd.spawn().unwrap_or_else(|e| panic!("cannot run {}: {e}", soffice.display()));
-    let limit = Duration::from_secs(300);
-    let status = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break s;
-        }
-        if start.elapsed() > limit {
-            let _ = child.kill();
-            panic!("soffice --convert-to {to} took more than {limit:?}");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    let (mut so, mut se) = (String::new(), String::new());
-    child.stdout.take().unwrap().read_to_string(&mut so).unwrap();
-    child.stderr.take().unwrap().read_to_string(&mut se).unwrap();
-    let missing: Vec<_> = files.iter().map(|f| out.join(f.with_extension(ext).file_name().unwrap())).filter(|p| !p.is_file()).collect();
-    let report = format!("soffice --convert-to {to}: {status}, missing {missing:?}\nstdout: {so}\nstderr: {se}");
-    if matches!(status.code(), None | Some(134)) {
-        return Err(report);
-    }
-    assert!(status.success() && missing.is_empty(), "{report}");
-    Ok(start.elapsed())
 }
 
 /// Cell types of an .xlsx's first sheet (`t` attribute: `s` shared string, `n` number, `e` error,

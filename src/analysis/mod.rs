@@ -194,21 +194,19 @@ impl Pipeline {
     /// merged across them. The rows are those `entline extract` writes for the same texts and
     /// dates, in the same order.
     pub fn process_batch(&self, docs: &[Document]) -> Result<Corpus> {
-        let loaded: Vec<(usize, String, String, Loaded)> = docs
+        let loaded: Vec<(Entry, Loaded)> = docs
             .par_iter()
             .enumerate()
             .map(|(i, d)| {
                 let name = if d.name.is_empty() { format!("doc{}", i + 1) } else { d.name.clone() };
                 let evidence = DateEvidence { given: d.date, text: &d.text, ..Default::default() };
                 let Ok((dct, source)) = evidence.choose(|| None::<Result<NaiveDate, std::convert::Infallible>>);
-                (i, name, String::new(), Loaded { text: d.text.clone(), dct, source, warning: None })
+                let entry = Entry { index: i, doc: name, kind: "text".into(), status: "ok".into(), key: Some(String::new()), ..Default::default() };
+                (entry, Loaded { text: d.text.clone(), dct, source, warning: None })
             })
             .collect();
         let records = pipeline::process(&self.ner, &self.tagger, &loaded, self.config.min_score, &mut Default::default())?;
-        let entries: Vec<Entry> = loaded
-            .iter()
-            .map(|(i, name, _, _)| Entry { index: *i, doc: name.clone(), status: "ok".into(), error: String::new(), key: Some(String::new()) })
-            .collect();
+        let entries: Vec<Entry> = loaded.into_iter().map(|(e, _)| e).collect();
         let records: Vec<Option<_>> = records.into_iter().map(Some).collect();
         let (_, corpus) = tables_of_records(&entries, &records, &self.config.output_settings())?;
         Ok(corpus)

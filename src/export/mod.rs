@@ -3,7 +3,10 @@
 //!
 //! Every record type is a serde struct; CSV columns follow its field order. Text cells that a
 //! spreadsheet would run as a formula (leading `=`, `+`, `-`, `@`, tab, CR) get a leading `'`
-//! unless raw output is asked for; `excel` adds a UTF-8 BOM and CRLF line ends.
+//! unless raw output is asked for; `excel` adds a UTF-8 BOM and CRLF line ends. `xlsx.rs`: the
+//! tables as one Excel workbook.
+
+mod xlsx;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -14,6 +17,8 @@ use serde_json::Value;
 use crate::atomic::AtomicFile;
 use crate::error::{Error, Result};
 use crate::tables::{guard_cell, Event};
+
+pub use xlsx::XlsxBook;
 
 /// How tables are written.
 #[derive(Debug, Clone, Copy, Default)]

@@ -3,14 +3,176 @@
 //! Files and folders are walked recursively (walkdir, symlinks followed with loop detection,
 //! hidden entries skipped), sorted for deterministic output. Text is decoded from UTF-8 (BOM
 //! stripped), UTF-16 with BOM, or — with a warning — Windows-1252; files with NUL bytes in their
-//! first 8 KiB are reported as binary.
+//! first 8 KiB are reported as binary. PDF (`pdf.rs`), Word and OpenDocument (`office.rs`) and
+//! e-mail (`mail.rs`: .eml, .mbox) are turned into text here too ([`read_pieces`]); one file may
+//! give several documents (the messages of a mailbox, the attachments of a message).
+
+mod mail;
+mod office;
+mod pdf;
+mod pdf_layout;
 
 use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
 
 use crate::error::{Error, Result};
 
 /// File extensions read as text documents when a folder is walked.
-pub const TEXT_EXTENSIONS: &[&str] = &["txt", "text", "md", "markdown", "html", "htm", "xhtml", "tml", "te3input"];
+pub const TEXT_EXTENSIONS: &[&str] =
+    &["txt", "text", "md", "markdown", "html", "htm", "xhtml", "tml", "te3input", "pdf", "docx", "odt", "eml", "mbox"];
+
+/// The kind of an input, by its extension (`documents` counts the documents by it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Kind {
+    Text,
+    Html,
+    Timeml,
+    Pdf,
+    Docx,
+    Odt,
+    Email,
+    Mbox,
+}
+
+impl Kind {
+    /// The kind of a file name by its extension; `None`: not one entline reads when walking a
+    /// folder (a file named explicitly is read as text).
+    pub fn of(name: &str) -> Option<Kind> {
+        let ext = Path::new(name).extension().and_then(|e| e.to_str())?.to_ascii_lowercase();
+        Some(match ext.as_str() {
+            "txt" | "text" | "md" | "markdown" => Kind::Text,
+            "html" | "htm" | "xhtml" => Kind::Html,
+            "tml" | "te3input" => Kind::Timeml,
+            "pdf" => Kind::Pdf,
+            "docx" => Kind::Docx,
+            "odt" => Kind::Odt,
+            "eml" => Kind::Email,
+            "mbox" => Kind::Mbox,
+            _ => return None,
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Text => "text",
+            Kind::Html => "html",
+            Kind::Timeml => "timeml",
+            Kind::Pdf => "pdf",
+            Kind::Docx => "docx",
+            Kind::Odt => "odt",
+            Kind::Email | Kind::Mbox => "email",
+        }
+    }
+}
+
+/// How the text of a piece is still marked up (the pipeline renders HTML and reads TimeML).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Markup {
+    Plain,
+    Html,
+    Timeml,
+}
+
+/// Where a date found in a file's metadata came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateFrom {
+    /// The `Date:` header of an e-mail.
+    Email,
+    /// The PDF's info dictionary (`CreationDate`) or XMP metadata.
+    Pdf,
+    /// `docProps/core.xml` of a .docx.
+    Docx,
+    /// `meta.xml` of an .odt.
+    Odt,
+}
+
+/// One document of an input file: its text (still marked up as `markup` says), the headline
+/// put above it (an e-mail's subject), a date from its metadata, a decoding warning.
+#[derive(Debug, Clone)]
+pub struct Extracted {
+    pub text: String,
+    pub markup: Markup,
+    pub headline: Option<String>,
+    pub date: Option<(NaiveDate, DateFrom)>,
+    pub warning: Option<String>,
+}
+
+/// One document an input file gives, or why a part of it gives none.
+#[derive(Debug, Clone)]
+pub struct Piece {
+    /// Added to the file's name to name the document: empty for the file itself, `#3` for the
+    /// third message of a mailbox, `#2-report.pdf` for an e-mail's attachment (numbered with the
+    /// message's text as part 1).
+    pub part: String,
+    pub kind: Kind,
+    /// The document, or (status, message): `failed` (unreadable), `skipped` (a kind entline does
+    /// not read).
+    pub outcome: std::result::Result<Extracted, (&'static str, String)>,
+}
+
+/// A `YYYY-MM-DD…` metadata date.
+fn iso_day(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s.trim().get(..10)?, "%Y-%m-%d").ok()
+}
+
+/// The documents of one input file (most files give one; see [`Piece`]). An error (the file
+/// cannot be read, is over the size limit, or its one document cannot be extracted) names the
+/// file and the problem.
+pub fn read_pieces(path: &Path, max_bytes: u64) -> Result<Vec<Piece>> {
+    let name = path.to_string_lossy();
+    let kind = Kind::of(&name).unwrap_or(Kind::Text);
+    if matches!(kind, Kind::Text | Kind::Html | Kind::Timeml) || path.as_os_str() == "-" {
+        let doc = read(path, max_bytes)?;
+        let markup = markup_of(kind);
+        let kind = if path.as_os_str() == "-" { Kind::Text } else { kind };
+        let e = Extracted { text: doc.text, markup, headline: None, date: None, warning: doc.warning };
+        return Ok(vec![Piece { part: String::new(), kind, outcome: Ok(e) }]);
+    }
+    let bytes = read_bytes(path, max_bytes)?;
+    let pieces = from_bytes(kind, &bytes, max_bytes, 0).map_err(|m| Error::input(path, m))?;
+    // a file that is one document and could not be read fails as a whole
+    if let [Piece { part, outcome: Err((_, msg)), .. }] = pieces.as_slice() {
+        if part.is_empty() {
+            return Err(Error::input(path, msg.clone()));
+        }
+    }
+    Ok(pieces)
+}
+
+fn markup_of(kind: Kind) -> Markup {
+    match kind {
+        Kind::Html => Markup::Html,
+        Kind::Timeml => Markup::Timeml,
+        _ => Markup::Plain,
+    }
+}
+
+/// The documents in the bytes of a file or attachment of `kind`. `depth`: how deep in nested
+/// messages (attachments of attachments stop at a few levels).
+fn from_bytes(kind: Kind, bytes: &[u8], max_bytes: u64, depth: usize) -> std::result::Result<Vec<Piece>, String> {
+    let one = |r: std::result::Result<Extracted, String>| vec![Piece { part: String::new(), kind, outcome: r.map_err(|m| ("failed", m)) }];
+    let plain = |text: String, date: Option<(NaiveDate, DateFrom)>| Extracted { text, markup: Markup::Plain, headline: None, date, warning: None };
+    Ok(match kind {
+        Kind::Text | Kind::Html | Kind::Timeml => {
+            one(decode(bytes).map(|(text, warning)| Extracted { text, markup: markup_of(kind), headline: None, date: None, warning }))
+        }
+        Kind::Pdf => one(pdf::text(bytes).map(|p| plain(p.text, p.created.map(|d| (d, DateFrom::Pdf))))),
+        Kind::Docx => one(office::docx(bytes, max_bytes).map(|o| plain(o.text, o.created.map(|d| (d, DateFrom::Docx))))),
+        Kind::Odt => one(office::odt(bytes, max_bytes).map(|o| plain(o.text, o.created.map(|d| (d, DateFrom::Odt))))),
+        Kind::Email => mail::eml(bytes, max_bytes, depth)?,
+        Kind::Mbox => mail::mbox(bytes, max_bytes, depth)?,
+    })
+}
+
+/// The bytes of a file of at most `max_bytes` bytes.
+fn read_bytes(path: &Path, max_bytes: u64) -> Result<Vec<u8>> {
+    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+    if meta.len() > max_bytes {
+        return Err(Error::input(path, format!("{} bytes, over the {max_bytes}-byte limit per document (--max-bytes); skipped", meta.len())));
+    }
+    std::fs::read(path).map_err(|e| Error::io(path, e))
+}
 
 /// File extensions read as TimeML when a folder is walked by `entline timeml`.
 pub const TIMEML_EXTENSIONS: &[&str] = &["tml", "te3input", "xml"];
@@ -165,11 +327,7 @@ pub fn read(path: &Path, max_bytes: u64) -> Result<Document> {
         let (text, warning) = decode(&bytes).map_err(|m| Error::input(path, m))?;
         return Ok(Document { path: path.to_path_buf(), text, warning });
     }
-    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
-    if meta.len() > max_bytes {
-        return Err(Error::input(path, format!("{} bytes, over the {max_bytes}-byte limit per document (--max-bytes); skipped", meta.len())));
-    }
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let bytes = read_bytes(path, max_bytes)?;
     let (text, warning) = decode(&bytes).map_err(|m| Error::input(path, m))?;
     Ok(Document { path: path.to_path_buf(), text, warning })
 }

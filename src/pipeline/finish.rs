@@ -47,7 +47,7 @@ impl Table {
             match f {
                 Format::Csv => sinks.push(Sink::csv(&out.join(format!("{name}.csv")), header, settings.style())?),
                 Format::Jsonl => sinks.push(Sink::jsonl(&out.join(format!("{name}.jsonl")))?),
-                Format::Timelinejs => {}
+                Format::Timelinejs | Format::Xlsx => {}
             }
         }
         Ok(Table { sinks })
@@ -149,16 +149,20 @@ struct TableFiles<'a> {
     /// Every table of [`tables::tables`], by name.
     tables: Vec<(&'static str, Table)>,
     tjs: Option<Sink>,
+    /// `entline.xlsx`, every table a sheet.
+    xlsx: Option<export::XlsxBook>,
     report: Option<ReportWriter>,
 }
 
 impl<'a> TableFiles<'a> {
     fn create(out: &'a Path, settings: &'a OutputSettings) -> Result<Self> {
         let mut files = Vec::new();
-        for (name, columns) in tables::tables() {
+        let all = tables::tables();
+        for (name, columns) in &all {
             let header: Vec<&str> = columns.iter().map(String::as_str).collect();
-            files.push((name, Table::open(out, name, &header, settings)?));
+            files.push((*name, Table::open(out, name, &header, settings)?));
         }
+        let xlsx = if settings.formats.contains(&Format::Xlsx) { Some(export::XlsxBook::create(&out.join("entline.xlsx"), &all)?) } else { None };
         Ok(TableFiles {
             out,
             settings,
@@ -168,6 +172,7 @@ impl<'a> TableFiles<'a> {
             } else {
                 None
             },
+            xlsx,
             report: None,
         })
     }
@@ -179,6 +184,9 @@ impl<'a> TableFiles<'a> {
         if let Some(t) = self.tjs {
             t.finish()?;
         }
+        if let Some(x) = self.xlsx {
+            x.finish()?;
+        }
         if let Some(r) = self.report {
             r.finish()?;
         }
@@ -188,6 +196,9 @@ impl<'a> TableFiles<'a> {
 
 impl Tables for TableFiles<'_> {
     fn row<R: Row>(&mut self, row: &R) -> Result<()> {
+        if let Some(x) = &mut self.xlsx {
+            x.push(R::TABLE, row)?;
+        }
         match self.tables.iter_mut().find(|(name, _)| *name == R::TABLE) {
             Some((_, t)) => t.push(row),
             None => Err(Error::Other(format!("no table {}", R::TABLE))),
@@ -379,7 +390,7 @@ impl<'a> MentionPass<'a> {
         }
         self.without_date.push(rec.as_ref().is_some_and(|r| r.dct.is_empty()));
         let Some(mut rec) = rec else {
-            self.summary.failed += usize::from(entry.status != MISSING);
+            self.summary.failed += usize::from(entry.status != MISSING && !entry.left_out_by_kind());
             self.doc_rows.push(DocumentRow {
                 doc: entry.doc.clone(),
                 dct_source: "none".into(),
@@ -390,6 +401,9 @@ impl<'a> MentionPass<'a> {
             return Ok(());
         };
         self.summary.documents += 1;
+        if !entry.kind.is_empty() {
+            *self.summary.kinds.entry(entry.kind.clone()).or_default() += 1;
+        }
         if rec.dct.is_empty() {
             self.summary.without_date.push(rec.doc.clone());
         }
@@ -551,8 +565,8 @@ pub fn merge(dirs: &[PathBuf], out: &Path, allow_partial: bool) -> Result<Summar
     for (dir, m) in &shards {
         sources.extend(m.entries.iter().cloned().map(|e| (e, dir.clone())));
     }
-    sources.sort_by_key(|(e, _)| e.index);
-    if let Some(w) = sources.windows(2).find(|w| w[0].0.index == w[1].0.index) {
+    sources.sort_by_key(|(e, _)| (e.index, e.part));
+    if let Some(w) = sources.windows(2).find(|w| (w[0].0.index, w[0].0.part) == (w[1].0.index, w[1].0.part)) {
         return Err(Error::input(&w[1].1, format!("input {} is in two of the merged folders", w[1].0.doc)));
     }
     // the missing shards, one row each after every input
@@ -562,7 +576,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path, allow_partial: bool) -> Result<Summar
         let shard = format!("{k}/{n}");
         let inputs = m0.shard_inputs.get(k - 1).copied().unwrap_or(0);
         let error = format!("shard {shard} was not merged: its {inputs} input(s) are not in these tables");
-        sources.push((Entry { index: total + k, doc: format!("<shard {shard}>"), status: MISSING.into(), error, key: None }, d0.clone()));
+        sources.push((Entry { index: total + k, doc: format!("<shard {shard}>"), status: MISSING.into(), error, ..Default::default() }, d0.clone()));
         gone.push(MissingShard { shard, inputs });
     }
     let mut summary = finalize(&sources, &m0.settings, out)?;

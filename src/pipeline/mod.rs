@@ -34,11 +34,14 @@ pub enum Format {
     Csv,
     Jsonl,
     Timelinejs,
+    /// Every table as a sheet of one workbook, `entline.xlsx`.
+    Xlsx,
 }
 
 impl Format {
     /// Every format, by the name `--format` takes.
-    pub const NAMES: [(&'static str, Format); 3] = [("csv", Format::Csv), ("jsonl", Format::Jsonl), ("timelinejs", Format::Timelinejs)];
+    pub const NAMES: [(&'static str, Format); 4] =
+        [("csv", Format::Csv), ("jsonl", Format::Jsonl), ("timelinejs", Format::Timelinejs), ("xlsx", Format::Xlsx)];
 }
 
 impl std::str::FromStr for Format {
@@ -91,6 +94,9 @@ pub struct Summary {
     /// the `ok` ones taken from an earlier run's cache (`--resume`).
     pub inputs: BTreeMap<String, usize>,
     pub reused: usize,
+    /// The documents processed, by the kind of input they came from (`text`, `html`, `pdf`,
+    /// `docx`, `odt`, `email`, `timeml`).
+    pub kinds: BTreeMap<String, usize>,
     /// The documents without a document date, every one by name: their relative dates stay
     /// unresolved, and their events without a date of their own are undated.
     pub without_date: Vec<String>,
@@ -221,40 +227,86 @@ pub(crate) struct Loaded {
     pub warning: Option<String>,
 }
 
-/// The text of a file as `extract` reads it (see [`read_text`]).
+/// The text of a document as `extract` reads it (see [`read_docs`]).
 pub struct FileText {
     pub text: String,
-    /// The date the file's markup gives (TimeML DCT, HTML meta), if any.
+    /// The date the file's markup gives (TimeML DCT, HTML meta, an e-mail's `Date:`), if any.
     pub dct: Option<(NaiveDate, DctSource)>,
+    /// The creation date the document's metadata gives (PDF, .docx, .odt), if any.
+    pub metadata: Option<(NaiveDate, DctSource)>,
     /// The decoding warning, if any.
     pub warning: Option<String>,
 }
 
-/// The text of a file as `extract` reads it, by format (TimeML: the content of `<TEXT>`; HTML:
-/// the rendered text; anything else: the decoded file), with the date its markup gives, if any,
-/// and the decoding warning, if any.
-pub fn read_text(path: &Path, max_bytes: u64) -> std::result::Result<FileText, String> {
-    let raw = input::read(path, max_bytes).map_err(|e| e.to_string())?;
-    let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();
-    let mut found: Option<(NaiveDate, DctSource)> = None;
-    let text = match ext.as_str() {
-        "tml" | "te3input" => {
-            let t = TimeMl::parse(&raw.text).map_err(|e| format!("{}: {e}", path.display()))?;
-            found = t.dct.map(|d| (d, DctSource::Timeml));
-            t.plain_text()
-        }
-        "html" | "htm" | "xhtml" => {
-            found = dct::from_html(&raw.text).map(|d| (d, DctSource::Html));
-            html2text::from_read(raw.text.as_bytes(), usize::MAX / 4)
-        }
-        _ => raw.text,
-    };
-    Ok(FileText { text, dct: found, warning: raw.warning })
+/// One document of an input file ([`read_docs`]).
+pub struct DocText {
+    /// The document's name (the `doc` column): the file's, with the part of a mailbox message or
+    /// an attachment added (`mail.eml#2-report.pdf`).
+    pub doc: String,
+    /// The kind of input it came from (`pdf`, `docx`, `email`, …).
+    pub kind: &'static str,
+    /// Its text, or (status, message) when it gives none: `failed`, `skipped`.
+    pub read: std::result::Result<FileText, (&'static str, String)>,
 }
 
-/// Text and DCT of a file, by format.
-fn load(path: &Path, opts: &Options) -> std::result::Result<Loaded, String> {
-    let FileText { text, dct: found, warning } = read_text(path, opts.max_bytes)?;
+/// The documents of a file as `extract` reads them, by format (TimeML: the content of `<TEXT>`;
+/// HTML: the rendered text; PDF, Word, OpenDocument: their text (`input`); an e-mail: its subject,
+/// a blank line, its text; anything else: the decoded file), each with the dates its markup and
+/// metadata give and its decoding warning. An error names the file and the problem.
+pub fn read_docs(path: &Path, max_bytes: u64) -> std::result::Result<Vec<DocText>, String> {
+    let pieces = input::read_pieces(path, max_bytes).map_err(|e| e.to_string())?;
+    let base = doc_name(path);
+    let mut out = Vec::with_capacity(pieces.len());
+    for p in pieces {
+        let doc = format!("{base}{}", p.part);
+        let read = p.outcome.and_then(|e| render(e).map_err(|m| ("failed", m)));
+        let read = read.map_err(|(status, m)| if p.part.is_empty() { (status, m) } else { (status, format!("{doc}: {m}")) });
+        out.push(DocText { doc, kind: p.kind.name(), read });
+    }
+    Ok(out)
+}
+
+/// The text of a file's first document (for the commands that take one text per file).
+pub fn read_text(path: &Path, max_bytes: u64) -> std::result::Result<FileText, String> {
+    let first = read_docs(path, max_bytes)?.into_iter().next().ok_or_else(|| format!("{}: no document in the file", path.display()))?;
+    first.read.map_err(|(_, m)| m)
+}
+
+/// An extracted piece's text as the model reads it, with its dates.
+fn render(e: input::Extracted) -> std::result::Result<FileText, String> {
+    let mut markup: Option<(NaiveDate, DctSource)> = None;
+    let metadata = match e.date {
+        Some((d, input::DateFrom::Email)) => {
+            markup = Some((d, DctSource::Email));
+            None
+        }
+        Some((d, input::DateFrom::Pdf)) => Some((d, DctSource::Pdf)),
+        Some((d, input::DateFrom::Docx)) => Some((d, DctSource::Docx)),
+        Some((d, input::DateFrom::Odt)) => Some((d, DctSource::Odt)),
+        None => None,
+    };
+    let body = match e.markup {
+        input::Markup::Timeml => {
+            let t = TimeMl::parse(&e.text).map_err(|e| e.to_string())?;
+            markup = t.dct.map(|d| (d, DctSource::Timeml));
+            t.plain_text()
+        }
+        input::Markup::Html => {
+            markup = markup.or_else(|| dct::from_html(&e.text).map(|d| (d, DctSource::Html)));
+            html2text::from_read(e.text.as_bytes(), usize::MAX / 4)
+        }
+        input::Markup::Plain => e.text,
+    };
+    let text = match e.headline {
+        Some(h) => format!("{h}\n\n{body}"),
+        None => body,
+    };
+    Ok(FileText { text, dct: markup, metadata, warning: e.warning })
+}
+
+/// Text and DCT of one document of a file.
+fn load(path: &Path, read: FileText, opts: &Options) -> std::result::Result<Loaded, String> {
+    let FileText { text, dct: found, metadata, warning } = read;
     let listed = opts.doc_dates.as_ref().and_then(|t| t.get(path));
     let evidence = DateEvidence {
         given: opts.doc_date.and_then(GivenDate::day),
@@ -262,6 +314,7 @@ fn load(path: &Path, opts: &Options) -> std::result::Result<Loaded, String> {
         markup: found,
         // a year listed for the document, else the one given for all
         year: listed.or(opts.doc_date).and_then(GivenDate::year),
+        metadata,
         text: &text,
     };
     let (dct, source) = evidence.choose(|| {
@@ -331,7 +384,7 @@ pub fn run(
     for (k, (p, e)) in problems.into_iter().enumerate() {
         let doc = doc_name(&p);
         if mine(&doc) {
-            entries.push(Entry { index: files.len() + k, doc, status: "skipped".into(), error: e, key: None });
+            entries.push(Entry { index: files.len() + k, doc, status: "skipped".into(), error: e, ..Default::default() });
         }
     }
     let todo: Vec<(usize, &PathBuf)> = files.iter().enumerate().filter(|(_, p)| mine(&doc_name(p))).collect();
@@ -350,7 +403,7 @@ pub fn run(
     }
     let Tally { mut entries, mut timings, reused, .. } = tally;
     let clock = std::time::Instant::now();
-    entries.sort_by_key(|e| e.index);
+    entries.sort_by_key(|e| (e.index, e.part));
     let manifest = record::Manifest {
         version: record::RECORD_VERSION,
         fingerprint: fp,
@@ -383,36 +436,52 @@ struct Tally {
 impl Tally {
     /// Read the files of a group: the documents to process, as (index, doc, key, loaded); the ones
     /// whose record an earlier run left (with `--resume`) and the unreadable ones are entered.
-    fn read_group(
-        &mut self,
-        group: &[(usize, &PathBuf)],
-        fp: &str,
-        opts: &Options,
-        notify: &mut impl FnMut(Notice),
-    ) -> Vec<(usize, String, String, Loaded)> {
-        let loaded: Vec<(usize, &PathBuf, std::result::Result<Loaded, String>)> = group.par_iter().map(|&(i, p)| (i, p, load(p, opts))).collect();
+    fn read_group(&mut self, group: &[(usize, &PathBuf)], fp: &str, opts: &Options, notify: &mut impl FnMut(Notice)) -> Vec<(Entry, Loaded)> {
+        let loaded: Vec<_> = group.par_iter().map(|&(i, p)| (i, p, read_docs(p, opts.max_bytes))).collect();
         let mut fresh = Vec::new();
         for (i, p, r) in loaded {
-            let doc = doc_name(p);
-            match r {
-                Ok(l) => {
-                    if let Some(w) = &l.warning {
-                        notify(Notice::Warning(Warning::Decoding { path: p.clone(), msg: w.clone() }));
-                    }
-                    let key = record::record_key(fp, &doc, &date_str(l.dct), l.source.as_str(), &l.text);
-                    match opts.resume.then(|| record::read_record(&opts.out, &key)).flatten() {
-                        Some(rec) => {
-                            self.reused += 1;
-                            self.prog.mentions += rec.mentions.len();
-                            self.prog.events += rec.event_mentions.len();
-                            self.entries.push(Entry { index: i, doc, status: "ok".into(), error: String::new(), key: Some(key) });
-                        }
-                        None => fresh.push((i, doc, key, l)),
-                    }
-                }
+            let docs = match r {
+                Ok(docs) => docs,
                 Err(e) => {
                     notify(Notice::Warning(Warning::Unreadable(e.clone())));
-                    self.entries.push(Entry { index: i, doc, status: "failed".into(), error: e, key: None });
+                    let kind = input::Kind::of(&p.to_string_lossy()).unwrap_or(input::Kind::Text).name();
+                    self.entries.push(Entry { index: i, part: 0, doc: doc_name(p), kind: kind.into(), status: "failed".into(), error: e, key: None });
+                    continue;
+                }
+            };
+            for (part, DocText { doc, kind, read }) in docs.into_iter().enumerate() {
+                let entry = |status: &str, error: String, key: Option<String>| Entry {
+                    index: i,
+                    part,
+                    doc: doc.clone(),
+                    kind: kind.into(),
+                    status: status.into(),
+                    error,
+                    key,
+                };
+                let loaded = read.and_then(|t| load(p, t, opts).map_err(|e| ("failed", e)));
+                match loaded {
+                    Ok(l) => {
+                        if let Some(w) = &l.warning {
+                            notify(Notice::Warning(Warning::Decoding { path: PathBuf::from(&doc), msg: w.clone() }));
+                        }
+                        let key = record::record_key(fp, &doc, &date_str(l.dct), l.source.as_str(), &l.text);
+                        match opts.resume.then(|| record::read_record(&opts.out, &key)).flatten() {
+                            Some(rec) => {
+                                self.reused += 1;
+                                self.prog.mentions += rec.mentions.len();
+                                self.prog.events += rec.event_mentions.len();
+                                self.entries.push(entry("ok", String::new(), Some(key)));
+                            }
+                            None => fresh.push((entry("ok", String::new(), Some(key)), l)),
+                        }
+                    }
+                    Err((status, e)) => {
+                        if status == "failed" {
+                            notify(Notice::Warning(Warning::Unreadable(e.clone())));
+                        }
+                        self.entries.push(entry(status, e, None));
+                    }
                 }
             }
         }
@@ -420,12 +489,12 @@ impl Tally {
     }
 
     /// Write the records of a group's processed documents into the cache under `out`.
-    fn write_records(&mut self, fresh: Vec<(usize, String, String, Loaded)>, records: Vec<DocRecord>, out: &Path) -> Result<()> {
-        for ((i, doc, key, _), rec) in fresh.into_iter().zip(records) {
-            record::write_record(out, &key, &rec)?;
+    fn write_records(&mut self, fresh: Vec<(Entry, Loaded)>, records: Vec<DocRecord>, out: &Path) -> Result<()> {
+        for ((entry, _), rec) in fresh.into_iter().zip(records) {
+            record::write_record(out, entry.key.as_deref().unwrap_or_default(), &rec)?;
             self.prog.mentions += rec.mentions.len();
             self.prog.events += rec.event_mentions.len();
-            self.entries.push(Entry { index: i, doc, status: "ok".into(), error: String::new(), key: Some(key) });
+            self.entries.push(entry);
         }
         Ok(())
     }
@@ -445,18 +514,12 @@ fn release_free_memory() {
 
 /// NER, temporal expressions, coreference, and event mentions with their arguments and anchors,
 /// of loaded documents (NER batches span them).
-pub(crate) fn process(
-    ner: &Ner,
-    tagger: &TimeTagger,
-    docs: &[(usize, String, String, Loaded)],
-    min_score: f32,
-    timings: &mut Timings,
-) -> Result<Vec<DocRecord>> {
+pub(crate) fn process(ner: &Ner, tagger: &TimeTagger, docs: &[(Entry, Loaded)], min_score: f32, timings: &mut Timings) -> Result<Vec<DocRecord>> {
     if docs.is_empty() {
         return Ok(Vec::new());
     }
     let clock = std::time::Instant::now();
-    let wdocs: Vec<WordDoc> = docs.par_iter().map(|(_, _, _, l)| WordDoc::from_text(&l.text)).collect();
+    let wdocs: Vec<WordDoc> = docs.par_iter().map(|(_, l)| WordDoc::from_text(&l.text)).collect();
     let mut tagged = ner.analyze_parsed(&wdocs)?;
     for t in &mut tagged {
         t.mentions.retain(|x| x.score >= min_score);
@@ -468,10 +531,10 @@ pub(crate) fn process(
         .par_iter()
         .zip(wdocs.par_iter())
         .zip(tagged.into_par_iter())
-        .map(|(((_, doc, _, l), wd), t)| {
+        .map(|(((entry, l), wd), t)| {
             // the tree of a model with a syntax head, its labels from the head's lists
             let deps = syntax_head.filter(|_| !t.syntax.is_empty()).map(|h| h.deps(&t.syntax));
-            document::document_record(doc, l, wd, t.mentions, t.events, deps.as_deref(), tagger)
+            document::document_record(&entry.doc, l, wd, t.mentions, t.events, deps.as_deref(), tagger)
         })
         .collect();
     timings.stages += clock.elapsed().as_secs_f64();

@@ -48,17 +48,32 @@ pub struct DocRecord {
     pub acronyms: BTreeMap<String, String>,
 }
 
-/// One input of a run, in input order.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// One document of a run, in input order.
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
 pub struct Entry {
-    /// Position in the full (unsharded) input list; problems met while walking come after the files.
+    /// Position of its file in the full (unsharded) input list; problems met while walking come
+    /// after the files.
     pub index: usize,
+    /// Position among the documents of its file (a mailbox's messages, an e-mail's attachments).
+    #[serde(default)]
+    pub part: usize,
     pub doc: String,
+    /// The kind of input it came from (`text`, `html`, `pdf`, `docx`, `odt`, `email`, …).
+    #[serde(default)]
+    pub kind: String,
     /// `ok`, `failed` or `skipped`.
     pub status: String,
     pub error: String,
     /// Record key (file `docs/<key>.json`) of a processed document.
     pub key: Option<String>,
+}
+
+impl Entry {
+    /// An attachment of a kind entline does not read (`skipped`, a part of its file): listed in
+    /// documents.csv and counted, but no failure (walking problems, also `skipped`, are part 0).
+    pub fn left_out_by_kind(&self) -> bool {
+        self.status == "skipped" && self.part > 0
+    }
 }
 
 /// Settings that shape the final tables (not the per-document results).

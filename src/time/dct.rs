@@ -1,8 +1,9 @@
 //! Document creation time (DCT): where a document's date comes from, in order of precedence:
 //! `--doc-date`, `--doc-dates FILE.csv` (path,date), the `<DCT>` of TimeML input, a date in the
 //! document's header or dateline, a dateline without a year ("MOSCOW, July 12 (Reuters) -") when
-//! `--doc-date` or `--doc-dates` gives the year, and only with `--date-from-mtime` the file's
-//! modification time. Without any of them the DCT stays unknown (never guessed): relative
+//! `--doc-date` or `--doc-dates` gives the year, the creation date in a document's metadata (PDF
+//! info or XMP, a .docx's `docProps/core.xml`, an .odt's `meta.xml`), and only with
+//! `--date-from-mtime` the file's modification time. An e-mail's `Date:` header ranks with markup. Without any of them the DCT stays unknown (never guessed): relative
 //! expressions are left unresolved.
 
 use std::collections::HashMap;
@@ -25,8 +26,16 @@ pub enum DctSource {
     Timeml,
     Header,
     Html,
+    /// The `Date:` header of an e-mail.
+    Email,
     /// A dateline's month and day with the year given by `--doc-date` / `--doc-dates`.
     Dateline,
+    /// The creation date in a PDF's info dictionary or XMP metadata.
+    Pdf,
+    /// `dcterms:created` of a .docx (`docProps/core.xml`).
+    Docx,
+    /// `meta:creation-date` of an .odt (`meta.xml`).
+    Odt,
     Mtime,
     None,
 }
@@ -39,6 +48,10 @@ impl DctSource {
             DctSource::Timeml => "timeml",
             DctSource::Header => "header",
             DctSource::Html => "html",
+            DctSource::Email => "email",
+            DctSource::Pdf => "pdf",
+            DctSource::Docx => "docx",
+            DctSource::Odt => "odt",
             DctSource::Dateline => "dateline",
             DctSource::Mtime => "mtime",
             DctSource::None => "none",
@@ -91,9 +104,10 @@ impl std::fmt::Display for GivenDate {
 
 /// Where a document's date may come from, in order of precedence: the date given for every
 /// document (`--doc-date`, the library's `Document::date`), the `--doc-dates` table, the file's
-/// markup (TimeML DCT, HTML meta), a date line at the top of the text ([`from_header`]), a
-/// dateline without a year when a year is given ([`from_dateline`]), the file's modification
-/// date when asked for. `extract` and the library both choose with [`DateEvidence::choose`].
+/// markup (TimeML DCT, HTML meta, an e-mail's `Date:`), a date line at the top of the text
+/// ([`from_header`]), a dateline without a year when a year is given ([`from_dateline`]), the
+/// creation date in the document's metadata (PDF, .docx, .odt), the file's modification date
+/// when asked for. `extract` and the library both choose with [`DateEvidence::choose`].
 #[derive(Debug, Clone, Copy, Default)]
 pub struct DateEvidence<'a> {
     pub given: Option<NaiveDate>,
@@ -102,6 +116,9 @@ pub struct DateEvidence<'a> {
     /// The year of a dateline that gives only month and day (`--doc-date YYYY`, a `path,YYYY`
     /// line of `--doc-dates`); without it such a dateline dates nothing.
     pub year: Option<i32>,
+    /// The creation date a document's metadata gives (below anything the text says: a file is
+    /// often made long after what it reports, or converted again).
+    pub metadata: Option<(NaiveDate, DctSource)>,
     pub text: &'a str,
 }
 
@@ -119,6 +136,8 @@ impl DateEvidence<'_> {
             Ok((Some(d), DctSource::Header))
         } else if let Some(d) = from_dateline(self.text, self.year) {
             Ok((Some(d), DctSource::Dateline))
+        } else if let Some((d, s)) = self.metadata {
+            Ok((Some(d), s))
         } else if let Some(d) = mtime() {
             Ok((Some(d?), DctSource::Mtime))
         } else {
@@ -311,6 +330,14 @@ mod tests {
         assert_eq!(choose(DateEvidence { text: dated, year: Some(2024), ..Default::default() }), (Some(d("2023-07-12")), DctSource::Header));
         // a year and no dateline: undated
         assert_eq!(choose(DateEvidence { text: "Russia said on Tuesday.", year: Some(2024), ..Default::default() }).0, None);
+        // metadata dates below the text's datelines, above nothing
+        let meta = Some((d("2020-02-02"), DctSource::Pdf));
+        assert_eq!(choose(DateEvidence { text, year: Some(2024), metadata: meta, ..Default::default() }).1, DctSource::Dateline);
+        assert_eq!(choose(DateEvidence { text: dated, metadata: meta, ..Default::default() }).1, DctSource::Header);
+        assert_eq!(
+            choose(DateEvidence { text: "Russia said on Tuesday.", metadata: meta, ..Default::default() }),
+            (Some(d("2020-02-02")), DctSource::Pdf)
+        );
         assert_eq!(GivenDate::parse("2024"), Some(GivenDate::Year(2024)));
         assert_eq!(GivenDate::parse(" 2024-07-12 "), Some(GivenDate::Day(d("2024-07-12"))));
         assert_eq!(GivenDate::parse("24"), None);

@@ -2,7 +2,10 @@
 #![allow(dead_code)]
 
 use std::collections::HashMap;
+use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 /// The repository root.
 pub fn root() -> PathBuf {
@@ -147,4 +150,83 @@ pub fn copy_dir(from: &Path, to: &Path) {
             std::fs::copy(e.path(), &dest).expect("file copied");
         }
     }
+}
+
+/// LibreOffice's `soffice`: `$ENTLINE_SOFFICE`, else /usr/bin/soffice, else `soffice` or
+/// `libreoffice` on PATH.
+pub fn soffice() -> Result<PathBuf, String> {
+    if let Some(p) = std::env::var_os("ENTLINE_SOFFICE").filter(|p| !p.is_empty()) {
+        let p = PathBuf::from(p);
+        return if p.is_file() { Ok(p) } else { Err(format!("ENTLINE_SOFFICE={} is not a file", p.display())) };
+    }
+    let mut candidates = vec![PathBuf::from("/usr/bin/soffice")];
+    if let Some(path) = std::env::var_os("PATH") {
+        for dir in std::env::split_paths(&path) {
+            candidates.push(dir.join("soffice"));
+            candidates.push(dir.join("libreoffice"));
+        }
+    }
+    candidates.into_iter().find(|p| p.is_file()).ok_or_else(|| "LibreOffice (soffice) not found".to_string())
+}
+
+/// Run `soffice --convert-to TO --outdir OUT FILES…` with a private profile; every input must give
+/// its output file. A run that aborts (killed by a signal or exit status 134, SIGABRT) is tried once
+/// more: LibreOffice 7 once aborted here with "WrappedTargetRuntimeException" while it set up a
+/// fresh profile on a busy machine, and the same conversion passed on the next run. A second abort,
+/// or any other failure, fails the test.
+pub fn convert(soffice: &Path, profile: &Path, infilter: Option<&str>, to: &str, out: &Path, files: &[PathBuf], ext: &str) -> Duration {
+    match convert_once(soffice, profile, infilter, to, out, files, ext) {
+        Ok(took) => took,
+        Err(first) => {
+            eprintln!("soffice aborted, trying once more: {first}");
+            convert_once(soffice, profile, infilter, to, out, files, ext).unwrap_or_else(|second| panic!("{second}"))
+        }
+    }
+}
+
+/// One conversion: its duration, `Err` when soffice aborted; panics on any other failure.
+fn convert_once(
+    soffice: &Path,
+    profile: &Path,
+    infilter: Option<&str>,
+    to: &str,
+    out: &Path,
+    files: &[PathBuf],
+    ext: &str,
+) -> Result<Duration, String> {
+    let start = Instant::now();
+    let mut cmd = Command::new(soffice);
+    cmd.arg(format!("-env:UserInstallation=file://{}", profile.display())).args([
+        "--headless",
+        "--norestore",
+        "--nologo",
+        "--nodefault",
+        "--nolockcheck",
+    ]);
+    if let Some(f) = infilter {
+        cmd.arg(format!("--infilter={f}"));
+    }
+    cmd.args(["--convert-to", to, "--outdir", out.to_str().unwrap()]).args(files).stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap_or_else(|e| panic!("cannot run {}: {e}", soffice.display()));
+    let limit = Duration::from_secs(300);
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            panic!("soffice --convert-to {to} took more than {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let (mut so, mut se) = (String::new(), String::new());
+    child.stdout.take().unwrap().read_to_string(&mut so).unwrap();
+    child.stderr.take().unwrap().read_to_string(&mut se).unwrap();
+    let missing: Vec<_> = files.iter().map(|f| out.join(f.with_extension(ext).file_name().unwrap())).filter(|p| !p.is_file()).collect();
+    let report = format!("soffice --convert-to {to}: {status}, missing {missing:?}\nstdout: {so}\nstderr: {se}");
+    if matches!(status.code(), None | Some(134)) {
+        return Err(report);
+    }
+    assert!(status.success() && missing.is_empty(), "{report}");
+    Ok(start.elapsed())
 }
