@@ -16,7 +16,7 @@
 use serde::Deserialize;
 use tch::{nn, Kind, TchError, Tensor};
 
-use super::layers::{Activation, LayerNames, LayerNorm, LayerRanges, Scaling, Stack, StackConfig};
+use super::layers::{Activation, EmbeddingSizes, Embeddings, LayerNames, LayerRanges, Scaling, Stack, StackConfig};
 
 /// rust-bert's BERT uses this LayerNorm epsilon whatever the configuration says (transformers'
 /// default, and the value of the shipped model's configuration).
@@ -71,23 +71,20 @@ impl BertConfig {
 }
 
 /// Variable names of a BERT layer.
-const NAMES: LayerNames = LayerNames {
-    q: &["attention", "self", "query"],
-    k: &["attention", "self", "key"],
-    v: &["attention", "self", "value"],
-    o: &["attention", "output", "dense"],
-    attention_norm: &["attention", "output", "LayerNorm"],
-    intermediate: &["intermediate", "dense"],
-    output: &["output", "dense"],
-    output_norm: &["output", "LayerNorm"],
-};
+const NAMES: LayerNames = [
+    "attention.self.query",
+    "attention.self.key",
+    "attention.self.value",
+    "attention.output.dense",
+    "attention.output.LayerNorm",
+    "intermediate.dense",
+    "output.dense",
+    "output.LayerNorm",
+];
 
 /// `BertModel` without its pooler.
 pub struct BertEncoder {
-    word_embeddings: Tensor,
-    position_embeddings: Tensor,
-    token_type_embeddings: Tensor,
-    embeddings_norm: LayerNorm,
+    embeddings: Embeddings,
     layers: Stack,
 }
 
@@ -95,16 +92,16 @@ impl BertEncoder {
     /// Create the variables under `p` (transformers' `base_model_prefix` is `bert`).
     pub fn new(p: nn::Path<'_>, cfg: &BertConfig) -> Result<Self, String> {
         cfg.validate()?;
-        let h = cfg.hidden_size;
-        let emb = &p / "embeddings";
-        let zeros = nn::Init::Const(0.);
-        let word_embeddings = (&emb / "word_embeddings").var("weight", &[cfg.vocab_size, h], zeros);
-        let position_embeddings = (&emb / "position_embeddings").var("weight", &[cfg.max_position_embeddings, h], zeros);
-        let token_type_embeddings = (&emb / "token_type_embeddings").var("weight", &[cfg.type_vocab_size, h], zeros);
-        let embeddings_norm = LayerNorm::new(&emb / "LayerNorm", h, LAYER_NORM_EPS);
-        let enc = &p / "encoder";
+        let sizes = EmbeddingSizes {
+            vocab: cfg.vocab_size,
+            positions: cfg.max_position_embeddings,
+            token_types: Some(cfg.type_vocab_size),
+            hidden: cfg.hidden_size,
+            eps: LAYER_NORM_EPS,
+        };
+        let embeddings = Embeddings::new(&p / "embeddings", sizes);
         let shape = StackConfig {
-            hidden: h,
+            hidden: cfg.hidden_size,
             intermediate: cfg.intermediate_size,
             layers: cfg.num_hidden_layers,
             heads: cfg.num_attention_heads,
@@ -112,8 +109,8 @@ impl BertEncoder {
             activation: cfg.activation()?,
             scaling: Scaling::Query,
         };
-        let layers = Stack::new(shape, &NAMES, |i| &enc / "layer" / i);
-        Ok(BertEncoder { word_embeddings, position_embeddings, token_type_embeddings, embeddings_norm, layers })
+        let enc = &p / "encoder";
+        Ok(BertEncoder { embeddings, layers: Stack::new(shape, &NAMES, |i| &enc / "layer" / i) })
     }
 
     /// Last hidden state `[batch, len, hidden]` of `input_ids` `[batch, len]` under
@@ -122,11 +119,7 @@ impl BertEncoder {
     pub fn forward(&self, input_ids: &Tensor, attention_mask: &Tensor, ranges: Option<&mut Vec<LayerRanges>>) -> Result<Tensor, TchError> {
         let (batch, len) = input_ids.size2()?;
         let positions = Tensor::f_arange(len, (Kind::Int64, input_ids.device()))?.f_unsqueeze(0)?.f_expand([batch, len], true)?;
-        let types = Tensor::f_zeros([batch, len], (Kind::Int64, input_ids.device()))?;
-        let words = Tensor::f_embedding(&self.word_embeddings, input_ids, -1, false, false)?;
-        let pos = Tensor::f_embedding(&self.position_embeddings, &positions, -1, false, false)?;
-        let typ = Tensor::f_embedding(&self.token_type_embeddings, &types, -1, false, false)?;
-        let hidden = self.embeddings_norm.forward(&words.f_add(&pos)?.f_add(&typ)?)?;
+        let hidden = self.embeddings.forward(input_ids, &positions)?;
         let mask = attention_mask.f_unsqueeze(1)?.f_unsqueeze(1)?;
         let mask = mask.f_ones_like()?.f_bitwise_xor_tensor(&mask)?.f_mul_scalar(-10000.0)?.f_to_kind(hidden.kind())?;
         self.layers.forward(hidden, None, &mask, ranges)

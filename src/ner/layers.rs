@@ -174,6 +174,51 @@ impl Range {
     }
 }
 
+/// Token embeddings: word + absolute position (+ token type 0, where the architecture has token
+/// types) vectors, then LayerNorm.
+pub struct Embeddings {
+    word: Tensor,
+    position: Tensor,
+    token_type: Option<Tensor>,
+    norm: LayerNorm,
+}
+
+/// The sizes of an [`Embeddings`] table.
+pub struct EmbeddingSizes {
+    pub vocab: i64,
+    pub positions: i64,
+    /// Token types, for architectures that have them (BERT).
+    pub token_types: Option<i64>,
+    pub hidden: i64,
+    pub eps: f64,
+}
+
+impl Embeddings {
+    /// The variables `word_embeddings`, `position_embeddings`, `token_type_embeddings` and
+    /// `LayerNorm` under `p`.
+    pub fn new(p: nn::Path<'_>, sizes: EmbeddingSizes) -> Self {
+        let zeros = nn::Init::Const(0.);
+        let h = sizes.hidden;
+        Embeddings {
+            word: (&p / "word_embeddings").var("weight", &[sizes.vocab, h], zeros),
+            position: (&p / "position_embeddings").var("weight", &[sizes.positions, h], zeros),
+            token_type: sizes.token_types.map(|n| (&p / "token_type_embeddings").var("weight", &[n, h], zeros)),
+            norm: LayerNorm::new(&p / "LayerNorm", h, sizes.eps),
+        }
+    }
+
+    /// `[batch, len, hidden]` for `ids` and `positions` `[batch, len]`.
+    pub fn forward(&self, ids: &Tensor, positions: &Tensor) -> Result<Tensor, TchError> {
+        let mut sum =
+            Tensor::f_embedding(&self.word, ids, -1, false, false)?.f_add(&Tensor::f_embedding(&self.position, positions, -1, false, false)?)?;
+        if let Some(types) = &self.token_type {
+            let zeros = ids.f_zeros_like()?;
+            sum = sum.f_add(&Tensor::f_embedding(types, &zeros, -1, false, false)?)?;
+        }
+        self.norm.forward(&sum)
+    }
+}
+
 pub struct LayerNorm {
     w: Tensor,
     b: Tensor,
@@ -232,21 +277,16 @@ pub enum Scaling {
     Scores,
 }
 
-/// Variable names of one encoder layer under its path, as in the architecture's checkpoints.
-pub struct LayerNames {
-    pub q: &'static [&'static str],
-    pub k: &'static [&'static str],
-    pub v: &'static [&'static str],
-    pub o: &'static [&'static str],
-    pub attention_norm: &'static [&'static str],
-    pub intermediate: &'static [&'static str],
-    pub output: &'static [&'static str],
-    pub output_norm: &'static [&'static str],
-}
+/// Variable paths of one encoder layer under its path, dotted as in the architecture's
+/// checkpoints, in this order: `q`, `k`, `v`, `o`, the attention LayerNorm, `intermediate`,
+/// `output`, the output LayerNorm.
+pub type LayerNames = [&'static str; 8];
 
-/// The path `parts` (at least one) below `p`.
-fn below<'a>(p: &nn::Path<'a>, parts: &[&str]) -> nn::Path<'a> {
-    parts[1..].iter().fold(p / parts[0], |at, part| &at / *part)
+/// The path `dotted` below `p`.
+fn below<'a>(p: &nn::Path<'a>, dotted: &str) -> nn::Path<'a> {
+    let mut parts = dotted.split('.');
+    let first = parts.next().unwrap_or(dotted);
+    parts.fold(p / first, |at, part| &at / part)
 }
 
 /// One post-LayerNorm encoder layer: self-attention (`q`, `k`, `v`, `o`) + LayerNorm, then
@@ -296,15 +336,16 @@ impl Stack {
         let layers = (0..cfg.layers)
             .map(|i| {
                 let l = layer_path(i);
+                let [q, k, v, o, attention_norm, intermediate, output, output_norm] = names.map(|n| below(&l, n));
                 Layer {
-                    q: Linear::new(below(&l, names.q), h, h),
-                    k: Linear::new(below(&l, names.k), h, h),
-                    v: Linear::new(below(&l, names.v), h, h),
-                    o: Linear::new(below(&l, names.o), h, h),
-                    attention_norm: LayerNorm::new(below(&l, names.attention_norm), h, eps),
-                    intermediate: Linear::new(below(&l, names.intermediate), h, cfg.intermediate),
-                    output: Linear::new(below(&l, names.output), cfg.intermediate, h),
-                    output_norm: LayerNorm::new(below(&l, names.output_norm), h, eps),
+                    q: Linear::new(q, h, h),
+                    k: Linear::new(k, h, h),
+                    v: Linear::new(v, h, h),
+                    o: Linear::new(o, h, h),
+                    attention_norm: LayerNorm::new(attention_norm, h, eps),
+                    intermediate: Linear::new(intermediate, h, cfg.intermediate),
+                    output: Linear::new(output, cfg.intermediate, h),
+                    output_norm: LayerNorm::new(output_norm, h, eps),
                 }
             })
             .collect();

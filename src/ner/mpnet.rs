@@ -18,7 +18,7 @@
 use serde::Deserialize;
 use tch::{nn, Kind, TchError, Tensor};
 
-use super::layers::{Activation, LayerNames, LayerNorm, LayerRanges, Scaling, Stack, StackConfig};
+use super::layers::{Activation, EmbeddingSizes, Embeddings, LayerNames, LayerRanges, Scaling, Stack, StackConfig};
 
 /// transformers' `MPNetEmbeddings` fixes the padding index at 1 (`<pad>`), whatever the config
 /// says; position ids start after it.
@@ -123,22 +123,20 @@ fn bucket_matrix(len: i64) -> Vec<i64> {
 }
 
 /// Variable names of an MPNet layer.
-const NAMES: LayerNames = LayerNames {
-    q: &["attention", "attn", "q"],
-    k: &["attention", "attn", "k"],
-    v: &["attention", "attn", "v"],
-    o: &["attention", "attn", "o"],
-    attention_norm: &["attention", "LayerNorm"],
-    intermediate: &["intermediate", "dense"],
-    output: &["output", "dense"],
-    output_norm: &["output", "LayerNorm"],
-};
+const NAMES: LayerNames = [
+    "attention.attn.q",
+    "attention.attn.k",
+    "attention.attn.v",
+    "attention.attn.o",
+    "attention.LayerNorm",
+    "intermediate.dense",
+    "output.dense",
+    "output.LayerNorm",
+];
 
 /// `MPNetModel` without its pooler.
 pub struct MpnetModel {
-    word_embeddings: Tensor,
-    position_embeddings: Tensor,
-    embeddings_norm: LayerNorm,
+    embeddings: Embeddings,
     layers: Stack,
     /// `[buckets, heads]`
     relative_attention_bias: Tensor,
@@ -149,15 +147,16 @@ impl MpnetModel {
     /// configuration must have passed [`MpnetConfig::validate`].
     pub fn new(p: nn::Path<'_>, cfg: &MpnetConfig) -> Result<Self, String> {
         cfg.validate()?;
-        let h = cfg.hidden_size;
-        let emb = &p / "embeddings";
-        let zeros = nn::Init::Const(0.);
-        let word_embeddings = (&emb / "word_embeddings").var("weight", &[cfg.vocab_size, h], zeros);
-        let position_embeddings = (&emb / "position_embeddings").var("weight", &[cfg.max_position_embeddings, h], zeros);
-        let embeddings_norm = LayerNorm::new(&emb / "LayerNorm", h, cfg.layer_norm_eps);
-        let enc = &p / "encoder";
+        let sizes = EmbeddingSizes {
+            vocab: cfg.vocab_size,
+            positions: cfg.max_position_embeddings,
+            token_types: None,
+            hidden: cfg.hidden_size,
+            eps: cfg.layer_norm_eps,
+        };
+        let embeddings = Embeddings::new(&p / "embeddings", sizes);
         let shape = StackConfig {
-            hidden: h,
+            hidden: cfg.hidden_size,
             intermediate: cfg.intermediate_size,
             layers: cfg.num_hidden_layers,
             heads: cfg.num_attention_heads,
@@ -165,10 +164,11 @@ impl MpnetModel {
             activation: Activation::parse(&cfg.hidden_act)?,
             scaling: Scaling::Scores,
         };
+        let enc = &p / "encoder";
         let layers = Stack::new(shape, &NAMES, |i| &enc / "layer" / i);
         let relative_attention_bias =
-            (&enc / "relative_attention_bias").var("weight", &[cfg.relative_attention_num_buckets, cfg.num_attention_heads], zeros);
-        Ok(MpnetModel { word_embeddings, position_embeddings, embeddings_norm, layers, relative_attention_bias })
+            (&enc / "relative_attention_bias").var("weight", &[cfg.relative_attention_num_buckets, cfg.num_attention_heads], nn::Init::Const(0.));
+        Ok(MpnetModel { embeddings, layers, relative_attention_bias })
     }
 
     /// Last hidden state `[batch, len, hidden]` of `input_ids` `[batch, len]` under
@@ -176,13 +176,11 @@ impl MpnetModel {
     /// input ranges of the linear layers are recorded ([`Stack::forward`]).
     pub fn forward(&self, input_ids: &Tensor, attention_mask: &Tensor, ranges: Option<&mut Vec<LayerRanges>>) -> Result<Tensor, TchError> {
         let (batch, len) = input_ids.size2()?;
-        let kind = self.word_embeddings.kind();
         // create_position_ids_from_input_ids: padding_idx + running count of non-padding tokens
         let not_pad = input_ids.f_ne(PADDING_IDX)?.f_to_kind(Kind::Int64)?;
         let positions = not_pad.f_cumsum(1, Kind::Int64)?.f_mul(&not_pad)?.f_add_scalar(PADDING_IDX)?;
-        let words = Tensor::f_embedding(&self.word_embeddings, input_ids, PADDING_IDX, false, false)?;
-        let pos = Tensor::f_embedding(&self.position_embeddings, &positions, PADDING_IDX, false, false)?;
-        let hidden = self.embeddings_norm.forward(&words.f_add(&pos)?)?;
+        let hidden = self.embeddings.forward(input_ids, &positions)?;
+        let kind = hidden.kind();
 
         // compute_position_bias: [1, heads, len, len], the same for every row of the batch
         let buckets = Tensor::f_from_slice(&bucket_matrix(len))?.f_view([len, len])?;
