@@ -138,10 +138,10 @@ if [ "$ISA_TABLE" = 1 ]; then
     echo "== $level: ONEDNN_MAX_CPU_ISA=$level MKL_ENABLE_INSTRUCTIONS=$mkl FBGEMM_ENABLE_INSTRUCTIONS=$fbgemm"
     # which kernels the libraries say they use under the limit
     MKL_VERBOSE=1 ONEDNN_VERBOSE=1 "$BIN" tag-conll "$TMP/small.conll" --threads 1 --model "$MODEL" --precision f32 > "$TMP/verbose.txt" 2>&1 || true
-    echo "   entline f32, MKL: $(grep -m1 -o 'MKL_VERBOSE Intel.*' "$TMP/verbose.txt" | cut -c1-160 || echo 'no MKL_VERBOSE line')"
+    echo "   entline f32, MKL: $(grep -m1 -E -o 'MKL_VERBOSE (oneMKL|Intel).*' "$TMP/verbose.txt" | cut -c1-160 || echo 'no MKL_VERBOSE line')"
     echo "   entline f32, oneDNN: $(grep -m1 -E 'onednn_verbose.*isa|dnnl_verbose.*isa' "$TMP/verbose.txt" | cut -c1-160 || echo 'no oneDNN line (no oneDNN primitive ran)')"
     MKL_VERBOSE=1 ONEDNN_VERBOSE=1 "$ROOT/.cache/venv/bin/python" -c "import torch; torch.set_num_threads(1); torch.nn.functional.linear(torch.randn(64, 384), torch.randn(384, 384))" > "$TMP/verbose.txt" 2>&1 || true
-    echo "   python f32, MKL: $(grep -m1 -o 'MKL_VERBOSE Intel.*' "$TMP/verbose.txt" | cut -c1-160 || echo 'no MKL_VERBOSE line')"
+    echo "   python f32, MKL: $(grep -m1 -E -o 'MKL_VERBOSE (oneMKL|Intel).*' "$TMP/verbose.txt" | cut -c1-160 || echo 'no MKL_VERBOSE line')"
     "$BIN" tag-conll "$CONLL" --threads "$THREADS" --model "$MODEL" --precision f32 > /dev/null  # warm caches
     for round in $(seq "$REPEAT"); do
       read -r _ _ py _ _ < <("$ROOT/.cache/venv/bin/python" "$ROOT/scripts/bench_ner.py" "$MODEL" "$TMP/corpus" "$THREADS" 2>/dev/null | grep '^python')
