@@ -288,7 +288,8 @@ struct ModelArgs {
     /// Worker threads for the model and the CPU stages (default: all cores).
     #[arg(long)]
     threads: Option<usize>,
-    /// Number format of the model: auto = bf16 on CPUs with AMX tiles for it (AMX-BF16), else f32.
+    /// Number format of the model: auto = bf16 on CPUs with AMX tiles for it (AMX-BF16), else int8
+    /// weights on x86-64 with AVX2, else f32.
     #[arg(long, default_value = "auto", value_parser = precision_parser())]
     precision: ner::Precision,
 }
