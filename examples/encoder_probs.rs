@@ -18,7 +18,7 @@ use std::io::Read;
 use anyhow::{bail, Context, Result};
 use entline::ner::config::{ModelFiles, NerConfig};
 use entline::ner::encode::WordEncoder;
-use entline::ner::model::{Classifier, Sequence};
+use entline::ner::model::{Classifier, Compute, Sequence};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -51,7 +51,7 @@ fn main() -> Result<()> {
     let files = ModelFiles::resolve(&model)?;
     let cfg = NerConfig::load(&files)?;
     let encoder = WordEncoder::new(&files.vocab, &cfg)?;
-    let classifier = Classifier::load(&files, &cfg, bf16)?;
+    let classifier = Classifier::load(&files, &cfg, if bf16 { Compute::Bf16 } else { Compute::F32 })?;
     let seqs: Vec<Sequence> = input
         .sentences
         .iter()
@@ -77,7 +77,7 @@ fn main() -> Result<()> {
         seqs.iter().zip(&probs).map(|(s, p)| serde_json::json!({ "ids": s.ids, "probs": p.probs.chunks(stride).collect::<Vec<_>>() })).collect();
     let out = serde_json::json!({
         "model_type": format!("{:?}", cfg.model_type).to_lowercase(),
-        "bf16": classifier.bf16(),
+        "bf16": classifier.compute() == Compute::Bf16,
         "num_labels": classifier.num_labels(),
         "stride": stride,
         "sequences": sequences,

@@ -3,6 +3,7 @@
 # the same weights and the same texts, in one run:
 #   scripts/bench_ner.sh [CONLL_FILE] [--threads N] [--model fast|accurate|DIR]...
 #   scripts/bench_ner.sh --busy [--baseline BIN] [CONLL_FILE] [--threads N] [--model DIR]
+#   scripts/bench_ner.sh --isa-table [--repeat N] [CONLL_FILE] [--threads N] [--model fast|accurate|DIR]
 # Texts: the sentences of CONLL_FILE (default ../shared/data/conll2003/eng.testa). entline tags them
 # with `entline tag-conll` (whole process timed, best of three runs: start, model load, reading, NER, output); the
 # Python pipeline gets the same sentences as plain text and only its call is timed (model loaded
@@ -14,6 +15,15 @@
 # another process keeps one core busy (best of 3 each, in turns), and the ratio busy / alone;
 # with --baseline BIN the same for another entline binary (e.g. an older build), so that the two
 # are compared in one run.
+# --isa-table: the CPUs one does not have. For each instruction-set level this CPU has (AVX2, and
+# AVX512_CORE when it has AVX-512; levels it lacks are skipped, saying so) both sides run held to
+# it — ONEDNN_MAX_CPU_ISA, MKL_ENABLE_INSTRUCTIONS and FBGEMM_ENABLE_INSTRUCTIONS (FBGEMM, which
+# runs entline's int8 layers, picks its kernels from the CPU and this variable alone) — and one
+# table is printed: level × entline precision (f32, int8, auto) → entline tokens/s (tag-conll,
+# whole process), Python tokens/s (the f32 transformers pipeline, call only), ratio. Each cell is
+# the best of N rounds (default 2), the rounds alternating between the two sides so that a busy
+# machine slows both alike. Before the table, a verbose run at each level shows which kernels
+# MKL and oneDNN report (MKL_VERBOSE, ONEDNN_VERBOSE), so that a limit that did not take is seen.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CONLL="$ROOT/../shared/data/conll2003/eng.testa"
@@ -22,13 +32,17 @@ MODEL="$ROOT/models/entline-ner-minilm"
 MODELS=()
 BUSY=0
 BASELINE=""
+ISA_TABLE=0
+REPEAT=2
 while [ $# -gt 0 ]; do
   case "$1" in
     --threads) THREADS=$2; shift 2 ;;
     --model) MODELS+=("$2"); MODEL=$2; shift 2 ;;
     --busy) BUSY=1; shift ;;
+    --isa-table) ISA_TABLE=1; shift ;;
+    --repeat) REPEAT=$2; shift 2 ;;
     --baseline) BASELINE=$2; shift 2 ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
     *) CONLL=$1; shift ;;
   esac
 done
@@ -89,6 +103,68 @@ if [ "$BUSY" = 1 ]; then
   if [ -n "$BASELINE" ]; then
     python3 -c "import sys; print(f'alone time entline / baseline: {float(sys.argv[1]) / float(sys.argv[2]):.3f}')" "${ALONE[${BINS[0]}]}" "${ALONE[$BASELINE]}"
   fi
+  exit 0
+fi
+if [ "$ISA_TABLE" = 1 ]; then
+  case $MODEL in
+    fast) MODEL="$ROOT/models/entline-ner-minilm" ;;
+    accurate) MODEL="$ROOT/models/entline-ner-mpnet" ;;
+  esac
+  BIN="$ROOT/target/release/entline"
+  FLAGS=" $(grep -m1 '^flags' /proc/cpuinfo | cut -d: -f2) "
+  has() { for f in "$@"; do [[ "$FLAGS" == *" $f "* ]] || return 1; done; }
+  # level: oneDNN name, MKL name, FBGEMM name, the CPU flags it needs
+  LEVELS=()
+  for spec in "AVX2 AVX2 AVX2 avx2 fma" "AVX512_CORE AVX512 AVX512 avx512f avx512bw avx512dq avx512vl"; do
+    read -r level _ _ need <<< "$spec"
+    # shellcheck disable=SC2086
+    if has $need; then LEVELS+=("$spec"); else echo "skipping $level: this CPU lacks it (needs: $need)"; fi
+  done
+  [ ${#LEVELS[@]} -gt 0 ] || { echo "no level to measure: the CPU has no AVX2" >&2; exit 1; }
+  head -c 20000 "$CONLL" > "$TMP/small.conll"
+  # seconds of one `entline tag-conll` run at precision $1
+  run_entline() {
+    local a b
+    a=$(date +%s.%N)
+    "$BIN" tag-conll "$CONLL" --threads "$THREADS" --model "$MODEL" --precision "$1" > "$TMP/tagged.txt"
+    b=$(date +%s.%N)
+    python3 -c "import sys; print(float(sys.argv[2]) - float(sys.argv[1]))" "$a" "$b"
+  }
+  best() { python3 -c "import sys; v=[float(x) for x in sys.argv[1:] if x]; print(min(v))" "$@"; }
+  declare -A TIME
+  for spec in "${LEVELS[@]}"; do
+    read -r level mkl fbgemm _ <<< "$spec"
+    export ONEDNN_MAX_CPU_ISA=$level MKL_ENABLE_INSTRUCTIONS=$mkl FBGEMM_ENABLE_INSTRUCTIONS=$fbgemm
+    echo "== $level: ONEDNN_MAX_CPU_ISA=$level MKL_ENABLE_INSTRUCTIONS=$mkl FBGEMM_ENABLE_INSTRUCTIONS=$fbgemm"
+    # which kernels the libraries say they use under the limit
+    MKL_VERBOSE=1 ONEDNN_VERBOSE=1 "$BIN" tag-conll "$TMP/small.conll" --threads 1 --model "$MODEL" --precision f32 > "$TMP/verbose.txt" 2>&1 || true
+    echo "   entline f32, MKL: $(grep -m1 -E -o 'MKL_VERBOSE (oneMKL|Intel).*' "$TMP/verbose.txt" | cut -c1-160 || echo 'no MKL_VERBOSE line')"
+    echo "   entline f32, oneDNN: $(grep -m1 -E 'onednn_verbose.*isa|dnnl_verbose.*isa' "$TMP/verbose.txt" | cut -c1-160 || echo 'no oneDNN line (no oneDNN primitive ran)')"
+    MKL_VERBOSE=1 ONEDNN_VERBOSE=1 "$ROOT/.cache/venv/bin/python" -c "import torch; torch.set_num_threads(1); torch.nn.functional.linear(torch.randn(64, 384), torch.randn(384, 384))" > "$TMP/verbose.txt" 2>&1 || true
+    echo "   python f32, MKL: $(grep -m1 -E -o 'MKL_VERBOSE (oneMKL|Intel).*' "$TMP/verbose.txt" | cut -c1-160 || echo 'no MKL_VERBOSE line')"
+    "$BIN" tag-conll "$CONLL" --threads "$THREADS" --model "$MODEL" --precision f32 > /dev/null  # warm caches
+    for round in $(seq "$REPEAT"); do
+      read -r _ _ py _ _ < <("$ROOT/.cache/venv/bin/python" "$ROOT/scripts/bench_ner.py" "$MODEL" "$TMP/corpus" "$THREADS" 2>/dev/null | grep '^python')
+      TIME[$level/python]=$(best "$py" "${TIME[$level/python]:-}")
+      for prec in f32 int8 auto; do
+        t=$(run_entline "$prec")
+        TIME[$level/$prec]=$(best "$t" "${TIME[$level/$prec]:-}")
+        echo "   round $round: python $py s, entline $prec $t s"
+      done
+    done
+    unset ONEDNN_MAX_CPU_ISA MKL_ENABLE_INSTRUCTIONS FBGEMM_ENABLE_INSTRUCTIONS
+  done
+  echo
+  echo "model: $(basename "$MODEL"), texts: $TOKENS tokens, threads: $THREADS, best of $REPEAT rounds"
+  echo "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), flags with: $(for f in avx2 fma avx512f avx512_vnni avx512_bf16 amx_bf16; do has $f && printf '%s ' $f; done)"
+  printf '%-12s %-9s %16s %16s %7s\n' "ISA level" precision "entline tok/s" "python tok/s" ratio
+  for spec in "${LEVELS[@]}"; do
+    read -r level _ <<< "$spec"
+    for prec in f32 int8 auto; do
+      python3 -c "import sys; e=int(sys.argv[3])/float(sys.argv[4]); p=int(sys.argv[5])/float(sys.argv[6]); print(f'{sys.argv[1]:<12} {sys.argv[2]:<9} {e:16.0f} {p:16.0f} {e/p:7.2f}')" \
+        "$level" "$prec" "$TOKENS" "${TIME[$level/$prec]}" "$TOKENS" "${TIME[$level/python]}"
+    done
+  done
   exit 0
 fi
 [ ${#MODELS[@]} -gt 0 ] || MODELS=("$MODEL")

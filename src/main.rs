@@ -238,8 +238,12 @@ fn format_parser() -> impl TypedValueParser<Value = entline::pipeline::Format> {
 
 /// `--precision`: the values of [`ner::Precision`].
 fn precision_parser() -> impl TypedValueParser<Value = ner::Precision> {
-    let auto = PossibleValue::new("auto").help("bfloat16 where the CPU has AMX tiles for it (x86 AMX-BF16, enabled by the OS), else f32");
-    PossibleValuesParser::new([auto, PossibleValue::new("f32"), PossibleValue::new("bf16")]).try_map(|s| s.parse::<ner::Precision>())
+    let auto = PossibleValue::new("auto").help(
+        "bfloat16 where the CPU has AMX tiles for it (x86 AMX-BF16, enabled by the OS), else int8 weights on x86-64 with AVX2, else f32; \
+         ONEDNN_MAX_CPU_ISA below those levels is honoured",
+    );
+    let int8 = PossibleValue::new("int8").help("the encoder's linear layers with int8 weights (FBGEMM; x86-64 with AVX2)");
+    PossibleValuesParser::new([auto, PossibleValue::new("f32"), PossibleValue::new("bf16"), int8]).try_map(|s| s.parse::<ner::Precision>())
 }
 
 fn parse_shard(s: &str) -> Result<(usize, usize), String> {
@@ -294,7 +298,8 @@ struct ModelArgs {
     /// Worker threads for the model and the CPU stages (default: all cores).
     #[arg(long)]
     threads: Option<usize>,
-    /// Number format of the model: auto = bf16 on CPUs with AMX tiles for it (AMX-BF16), else f32.
+    /// Number format of the model: auto = bf16 on CPUs with AMX tiles for it (AMX-BF16), else int8
+    /// weights on x86-64 with AVX2, else f32.
     #[arg(long, default_value = "auto", value_parser = precision_parser())]
     precision: ner::Precision,
 }
@@ -453,7 +458,7 @@ fn model_info(pipeline: &entline::Pipeline) -> entline::Result<serde_json::Value
     Ok(serde_json::json!({
         "path": ner.files.name,
         "fingerprint": ner.fingerprint()?,
-        "precision": if ner.bf16() { "bf16" } else { "f32" },
+        "precision": ner.compute().name(),
         "max_len": ner.max_len(),
         "threads": pipeline.config().threads,
         "batch_size": pipeline.config().batch_size,

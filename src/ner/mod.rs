@@ -1,15 +1,18 @@
-//! Named-entity recognition stage: a transformer token classifier on libtorch — a BERT-family
-//! encoder (rust-bert) or MPNet ([`mpnet`]) — applied to whole documents, with exact byte offsets
+//! Named-entity recognition stage: a transformer token classifier on libtorch — a BERT encoder
+//! ([`bert`]) or MPNet ([`mpnet`]), both on the shared layers of [`layers`] (f32, bf16 or int8) —
+//! applied to whole documents, with exact byte offsets
 //! for every mention.
 //!
 //! Layers, as in rust-bert: [`config`] (model folder, labels, preprocessing) → [`model`] (the
 //! network, its weights loaded by [`weights`], batched forward passes) → [`pipeline`] (windows
 //! over documents, decoding to mentions).
 
+pub mod bert;
 pub mod config;
 pub mod decode;
 pub mod deptree;
 pub mod encode;
+pub mod layers;
 pub mod model;
 pub mod mpnet;
 pub mod pipeline;

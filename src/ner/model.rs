@@ -3,10 +3,11 @@
 //! rust-bert's `NERModel` pipeline, and free of its single-item-last-batch panic.
 
 use rayon::prelude::*;
-use rust_bert::bert::{BertConfig, BertEmbeddings, BertModel};
 use tch::{nn, nn::Module, Device, Kind, Tensor};
 
+use super::bert::{BertConfig, BertEncoder};
 use super::config::{ModelFiles, ModelType, NerConfig};
+use super::layers::LayerRanges;
 use super::mpnet::{MpnetConfig, MpnetModel, PADDING_IDX};
 use super::syntax::{SyntaxLayer, WordSyntax};
 use super::weights;
@@ -27,27 +28,50 @@ pub struct SeqOutput {
 /// The encoder under the heads, chosen by `model_type` in `config.json`; its variables live
 /// under transformers' prefix for the architecture (`bert.`, `mpnet.`).
 enum Encoder {
-    Bert(Box<BertModel<BertEmbeddings>>),
+    Bert(BertEncoder),
     Mpnet(MpnetModel),
 }
 
 impl Encoder {
-    /// Last hidden state `[batch, len, hidden]`.
-    fn forward(&self, ids: &Tensor, mask: &Tensor) -> Result<Tensor> {
+    /// Last hidden state `[batch, len, hidden]`; with `ranges`, the input ranges of the linear
+    /// layers are recorded.
+    fn forward(&self, ids: &Tensor, mask: &Tensor, ranges: Option<&mut Vec<LayerRanges>>) -> Result<Tensor> {
         match self {
-            Encoder::Bert(bert) => Ok(bert
-                .forward_t(Some(ids), Some(mask), None, None, None, None, None, false)
-                .map_err(|e| Error::Other(format!("model forward pass: {e}")))?
-                .hidden_state),
-            Encoder::Mpnet(mpnet) => mpnet.forward(ids, mask).map_err(|e| Error::Other(format!("model forward pass: {e}"))),
+            Encoder::Bert(bert) => bert.forward(ids, mask, ranges),
+            Encoder::Mpnet(mpnet) => mpnet.forward(ids, mask, ranges),
         }
+        .map_err(|e| Error::Other(format!("model forward pass: {e}")))
+    }
+
+    fn quantize(&mut self, ranges: &[LayerRanges]) -> Result<()> {
+        match self {
+            Encoder::Bert(bert) => bert.quantize(ranges),
+            Encoder::Mpnet(mpnet) => mpnet.quantize(ranges),
+        }
+        .map_err(|e| Error::Other(format!("int8 weights: {e}")))
     }
 }
 
-/// `pad_token_id` of a BERT `config.json` (rust-bert's `BertConfig` does not keep it).
-#[derive(serde::Deserialize)]
-struct PadToken {
-    pad_token_id: Option<i64>,
+/// The number format the network computes in (what [`super::Precision`] resolves to on a
+/// machine).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compute {
+    F32,
+    /// bfloat16 weights and activations.
+    Bf16,
+    /// The encoder's linear layers with int8 weights through FBGEMM ([`super::layers`]); the
+    /// rest (embeddings, attention products, heads) in f32.
+    Int8,
+}
+
+impl Compute {
+    pub fn name(self) -> &'static str {
+        match self {
+            Compute::F32 => "f32",
+            Compute::Bf16 => "bf16",
+            Compute::Int8 => "int8",
+        }
+    }
 }
 
 /// An encoder (BERT or MPNet) with an entity-label head (`classifier`, as transformers names the
@@ -66,9 +90,9 @@ pub struct Classifier {
     /// Id that fills batches after a sequence's end (the model's `pad_token_id`; MPNet's position
     /// ids skip it).
     pad_id: i64,
-    /// bfloat16 computation: its kernels' results depend on the batch's shape, so every batch is
-    /// given one fixed shape (see `predict`).
-    bf16: bool,
+    /// The number format. bfloat16 kernels' results depend on the batch's shape, so in bf16
+    /// every batch is given one fixed shape (see `predict`).
+    compute: Compute,
 }
 
 /// One input sequence: subword ids (framed by the model's CLS and SEP tokens), the positions
@@ -82,7 +106,9 @@ pub struct Sequence {
 }
 
 impl Classifier {
-    pub fn load(files: &ModelFiles, cfg: &NerConfig, bf16: bool) -> Result<Self> {
+    /// Load the model to compute in `compute`; for [`Compute::Int8`], [`Classifier::quantize`]
+    /// then makes it int8 (until then it computes in f32).
+    pub fn load(files: &ModelFiles, cfg: &NerConfig, compute: Compute) -> Result<Self> {
         let model_err = |msg: String| Error::Model { model: files.name.clone(), msg };
         let raw = std::fs::read_to_string(&files.config).map_err(|e| Error::io(&files.config, e))?;
         let mut vs = nn::VarStore::new(Device::Cpu);
@@ -93,9 +119,8 @@ impl Classifier {
                 if bert_cfg.id2label.as_ref().map(|m| m.len()) != Some(cfg.labels.len()) {
                     return Err(model_err("config.json id2label does not match its labels".into()));
                 }
-                let pad: PadToken = serde_json::from_str(&raw).map_err(|e| model_err(format!("config.json: {e}")))?;
-                let bert = BertModel::new_with_optional_pooler(&root / "bert", &bert_cfg, false);
-                (Encoder::Bert(Box::new(bert)), bert_cfg.hidden_size, pad.pad_token_id.unwrap_or(0))
+                let bert = BertEncoder::new(&root / "bert", &bert_cfg).map_err(|e| model_err(format!("config.json: {e}")))?;
+                (Encoder::Bert(bert), bert_cfg.hidden_size, bert_cfg.pad_token_id.unwrap_or(0))
             }
             ModelType::Mpnet => {
                 let mpnet_cfg: MpnetConfig = serde_json::from_str(&raw).map_err(|e| model_err(format!("config.json is not an MPNet config: {e}")))?;
@@ -113,12 +138,27 @@ impl Classifier {
         // Weights may be stored in half precision (int8 matrices are dequantized to f32 at load);
         // compute in f32, or in bfloat16 where the CPU has native bf16 dot products (see
         // `Precision`).
-        if bf16 {
+        if compute == Compute::Bf16 {
             vs.bfloat16();
         } else {
             vs.float();
         }
-        Ok(Classifier { _vs: vs, encoder, classifier, events, syntax, num_labels: cfg.labels.len(), max_positions: cfg.max_positions, pad_id, bf16 })
+        let max_positions = cfg.max_positions;
+        Ok(Classifier { _vs: vs, encoder, classifier, events, syntax, num_labels: cfg.labels.len(), max_positions, pad_id, compute })
+    }
+
+    /// For [`Compute::Int8`]: run the f32 model over `calibration` (one batch), record the input
+    /// range of every linear layer of the encoder, and make those layers int8 for these ranges.
+    /// Nothing to do in f32 or bf16.
+    pub fn quantize(&mut self, calibration: &[Sequence]) -> Result<()> {
+        if self.compute != Compute::Int8 || calibration.is_empty() {
+            return Ok(());
+        }
+        let all: Vec<usize> = (0..calibration.len()).collect();
+        let (ids, mask) = self.batch_tensors(calibration, &all, all.len(), 0);
+        let mut ranges = Vec::new();
+        let _hidden = tch::no_grad(|| self.encoder.forward(&ids, &mask, Some(&mut ranges)))?;
+        self.encoder.quantize(&ranges)
     }
 
     pub fn num_labels(&self) -> usize {
@@ -136,9 +176,9 @@ impl Classifier {
         self.syntax.is_some()
     }
 
-    /// Whether the weights were loaded for bfloat16 computation.
-    pub fn bf16(&self) -> bool {
-        self.bf16
+    /// The number format the model computes in.
+    pub fn compute(&self) -> Compute {
+        self.compute
     }
 
     /// Label probabilities at the requested positions of every sequence, in input order:
@@ -187,14 +227,12 @@ impl Classifier {
         Ok(out)
     }
 
-    /// One batch: the sequences `chunk` (indices into `seqs`), padded as [`Classifier::predict`]
-    /// says; the probabilities at each sequence's positions.
-    fn forward_batch(&self, seqs: &[Sequence], chunk: &[usize], batch_size: usize, window: usize, syntax: bool) -> Result<BatchProbs> {
+    /// The input ids and attention mask `[rows, length]` of the sequences `chunk` (indices into
+    /// `seqs`, at least one not empty), padded as [`Classifier::predict`] says.
+    fn batch_tensors(&self, seqs: &[Sequence], chunk: &[usize], batch_size: usize, window: usize) -> (Tensor, Tensor) {
         let longest = chunk.iter().map(|&i| seqs[i].ids.len()).max().unwrap_or(0);
-        if longest == 0 {
-            return Ok(chunk.iter().map(|&i| (i, SeqOutput::default())).collect());
-        }
-        let (rows, max_len) = if self.bf16 { (batch_size.max(chunk.len()), window.max(longest)) } else { (chunk.len(), longest) };
+        let fixed = self.compute == Compute::Bf16;
+        let (rows, max_len) = if fixed { (batch_size.max(chunk.len()), window.max(longest)) } else { (chunk.len(), longest) };
         let max_len = max_len.min(self.max_positions);
         let mut ids = vec![self.pad_id; rows * max_len];
         let mut mask = vec![0i64; rows * max_len];
@@ -204,9 +242,19 @@ impl Classifier {
             mask[r * max_len..r * max_len + s.len()].iter_mut().for_each(|m| *m = 1);
         }
         let shape = [rows as i64, max_len as i64];
-        let ids_t = Tensor::from_slice(&ids).view(shape);
-        let mask_t = Tensor::from_slice(&mask).view(shape);
-        let hidden = self.encoder.forward(&ids_t, &mask_t)?;
+        (Tensor::from_slice(&ids).view(shape), Tensor::from_slice(&mask).view(shape))
+    }
+
+    /// One batch: the sequences `chunk` (indices into `seqs`), padded as [`Classifier::predict`]
+    /// says; the probabilities at each sequence's positions.
+    fn forward_batch(&self, seqs: &[Sequence], chunk: &[usize], batch_size: usize, window: usize, syntax: bool) -> Result<BatchProbs> {
+        let longest = chunk.iter().map(|&i| seqs[i].ids.len()).max().unwrap_or(0);
+        if longest == 0 {
+            return Ok(chunk.iter().map(|&i| (i, SeqOutput::default())).collect());
+        }
+        let (ids_t, mask_t) = self.batch_tensors(seqs, chunk, batch_size, window);
+        let max_len = ids_t.size()[1] as usize;
+        let hidden = self.encoder.forward(&ids_t, &mask_t, None)?;
         let mut parts = vec![self.classifier.forward(&hidden).softmax(-1, Kind::Float)];
         if let Some((layer, widths)) = &self.events {
             let logits = layer.forward(&hidden);

@@ -18,6 +18,8 @@
 use serde::Deserialize;
 use tch::{nn, Kind, TchError, Tensor};
 
+use super::layers::{Activation, EmbeddingSizes, Embeddings, LayerNames, LayerRanges, Scaling, Stack, StackConfig};
+
 /// transformers' `MPNetEmbeddings` fixes the padding index at 1 (`<pad>`), whatever the config
 /// says; position ids start after it.
 pub const PADDING_IDX: i64 = 1;
@@ -89,35 +91,6 @@ impl MpnetConfig {
     }
 }
 
-/// The intermediate activation (`hidden_act`, as transformers' `ACT2FN`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Activation {
-    /// `gelu`: the exact (erf) form.
-    Gelu,
-    /// `gelu_new`, `gelu_pytorch_tanh`: the tanh approximation.
-    GeluTanh,
-    Relu,
-}
-
-impl Activation {
-    fn parse(name: &str) -> Result<Self, String> {
-        match name {
-            "gelu" => Ok(Activation::Gelu),
-            "gelu_new" | "gelu_pytorch_tanh" => Ok(Activation::GeluTanh),
-            "relu" => Ok(Activation::Relu),
-            other => Err(format!("hidden_act {other:?} is not supported (gelu, gelu_new, relu)")),
-        }
-    }
-
-    fn apply(self, x: &Tensor) -> Result<Tensor, TchError> {
-        match self {
-            Activation::Gelu => x.f_gelu("none"),
-            Activation::GeluTanh => x.f_gelu("tanh"),
-            Activation::Relu => x.f_relu(),
-        }
-    }
-}
-
 /// transformers' `MPNetEncoder.relative_position_bucket` for one relative position
 /// (`memory − context`): exact buckets for distances below `num_buckets / 4`, logarithmic ones up
 /// to `max_distance`, separately for each direction. The logarithm is taken in f32 as torch does
@@ -149,58 +122,24 @@ fn bucket_matrix(len: i64) -> Vec<i64> {
     out
 }
 
-struct Linear {
-    w: Tensor,
-    b: Tensor,
-}
-
-impl Linear {
-    fn new(p: nn::Path<'_>, inputs: i64, outputs: i64) -> Self {
-        Linear { w: p.var("weight", &[outputs, inputs], nn::Init::Const(0.)), b: p.var("bias", &[outputs], nn::Init::Const(0.)) }
-    }
-    fn forward(&self, x: &Tensor) -> Result<Tensor, TchError> {
-        x.f_linear(&self.w, Some(&self.b))
-    }
-}
-
-struct LayerNorm {
-    w: Tensor,
-    b: Tensor,
-    size: i64,
-    eps: f64,
-}
-
-impl LayerNorm {
-    fn new(p: nn::Path<'_>, size: i64, eps: f64) -> Self {
-        LayerNorm { w: p.var("weight", &[size], nn::Init::Const(1.)), b: p.var("bias", &[size], nn::Init::Const(0.)), size, eps }
-    }
-    fn forward(&self, x: &Tensor) -> Result<Tensor, TchError> {
-        x.f_layer_norm([self.size], Some(&self.w), Some(&self.b), self.eps, false)
-    }
-}
-
-struct Layer {
-    q: Linear,
-    k: Linear,
-    v: Linear,
-    o: Linear,
-    attention_norm: LayerNorm,
-    intermediate: Linear,
-    output: Linear,
-    output_norm: LayerNorm,
-}
+/// Variable names of an MPNet layer.
+const NAMES: LayerNames = [
+    "attention.attn.q",
+    "attention.attn.k",
+    "attention.attn.v",
+    "attention.attn.o",
+    "attention.LayerNorm",
+    "intermediate.dense",
+    "output.dense",
+    "output.LayerNorm",
+];
 
 /// `MPNetModel` without its pooler.
 pub struct MpnetModel {
-    word_embeddings: Tensor,
-    position_embeddings: Tensor,
-    embeddings_norm: LayerNorm,
-    layers: Vec<Layer>,
+    embeddings: Embeddings,
+    layers: Stack,
     /// `[buckets, heads]`
     relative_attention_bias: Tensor,
-    heads: i64,
-    head_size: i64,
-    activation: Activation,
 }
 
 impl MpnetModel {
@@ -208,54 +147,40 @@ impl MpnetModel {
     /// configuration must have passed [`MpnetConfig::validate`].
     pub fn new(p: nn::Path<'_>, cfg: &MpnetConfig) -> Result<Self, String> {
         cfg.validate()?;
-        let h = cfg.hidden_size;
-        let emb = &p / "embeddings";
-        let zeros = nn::Init::Const(0.);
-        let word_embeddings = (&emb / "word_embeddings").var("weight", &[cfg.vocab_size, h], zeros);
-        let position_embeddings = (&emb / "position_embeddings").var("weight", &[cfg.max_position_embeddings, h], zeros);
-        let embeddings_norm = LayerNorm::new(&emb / "LayerNorm", h, cfg.layer_norm_eps);
-        let enc = &p / "encoder";
-        let layers = (0..cfg.num_hidden_layers)
-            .map(|i| {
-                let l = &enc / "layer" / i;
-                let attn = &l / "attention" / "attn";
-                Layer {
-                    q: Linear::new(&attn / "q", h, h),
-                    k: Linear::new(&attn / "k", h, h),
-                    v: Linear::new(&attn / "v", h, h),
-                    o: Linear::new(&attn / "o", h, h),
-                    attention_norm: LayerNorm::new(&l / "attention" / "LayerNorm", h, cfg.layer_norm_eps),
-                    intermediate: Linear::new(&l / "intermediate" / "dense", h, cfg.intermediate_size),
-                    output: Linear::new(&l / "output" / "dense", cfg.intermediate_size, h),
-                    output_norm: LayerNorm::new(&l / "output" / "LayerNorm", h, cfg.layer_norm_eps),
-                }
-            })
-            .collect();
-        let relative_attention_bias =
-            (&enc / "relative_attention_bias").var("weight", &[cfg.relative_attention_num_buckets, cfg.num_attention_heads], zeros);
-        Ok(MpnetModel {
-            word_embeddings,
-            position_embeddings,
-            embeddings_norm,
-            layers,
-            relative_attention_bias,
+        let sizes = EmbeddingSizes {
+            vocab: cfg.vocab_size,
+            positions: cfg.max_position_embeddings,
+            token_types: None,
+            hidden: cfg.hidden_size,
+            eps: cfg.layer_norm_eps,
+        };
+        let embeddings = Embeddings::new(&p / "embeddings", sizes);
+        let shape = StackConfig {
+            hidden: cfg.hidden_size,
+            intermediate: cfg.intermediate_size,
+            layers: cfg.num_hidden_layers,
             heads: cfg.num_attention_heads,
-            head_size: h / cfg.num_attention_heads,
+            eps: cfg.layer_norm_eps,
             activation: Activation::parse(&cfg.hidden_act)?,
-        })
+            scaling: Scaling::Scores,
+        };
+        let enc = &p / "encoder";
+        let layers = Stack::new(shape, &NAMES, |i| &enc / "layer" / i);
+        let relative_attention_bias =
+            (&enc / "relative_attention_bias").var("weight", &[cfg.relative_attention_num_buckets, cfg.num_attention_heads], nn::Init::Const(0.));
+        Ok(MpnetModel { embeddings, layers, relative_attention_bias })
     }
 
     /// Last hidden state `[batch, len, hidden]` of `input_ids` `[batch, len]` under
-    /// `attention_mask` (1 = token, 0 = padding), in the kind of the weights.
-    pub fn forward(&self, input_ids: &Tensor, attention_mask: &Tensor) -> Result<Tensor, TchError> {
+    /// `attention_mask` (1 = token, 0 = padding), in the kind of the weights. With `ranges`, the
+    /// input ranges of the linear layers are recorded ([`Stack::forward`]).
+    pub fn forward(&self, input_ids: &Tensor, attention_mask: &Tensor, ranges: Option<&mut Vec<LayerRanges>>) -> Result<Tensor, TchError> {
         let (batch, len) = input_ids.size2()?;
-        let kind = self.word_embeddings.kind();
         // create_position_ids_from_input_ids: padding_idx + running count of non-padding tokens
         let not_pad = input_ids.f_ne(PADDING_IDX)?.f_to_kind(Kind::Int64)?;
         let positions = not_pad.f_cumsum(1, Kind::Int64)?.f_mul(&not_pad)?.f_add_scalar(PADDING_IDX)?;
-        let words = Tensor::f_embedding(&self.word_embeddings, input_ids, PADDING_IDX, false, false)?;
-        let pos = Tensor::f_embedding(&self.position_embeddings, &positions, PADDING_IDX, false, false)?;
-        let mut hidden = self.embeddings_norm.forward(&words.f_add(&pos)?)?;
+        let hidden = self.embeddings.forward(input_ids, &positions)?;
+        let kind = hidden.kind();
 
         // compute_position_bias: [1, heads, len, len], the same for every row of the batch
         let buckets = Tensor::f_from_slice(&bucket_matrix(len))?.f_view([len, len])?;
@@ -269,21 +194,12 @@ impl MpnetModel {
             f32::MIN as f64
         };
         let mask = attention_mask.f_to_kind(kind)?.f_neg()?.f_add_scalar(1.0)?.f_mul_scalar(min)?.f_view([batch, 1, 1, len])?;
+        self.layers.forward(hidden, Some(&bias), &mask, ranges)
+    }
 
-        let split = |x: Tensor| x.f_view([batch, len, self.heads, self.head_size])?.f_permute([0, 2, 1, 3]);
-        let scale = (self.head_size as f64).sqrt();
-        for layer in &self.layers {
-            let q = split(layer.q.forward(&hidden)?)?;
-            let k = split(layer.k.forward(&hidden)?)?;
-            let v = split(layer.v.forward(&hidden)?)?;
-            let scores = q.f_matmul(&k.f_transpose(-1, -2)?)?.f_div_scalar(scale)?.f_add(&bias)?.f_add(&mask)?;
-            let probs = scores.f_softmax(-1, kind)?;
-            let context = probs.f_matmul(&v)?.f_permute([0, 2, 1, 3])?.f_contiguous()?.f_view([batch, len, self.heads * self.head_size])?;
-            let attended = layer.attention_norm.forward(&layer.o.forward(&context)?.f_add(&hidden)?)?;
-            let inner = self.activation.apply(&layer.intermediate.forward(&attended)?)?;
-            hidden = layer.output_norm.forward(&layer.output.forward(&inner)?.f_add(&attended)?)?;
-        }
-        Ok(hidden)
+    /// Make the encoder layers int8 ([`Stack::quantize`]).
+    pub fn quantize(&mut self, ranges: &[LayerRanges]) -> Result<(), TchError> {
+        self.layers.quantize(ranges)
     }
 }
 
@@ -359,10 +275,10 @@ mod tests {
                 v.copy_(&(Tensor::randn(v.size(), (Kind::Float, cpu)) * 0.5));
             }
         });
-        let alone = model.forward(&Tensor::from_slice(&[0i64, 5, 6, 7, 2]).view([1, 5]), &Tensor::ones([1, 5], (Kind::Int64, cpu))).unwrap();
+        let alone = model.forward(&Tensor::from_slice(&[0i64, 5, 6, 7, 2]).view([1, 5]), &Tensor::ones([1, 5], (Kind::Int64, cpu)), None).unwrap();
         let ids = Tensor::from_slice(&[0i64, 5, 6, 7, 2, 1, 1, 0, 9, 2, 1, 1, 1, 1]).view([2, 7]);
         let mask = Tensor::from_slice(&[1i64, 1, 1, 1, 1, 0, 0, 1, 1, 1, 0, 0, 0, 0]).view([2, 7]);
-        let batch = model.forward(&ids, &mask).unwrap();
+        let batch = model.forward(&ids, &mask, None).unwrap();
         let diff = f64::try_from((batch.narrow(0, 0, 1).narrow(1, 0, 5) - &alone).abs().max()).unwrap();
         assert!(diff < 1e-5, "max difference {diff}");
         assert_eq!(batch.isfinite().all().int64_value(&[]), 1);

@@ -8,6 +8,8 @@ use serde::Serialize;
 use super::config::{ModelFiles, NerConfig, SpecialTokens};
 use super::decode::{self, LabelSet, Span};
 use super::encode::{EncodedWord, WordEncoder};
+use super::layers;
+pub use super::model::Compute;
 use super::model::{Classifier, Sequence};
 use super::syntax::{self, SyntaxHeadConfig, WordSyntax};
 use super::window;
@@ -19,6 +21,10 @@ pub use crate::text::WordDoc;
 /// A document's model input: its windows as sequences, and per word (window, index within the
 /// window) of the window that owns it.
 type Prepared = (Vec<Sequence>, Vec<(usize, usize)>);
+
+/// The text the int8 layers' activation ranges are measured on at load (news-like English
+/// written for entline: names, dates, numbers, quotes, a headline in capitals).
+const CALIBRATION_TEXT: &str = include_str!("calibration.txt");
 
 /// Run-time options of the pipeline.
 #[derive(Debug, Clone)]
@@ -32,7 +38,8 @@ pub struct NerOptions {
     /// Label the other occurrences of a name found in a document the same way ("one sense per
     /// discourse").
     pub propagate: bool,
-    /// f32, or bfloat16 (same CoNLL dev F1 with the shipped model, faster on CPUs with AMX-BF16).
+    /// f32, bfloat16 (faster on CPUs with AMX-BF16) or int8 weights (faster on AVX2/AVX-512
+    /// CPUs without AMX); `auto` picks per CPU, see [`Precision`].
     pub precision: Precision,
 }
 
@@ -45,10 +52,14 @@ impl Default for NerOptions {
 /// Number format of the model's computation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Precision {
-    /// bfloat16 where the CPU has AMX tiles for it (x86 AMX-BF16, enabled by the OS), else f32.
+    /// bfloat16 where the CPU has AMX tiles for it (x86 AMX-BF16, enabled by the OS), else int8
+    /// weights where FBGEMM runs (x86-64 with AVX2), else f32 — each unless `ONEDNN_MAX_CPU_ISA`
+    /// holds the machine below that level (see [`auto_compute`]).
     Auto,
     F32,
     Bf16,
+    /// The encoder's linear layers with int8 weights (FBGEMM; x86-64 with AVX2 only).
+    Int8,
 }
 
 impl std::str::FromStr for Precision {
@@ -59,19 +70,36 @@ impl std::str::FromStr for Precision {
             "auto" => Ok(Precision::Auto),
             "f32" => Ok(Precision::F32),
             "bf16" => Ok(Precision::Bf16),
-            _ => Err(format!("unknown precision {s:?} (auto, f32 or bf16)")),
+            "int8" => Ok(Precision::Int8),
+            _ => Err(format!("unknown precision {s:?} (auto, f32, bf16 or int8)")),
         }
     }
 }
 
 impl Precision {
-    /// Whether to compute in bfloat16 on this machine.
-    pub fn use_bf16(self) -> bool {
+    /// The number format to compute in on this machine.
+    pub fn resolve(self) -> Compute {
         match self {
-            Precision::F32 => false,
-            Precision::Bf16 => true,
-            Precision::Auto => cpu_has_amx_bf16() && isa_limit_allows_amx(&onednn_isa_limit()),
+            Precision::F32 => Compute::F32,
+            Precision::Bf16 => Compute::Bf16,
+            Precision::Int8 => Compute::Int8,
+            Precision::Auto => auto_compute(cpu_has_amx_bf16(), layers::int8_supported(), &onednn_isa_limit()),
         }
+    }
+}
+
+/// What `--precision auto` computes in, from the CPU (AMX-BF16 tiles usable; FBGEMM's int8
+/// kernels usable, i.e. AVX2) and the oneDNN ISA ceiling: bf16 with AMX (the fastest there), else
+/// int8 on AVX2 and AVX-512 (on an AMD EPYC with AVX2, CoNLL testa: see the README), else f32.
+/// FBGEMM picks its kernels from the CPU alone; a ceiling below AVX2 stands for a CPU without
+/// it, where FBGEMM would not run, so `auto` then stays in f32.
+pub fn auto_compute(amx_bf16: bool, int8: bool, limit: &Option<String>) -> Compute {
+    if amx_bf16 && isa_limit_allows_amx(limit) {
+        Compute::Bf16
+    } else if int8 && isa_limit_allows_avx2(limit) {
+        Compute::Int8
+    } else {
+        Compute::F32
     }
 }
 
@@ -89,6 +117,15 @@ fn isa_limit_allows_amx(limit: &Option<String>) -> bool {
     match limit.as_deref().map(|l| l.trim().to_ascii_uppercase()) {
         None => true,
         Some(l) => matches!(l.as_str(), "ALL" | "DEFAULT" | "AVX512_CORE_AMX" | "AVX512_CORE_AMX_FP16" | "AVX10_1_512_AMX" | "AVX10_1_512_AMX_FP16"),
+    }
+}
+
+/// Whether a oneDNN ISA ceiling leaves AVX2 (no ceiling, `ALL`/`DEFAULT`, an AVX2, AVX-512 or
+/// AVX10 level); not for `SSE41`, `AVX` or a value oneDNN does not name.
+fn isa_limit_allows_avx2(limit: &Option<String>) -> bool {
+    match limit.as_deref().map(|l| l.trim().to_ascii_uppercase()) {
+        None => true,
+        Some(l) => matches!(l.as_str(), "ALL" | "DEFAULT") || ["AVX2", "AVX512_CORE", "AVX10_"].iter().any(|p| l.starts_with(p)),
     }
 }
 
@@ -125,6 +162,37 @@ fn cpu_has_amx_bf16() -> bool {
     {
         false
     }
+}
+
+/// A document's windows as model input (CPU work: subword encoding, window planning).
+fn prepare(encoder: &WordEncoder, max_len: usize, overlap: f32, d: &WordDoc<'_>) -> Prepared {
+    let budget = max_len - 2;
+    let overlap = ((budget as f32) * overlap.clamp(0.0, 0.5)) as usize;
+    let enc: Vec<EncodedWord> = d.words.iter().map(|w| encoder.encode(w.text(d.text))).collect();
+    let lens: Vec<usize> = enc.iter().map(|e| e.ids.len().min(budget)).collect();
+    let plan = window::plan(&lens, &d.sentences, budget, overlap);
+    let mut sentence_of = vec![0u32; d.words.len()];
+    for (si, s) in d.sentences.iter().enumerate() {
+        sentence_of[s.clone()].iter_mut().for_each(|x| *x = si as u32);
+    }
+    let mut seqs = Vec::with_capacity(plan.windows.len());
+    for win in &plan.windows {
+        let mut ids = Vec::with_capacity(budget + 2);
+        let mut positions = Vec::with_capacity(win.words.len());
+        let sentences = sentence_of[win.words.clone()].to_vec();
+        ids.push(encoder.cls);
+        for e in &enc[win.words.clone()] {
+            positions.push(ids.len() + e.first.min(budget - 1));
+            let room = budget + 1 - ids.len();
+            ids.extend_from_slice(&e.ids[..e.ids.len().min(room.max(1))]);
+        }
+        ids.truncate(budget + 1);
+        ids.push(encoder.sep);
+        seqs.push(Sequence { ids, positions, sentences });
+    }
+    // where each word's probabilities come from: (window, index within window)
+    let src: Vec<(usize, usize)> = plan.owner.iter().enumerate().map(|(w, &o)| (o, w - plan.windows[o].words.start)).collect();
+    (seqs, src)
 }
 
 /// An entity mention found by the model.
@@ -179,9 +247,20 @@ impl Ner {
         let files = ModelFiles::resolve(spec)?;
         let config = NerConfig::load(&files)?;
         let encoder = WordEncoder::new(&files.vocab, &config)?;
-        let classifier = Classifier::load(&files, &config, opts.precision.use_bf16())?;
+        let compute = opts.precision.resolve();
+        if compute == Compute::Int8 && !layers::int8_supported() {
+            return Err(Error::Other("--precision int8 needs an x86-64 CPU with AVX2 and FMA (FBGEMM's kernels)".into()));
+        }
+        let classifier = Classifier::load(&files, &config, compute)?;
         let labels = LabelSet::new(&config.labels, config.label_scheme.as_deref());
-        Ok(Ner { files, config, labels, encoder, classifier, opts })
+        let mut ner = Ner { files, config, labels, encoder, classifier, opts };
+        if compute == Compute::Int8 {
+            // the int8 layers' activation ranges, measured on a fixed text (see `layers`)
+            let text = WordDoc::from_text(CALIBRATION_TEXT);
+            let (seqs, _) = prepare(&ner.encoder, ner.max_len(), ner.opts.overlap, &text);
+            ner.classifier.quantize(&seqs)?;
+        }
+        Ok(ner)
     }
 
     /// Hash of everything that shapes this model's output: weights, vocabulary, configuration
@@ -202,9 +281,19 @@ impl Ner {
             h.update([0x1f]);
         }
         h.update(
-            format!("max_len={} overlap={} propagate={} bf16={}", self.max_len(), self.opts.overlap, self.opts.propagate, self.classifier.bf16())
-                .as_bytes(),
+            format!(
+                "max_len={} overlap={} propagate={} bf16={}",
+                self.max_len(),
+                self.opts.overlap,
+                self.opts.propagate,
+                self.compute() == Compute::Bf16
+            )
+            .as_bytes(),
         );
+        // int8 enters the hash only when used, so that f32 and bf16 keep their fingerprints
+        if self.compute() == Compute::Int8 {
+            h.update(b" int8");
+        }
         // The window's special tokens come from special_tokens_map.json; only names other than
         // BERT's enter the hash, so that models without such tokens keep their fingerprint.
         let special = &self.config.special_tokens;
@@ -214,9 +303,9 @@ impl Ner {
         Ok(hex::encode(&h.finalize()[..16]))
     }
 
-    /// Whether the model computes in bfloat16 (else f32).
-    pub fn bf16(&self) -> bool {
-        self.classifier.bf16()
+    /// The number format the model computes in.
+    pub fn compute(&self) -> Compute {
+        self.classifier.compute()
     }
 
     /// The context window used: `--max-len` or the model's own, never longer than the window a
@@ -255,40 +344,10 @@ impl Ner {
     }
 
     fn word_outputs(&self, docs: &[WordDoc<'_>], parse: bool) -> Result<Vec<WordScores>> {
-        let budget = self.max_len() - 2;
-        let overlap = ((budget as f32) * self.opts.overlap.clamp(0.0, 0.5)) as usize;
-        // CPU work (subword encoding, window planning) in parallel; model calls batched across docs.
-        let encoder = &self.encoder; // the classifier holds raw tensors and is not Sync
-        let prepared: Vec<Prepared> = docs
-            .par_iter()
-            .map(|d| {
-                let enc: Vec<EncodedWord> = d.words.iter().map(|w| encoder.encode(w.text(d.text))).collect();
-                let lens: Vec<usize> = enc.iter().map(|e| e.ids.len().min(budget)).collect();
-                let plan = window::plan(&lens, &d.sentences, budget, overlap);
-                let mut sentence_of = vec![0u32; d.words.len()];
-                for (si, s) in d.sentences.iter().enumerate() {
-                    sentence_of[s.clone()].iter_mut().for_each(|x| *x = si as u32);
-                }
-                let mut seqs = Vec::with_capacity(plan.windows.len());
-                for win in &plan.windows {
-                    let mut ids = Vec::with_capacity(budget + 2);
-                    let mut positions = Vec::with_capacity(win.words.len());
-                    let sentences = sentence_of[win.words.clone()].to_vec();
-                    ids.push(encoder.cls);
-                    for e in &enc[win.words.clone()] {
-                        positions.push(ids.len() + e.first.min(budget - 1));
-                        let room = budget + 1 - ids.len();
-                        ids.extend_from_slice(&e.ids[..e.ids.len().min(room.max(1))]);
-                    }
-                    ids.truncate(budget + 1);
-                    ids.push(encoder.sep);
-                    seqs.push(Sequence { ids, positions, sentences });
-                }
-                // where each word's probabilities come from: (window, index within window)
-                let src: Vec<(usize, usize)> = plan.owner.iter().enumerate().map(|(w, &o)| (o, w - plan.windows[o].words.start)).collect();
-                (seqs, src)
-            })
-            .collect();
+        // CPU work in parallel; model calls batched across docs.
+        // the classifier holds raw tensors and is not Sync
+        let (encoder, max_len, overlap) = (&self.encoder, self.max_len(), self.opts.overlap);
+        let prepared: Vec<Prepared> = docs.par_iter().map(|d| prepare(encoder, max_len, overlap, d)).collect();
         let all: Vec<Sequence> = prepared.iter().flat_map(|(s, _)| s.iter().cloned()).collect();
         let outputs = self.classifier.predict(&all, self.opts.batch_size, self.max_len(), parse)?;
         let k = self.classifier.num_labels();
@@ -500,7 +559,32 @@ mod tests {
         let flags: std::collections::HashSet<&str> = info.lines().filter(|l| l.starts_with("flags")).flat_map(|l| l.split_whitespace()).collect();
         let kernel = flags.contains("amx_bf16") && flags.contains("amx_tile");
         assert_eq!(cpu_has_amx_bf16(), kernel);
-        assert_eq!(Precision::Auto.use_bf16(), kernel);
-        assert!(!Precision::F32.use_bf16() && Precision::Bf16.use_bf16());
+        assert_eq!(Precision::Auto.resolve() == Compute::Bf16, kernel && isa_limit_allows_amx(&onednn_isa_limit()));
+        assert_eq!(Precision::F32.resolve(), Compute::F32);
+        assert_eq!(Precision::Bf16.resolve(), Compute::Bf16);
+        assert_eq!(Precision::Int8.resolve(), Compute::Int8);
+        // FBGEMM's condition, as the kernel lists the flags
+        assert_eq!(layers::int8_supported(), flags.contains("avx2") && flags.contains("fma"));
+    }
+
+    /// `auto` as a function of the CPU (AMX-BF16, AVX2 for FBGEMM) and the oneDNN ceiling.
+    #[test]
+    fn auto_picks_bf16_with_amx_int8_with_avx2_else_f32() {
+        let auto = |amx, avx2, limit: Option<&str>| auto_compute(amx, avx2, &limit.map(str::to_string));
+        // an AMX Xeon: bf16; held below AMX it is an AVX-512 machine: int8
+        assert_eq!(auto(true, true, None), Compute::Bf16);
+        assert_eq!(auto(true, true, Some("AVX512_CORE_AMX")), Compute::Bf16);
+        assert_eq!(auto(true, true, Some("AVX512_CORE")), Compute::Int8);
+        assert_eq!(auto(true, true, Some("avx2")), Compute::Int8);
+        // AVX2 or AVX-512 without AMX (EPYC, older Xeons): int8
+        assert_eq!(auto(false, true, None), Compute::Int8);
+        assert_eq!(auto(false, true, Some("AVX2_VNNI")), Compute::Int8);
+        assert_eq!(auto(false, true, Some("AVX10_1_512")), Compute::Int8);
+        // held below AVX2, or a CPU FBGEMM cannot use (ARM, no AVX2): f32
+        for limit in ["SSE41", "AVX", "something"] {
+            assert_eq!(auto(false, true, Some(limit)), Compute::F32, "{limit}");
+            assert_eq!(auto(true, true, Some(limit)), Compute::F32, "{limit}");
+        }
+        assert_eq!(auto(false, false, None), Compute::F32);
     }
 }
