@@ -102,22 +102,18 @@ fn candidates(g: &Gazetteer, m: &PlaceMention<'_>, worded: bool) -> (Vec<(u32, b
         return (vec![(k, true)], None);
     }
     let any_kind = m.label == "LOC";
-    // an airport only by a name that says so ("Heathrow Airport"), whatever the type: airports'
-    // alternate names include bare place and sea names ("Persian Gulf", "Orange County"); a bare
-    // name reads as an airport only when the document names that airport (see
-    // `airports_named_by_the_document`)
-    let airport_ok = m.label != "PER" && worded;
+    let airport_ok = matches!(m.label, "ORG" | "MISC") && worded;
     if !any_kind && !airport_ok {
         return (Vec::new(), None);
     }
-    let keep = |ix: u32| if g.place(ix).kind == PlaceKind::Airport { airport_ok } else { any_kind };
+    let keep = |ix: u32| any_kind || g.place(ix).kind == PlaceKind::Airport;
     let mut c: Vec<(u32, bool)> = g.lookup(m.text).filter(|&(i, _)| keep(i)).collect();
     // "Paris, Texas": a head and a qualifier that holds one of its readings
     let mut qualified = None;
     if c.is_empty() && any_kind {
         if let Some((head, qual)) = m.text.rsplit_once(", ") {
             let holders: Vec<u32> = g.lookup(qual).map(|(i, _)| i).filter(|&i| g.place(i).kind.is_container()).collect();
-            let heads: Vec<(u32, bool)> = g.lookup(head).filter(|&(i, _)| keep(i)).collect();
+            let heads: Vec<(u32, bool)> = g.lookup(head).collect();
             let inside: Vec<(u32, bool)> = heads.iter().copied().filter(|&(h, _)| holders.iter().any(|&q| g.contains(q, h))).collect();
             if !inside.is_empty() {
                 qualified = Some(inside.iter().map(|&(h, _)| h).collect());
@@ -212,13 +208,11 @@ fn airports_named_by_the_document(g: &Gazetteer, mentions: &[PlaceMention<'_>], 
         .filter(|&p| g.place(p).kind == PlaceKind::Airport)
         .collect();
     for (i, m) in mentions.iter().enumerate() {
-        if m.known.is_some() || m.label == "PER" {
+        if !cands[i].is_empty() || m.known.is_some() || m.label == "PER" {
             continue;
         }
-        if !worded[i] && !named.is_empty() {
-            // a bare name of an airport the document names ("London Heathrow Airport … Heathrow"),
-            // beside the name's other readings when it is a LOC
-            cands[i].extend(g.lookup(m.text).filter(|(p, _)| named.contains(p)));
+        if matches!(m.label, "ORG" | "MISC") && !worded[i] {
+            cands[i] = g.lookup(m.text).filter(|(p, _)| named.contains(p)).collect();
             cands[i].sort_unstable();
             cands[i].dedup_by_key(|x| x.0);
         }
@@ -459,16 +453,6 @@ mod tests {
         let r =
             resolve_in("The FAA closed Newark Liberty International Airport.", &[("FAA", "ORG"), ("Newark Liberty International Airport", "ORG")]);
         assert_eq!(r[0].2, "none", "{r:?}");
-        // nor a place or sea that some airport has among its alternate names
-        let r = resolve_in(
-            "Tankers crossed the Persian Gulf. Officials in Orange County and Kansas City met.",
-            &[("Persian Gulf", "LOC"), ("Orange County", "LOC"), ("Kansas City", "LOC")],
-        );
-        assert_eq!((r[0].2.as_str(), r[1].2.as_str(), country_of(&r, 2)), ("none", "none", "US"), "{r:?}");
-        let r = resolve_in("Heathrow was closed. Flights from Heathrow resumed.", &[("Heathrow", "LOC"), ("Heathrow", "LOC")]);
-        assert_eq!(r[0].2, "none", "a bare airport name without the airport named: {r:?}");
-        let r = resolve_in("Flights from Heathrow were cancelled. Heathrow Airport said.", &[("Heathrow", "LOC"), ("Heathrow Airport", "LOC")]);
-        assert_eq!((country_of(&r, 0), country_of(&r, 1)), ("GB", "GB"), "{r:?}");
         assert!(names_an_airport("Aeropuerto de Madrid-Barajas") && names_an_airport("Bagram Air Base") && !names_an_airport("Airbus"));
     }
 
