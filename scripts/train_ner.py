@@ -20,6 +20,7 @@ Preprocessing (mirrored exactly by src/ner/encode.rs):
   * labels (IOB2) sit on the first subword of each word; markers and continuation pieces are ignored.
 """
 import argparse
+import hashlib
 import json
 import math
 import os
@@ -798,7 +799,6 @@ def cached_teacher_logits(teacher_dir, docs, heads, bf16):
     training sets). The key hashes the teacher folder's files (names, sizes, modification times),
     the heads, bf16 and every word of `docs`; the logits are stored as one float32 matrix per head
     with the sentence lengths, so a hit gives exactly the floats a fresh pass gives."""
-    import hashlib
     h = hashlib.sha256()
     tdir = Path(teacher_dir).resolve()
     for f in sorted(tdir.iterdir()):

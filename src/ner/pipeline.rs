@@ -559,19 +559,18 @@ mod tests {
     /// `auto` as a function of the CPU (AMX-BF16, AVX2 for FBGEMM) and the oneDNN ceiling.
     #[test]
     fn auto_picks_bf16_with_amx_else_f32() {
-        let auto = |amx, _avx2: bool, limit: Option<&str>| auto_compute(amx, &limit.map(str::to_string));
+        let auto = |amx, limit: Option<&str>| auto_compute(amx, &limit.map(str::to_string));
         // an AMX Xeon: bf16; held below AMX it is an AVX-512 machine: f32 (int8 only when forced)
-        assert_eq!(auto(true, true, None), Compute::Bf16);
-        assert_eq!(auto(true, true, Some("AVX512_CORE_AMX")), Compute::Bf16);
-        assert_eq!(auto(true, true, Some("AVX512_CORE")), Compute::F32);
-        assert_eq!(auto(true, true, Some("avx2")), Compute::F32);
+        assert_eq!(auto(true, None), Compute::Bf16);
+        assert_eq!(auto(true, Some("AVX512_CORE_AMX")), Compute::Bf16);
+        assert_eq!(auto(true, Some("AVX512_CORE")), Compute::F32);
+        assert_eq!(auto(true, Some("avx2")), Compute::F32);
         // AVX2 or AVX-512 without AMX (EPYC, older Xeons), below AVX2, ARM: f32
-        assert_eq!(auto(false, true, None), Compute::F32);
-        assert_eq!(auto(false, true, Some("AVX2_VNNI")), Compute::F32);
+        assert_eq!(auto(false, None), Compute::F32);
+        assert_eq!(auto(false, Some("AVX2_VNNI")), Compute::F32);
         for limit in ["SSE41", "AVX", "something"] {
-            assert_eq!(auto(false, true, Some(limit)), Compute::F32, "{limit}");
-            assert_eq!(auto(true, true, Some(limit)), Compute::F32, "{limit}");
+            assert_eq!(auto(false, Some(limit)), Compute::F32, "{limit}");
+            assert_eq!(auto(true, Some(limit)), Compute::F32, "{limit}");
         }
-        assert_eq!(auto(false, false, None), Compute::F32);
     }
 }
