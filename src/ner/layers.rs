@@ -374,27 +374,37 @@ impl Stack {
             if record {
                 r.qkv.observe(&hidden)?;
             }
-            let q = split(layer.q.forward(&hidden)?)?;
-            let k = split(layer.k.forward(&hidden)?)?;
-            let v = split(layer.v.forward(&hidden)?)?;
-            let kt = k.f_transpose(-1, -2)?;
-            let mut scores = match self.cfg.scaling {
-                Scaling::Query => q.f_div_scalar(scale)?.f_matmul(&kt)?,
-                Scaling::Scores => q.f_matmul(&kt)?.f_div_scalar(scale)?,
+            // each block's temporaries (queries, keys, scores `[batch, heads, len, len]`, the
+            // feed-forward activations) are freed when the block ends, before the next block
+            // allocates its own: the peak memory of a batch is that of its largest block
+            let attended = {
+                let probs = {
+                    let q = split(layer.q.forward(&hidden)?)?;
+                    let kt = split(layer.k.forward(&hidden)?)?.f_transpose(-1, -2)?;
+                    let mut scores = match self.cfg.scaling {
+                        Scaling::Query => q.f_div_scalar(scale)?.f_matmul(&kt)?,
+                        Scaling::Scores => q.f_matmul(&kt)?.f_div_scalar(scale)?,
+                    };
+                    if let Some(b) = bias {
+                        scores = scores.f_add(b)?;
+                    }
+                    scores.f_add(mask)?.f_softmax(-1, kind)?
+                };
+                let v = split(layer.v.forward(&hidden)?)?;
+                let context = probs.f_matmul(&v)?.f_permute([0, 2, 1, 3])?.f_contiguous()?.f_view([batch, len, heads * head_size])?;
+                if record {
+                    r.o.observe(&context)?;
+                }
+                layer.attention_norm.forward(&hidden.f_add(&layer.o.forward(&context)?)?)?
             };
-            if let Some(b) = bias {
-                scores = scores.f_add(b)?;
-            }
-            let probs = scores.f_add(mask)?.f_softmax(-1, kind)?;
-            let context = probs.f_matmul(&v)?.f_permute([0, 2, 1, 3])?.f_contiguous()?.f_view([batch, len, heads * head_size])?;
-            let attended = layer.attention_norm.forward(&hidden.f_add(&layer.o.forward(&context)?)?)?;
-            let inner = self.cfg.activation.apply(&layer.intermediate.forward(&attended)?)?;
             if record {
-                r.o.observe(&context)?;
                 r.intermediate.observe(&attended)?;
                 seen.push(r);
             }
-            hidden = layer.output_norm.forward(&attended.f_add(&layer.output.forward(&inner)?)?)?;
+            hidden = {
+                let inner = self.cfg.activation.apply(&layer.intermediate.forward(&attended)?)?;
+                layer.output_norm.forward(&attended.f_add(&layer.output.forward(&inner)?)?)?
+            };
         }
         if let Some(out) = ranges {
             *out = seen;
