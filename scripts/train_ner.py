@@ -796,15 +796,19 @@ def teacher_logits(teacher_dir, docs, heads, bf16=False, bs=32):
 def cached_teacher_logits(teacher_dir, docs, heads, bf16):
     """`teacher_logits`, kept on disk under .cache/teacher-logits/ (a resumed or repeated run reads
     them instead of running the teacher again: about half an hour for the MPNet teacher on the
-    training sets). The key hashes the teacher folder's files (names, sizes, modification times),
-    the heads, bf16 and every word of `docs`; the logits are stored as one float32 matrix per head
+    training sets). The key hashes the contents of the teacher folder's files but its Markdown
+    (a regenerated model card, a fresh checkout's modification times leave the key alone), the
+    heads, bf16 and every word of `docs`; the logits are stored as one float32 matrix per head
     with the sentence lengths, so a hit gives exactly the floats a fresh pass gives."""
     h = hashlib.sha256()
     tdir = Path(teacher_dir).resolve()
     for f in sorted(tdir.iterdir()):
-        if f.is_file():
-            st = f.stat()
-            h.update(f"{f.name}\t{st.st_size}\t{st.st_mtime_ns}\n".encode())
+        if f.is_file() and f.suffix != ".md":
+            fh = hashlib.sha256()
+            with open(f, "rb") as r:
+                for block in iter(lambda: r.read(1 << 20), b""):
+                    fh.update(block)
+            h.update(f"{f.name}\t{fh.hexdigest()}\n".encode())
     h.update(json.dumps([str(tdir), sorted(heads), bool(bf16)]).encode())
     for doc in docs:
         h.update(json.dumps(doc, ensure_ascii=False, default=repr).encode())
