@@ -15,6 +15,9 @@ pub struct MentionIn<'a> {
     pub sentence: usize,
     pub text: &'a str,
     pub label: &'a str,
+    /// Its sentence is about flying (`places::resolve::airport_context`): a LOC may then be an
+    /// airport by a bare name.
+    pub airport_context: bool,
 }
 
 /// What a mention became.
@@ -273,12 +276,28 @@ fn resolve_places(
     let mut pm: Vec<PlaceMention<'_>> = Vec::with_capacity(pending.len() + demonyms.len());
     for (i, kind, cleaned) in pending {
         let m = &mentions[*i];
-        pm.push(PlaceMention { start: m.start, end: m.end, sentence: m.sentence, text: cleaned, label: kind, known: None });
+        pm.push(PlaceMention {
+            start: m.start,
+            end: m.end,
+            sentence: m.sentence,
+            text: cleaned,
+            label: kind,
+            known: None,
+            airport_context: m.airport_context,
+        });
     }
     for (i, _, known) in demonyms {
         let m = &mentions[*i];
         if known.is_some() {
-            pm.push(PlaceMention { start: m.start, end: m.end, sentence: m.sentence, text: m.text, label: "MISC", known: *known });
+            pm.push(PlaceMention {
+                start: m.start,
+                end: m.end,
+                sentence: m.sentence,
+                text: m.text,
+                label: "MISC",
+                known: *known,
+                airport_context: false,
+            });
         }
     }
     let mut out = places::resolve_document(g, &pm);

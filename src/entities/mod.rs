@@ -89,7 +89,7 @@ mod tests {
         let mut ms = Vec::new();
         for (d, (_, list)) in docs.iter().enumerate() {
             for (k, (t, l)) in list.iter().enumerate() {
-                ms.push(MentionIn { doc: d, start: k * 10, end: k * 10 + t.len().min(9), sentence: k, text: t, label: l });
+                ms.push(MentionIn { doc: d, start: k * 10, end: k * 10 + t.len().min(9), sentence: k, text: t, label: l, airport_context: false });
             }
         }
         let acr: Vec<HashMap<String, String>> = docs.iter().map(|_| HashMap::new()).collect();
@@ -217,7 +217,11 @@ mod tests {
     fn merged_lookups_stay_inside_their_document() {
         let res = Resources::builtin().unwrap();
         let mut m = Merger::default();
-        let a = document_entities(&res, &[MentionIn { doc: 0, start: 0, end: 6, sentence: 0, text: "Mexico", label: "LOC" }], None);
+        let a = document_entities(
+            &res,
+            &[MentionIn { doc: 0, start: 0, end: 6, sentence: 0, text: "Mexico", label: "LOC", airport_context: false }],
+            None,
+        );
         m.add(&a);
         m.add(&DocEntities::default());
         let merged = m.finish();
@@ -315,7 +319,15 @@ mod tests {
         assert_eq!(entities_of(&n), [("Ford", "ORG", 1)]);
         // and the mentions resolve to nothing
         let res = Resources::builtin().unwrap();
-        let m = |text: &'static str, start| MentionIn { doc: 0, start, end: start + text.len(), sentence: 0, text, label: "MISC" };
+        let m = |text: &'static str, start| MentionIn {
+            doc: 0,
+            start,
+            end: start + text.len(),
+            sentence: 0,
+            text,
+            label: "MISC",
+            airport_context: false,
+        };
         let d = document_entities(&res, &[m("US$", 0), m("The", 10), m("Embraer", 20)], None);
         assert_eq!(d.resolution.iter().map(Option::is_some).collect::<Vec<_>>(), [false, false, true]);
     }

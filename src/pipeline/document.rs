@@ -13,6 +13,7 @@ use crate::entities::rows::{Extent, MentionRow};
 use crate::events::record::event_records;
 use crate::events::EventMention;
 use crate::ner::{Dep, Mention};
+use crate::places::resolve::airport_context;
 use crate::text::{CharOffsets, Layout, WordDoc};
 use crate::time::{TimeTagger, Timex, TimexRow};
 
@@ -57,6 +58,13 @@ pub(super) fn document_record(
         event_mentions,
         event_sentences,
         acronyms,
+        airport_sentences: lay
+            .sents
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| airport_context(lay.words[(*s).clone()].iter().copied()))
+            .map(|(i, _)| i)
+            .collect(),
     }
 }
 

@@ -29,7 +29,15 @@ fn record_entities(res: &Resources, rec: &DocRecord) -> DocEntities {
     let ms: Vec<MentionIn<'_>> = rec
         .mentions
         .iter()
-        .map(|m| MentionIn { doc: 0, start: m.at.start, end: m.at.end, sentence: m.at.sentence_index, text: &m.at.text, label: &m.label })
+        .map(|m| MentionIn {
+            doc: 0,
+            start: m.at.start,
+            end: m.at.end,
+            sentence: m.at.sentence_index,
+            text: &m.at.text,
+            label: &m.label,
+            airport_context: rec.airport_sentences.binary_search(&m.at.sentence_index).is_ok(),
+        })
         .collect();
     let acronyms: HashMap<String, String> = rec.acronyms.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
     entities::document_entities(res, &ms, Some(&acronyms))

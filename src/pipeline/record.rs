@@ -23,7 +23,7 @@ use crate::time::TimexRow;
 /// Folder of the cache inside the output folder.
 pub const CACHE_DIR: &str = ".entline";
 /// Bumped whenever the record layout or the meaning of its fields changes.
-pub const RECORD_VERSION: u32 = 6;
+pub const RECORD_VERSION: u32 = 7;
 /// The most shards a run is cut into (`--shard K/N`: N); each manifest counts the inputs of all N.
 pub const MAX_SHARDS: usize = 100_000;
 
@@ -46,6 +46,9 @@ pub struct DocRecord {
     pub event_sentences: BTreeMap<usize, SentenceRec>,
     /// Acronyms defined in the text: match key → long form.
     pub acronyms: BTreeMap<String, String>,
+    /// The sentences about flying (`places::resolve::airport_context`), ascending: where a place
+    /// name may be an airport by its bare name.
+    pub airport_sentences: Vec<usize>,
 }
 
 /// One document of a run, in input order.
@@ -273,8 +276,8 @@ mod tests {
     #[test]
     fn keys_and_shards_are_stable() {
         // the key hashes the record version first: a new version gives new keys (update this)
-        assert_eq!(RECORD_VERSION, 6);
-        assert_eq!(record_key("fp", "a.txt", "2025-05-05", "cli", "text"), "0ffd806e8070bba410635a6d56d93527");
+        assert_eq!(RECORD_VERSION, 7);
+        assert_eq!(record_key("fp", "a.txt", "2025-05-05", "cli", "text"), "4d9207dd3146434b6336b8970e2b281f");
         assert_ne!(record_key("fp", "a.txt", "2025-05-05", "cli", "text"), record_key("fp", "a.txt", "2025-05-06", "cli", "text"));
         assert_ne!(record_key("fp", "a.txt", "2025-05-05", "cli", "text"), record_key("fp2", "a.txt", "2025-05-05", "cli", "text"));
         // shard_of: the first 8 bytes of SHA-256(name), big-endian, modulo N

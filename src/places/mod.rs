@@ -8,8 +8,8 @@
 //! let g = Gazetteer::builtin()?;
 //! // "Paris, Texas": two mentions, the second holds a reading of the first
 //! let ms = [
-//!     PlaceMention { start: 0, end: 5, sentence: 0, text: "Paris", label: "LOC", known: None },
-//!     PlaceMention { start: 7, end: 12, sentence: 0, text: "Texas", label: "LOC", known: None },
+//!     PlaceMention { start: 0, end: 5, sentence: 0, text: "Paris", label: "LOC", known: None, airport_context: false },
+//!     PlaceMention { start: 7, end: 12, sentence: 0, text: "Texas", label: "LOC", known: None, airport_context: false },
 //! ];
 //! let r = resolve_document(g, &ms)[0].expect("a place");
 //! assert_eq!((g.place(r.place).country.as_str(), r.confidence.as_str()), ("US", "context"));

@@ -25,21 +25,54 @@ pub const BUILTIN_AIRPORT_WORDS: &str = include_str!("airports.toml");
 #[serde(deny_unknown_fields)]
 struct RawAirportWords {
     words: Vec<String>,
+    context: Vec<String>,
 }
 
-fn parse_airport_words(src: &str) -> Result<Vec<String>, toml::de::Error> {
+/// The two lists of `airports.toml`: the airport words as gazetteer keys, the context words
+/// and word pairs in lower case.
+struct AirportWords {
+    words: Vec<String>,
+    context: BTreeSet<String>,
+}
+
+fn parse_airport_words(src: &str) -> Result<AirportWords, toml::de::Error> {
     let raw: RawAirportWords = toml::from_str(src)?;
-    let set: BTreeSet<String> = raw.words.iter().map(|w| key(w)).filter(|k| !k.is_empty()).collect();
-    Ok(set.into_iter().collect())
+    let words = raw.words.iter().map(|w| key(w)).filter(|k| !k.is_empty()).collect::<BTreeSet<String>>().into_iter().collect();
+    // a sentence about airports is one about flying too ("London's Heathrow, Gatwick and Stansted airports")
+    let context = raw
+        .context
+        .iter()
+        .chain(&raw.words)
+        .map(|w| w.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase())
+        .filter(|w| !w.is_empty())
+        .collect();
+    Ok(AirportWords { words, context })
 }
 
-static AIRPORT_WORDS: LazyLock<Vec<String>> =
+static AIRPORT_WORDS: LazyLock<AirportWords> =
     LazyLock::new(|| parse_airport_words(BUILTIN_AIRPORT_WORDS).expect("the built-in airports.toml is well-formed (checked by a test)"));
+
+/// Whether a sentence (its words) is about flying: it holds one of the `context` words or word
+/// pairs of `airports.toml`, or one of its airport `words` (case and the punctuation around a
+/// word ignored). There a LOC
+/// mention may be an airport by its bare name ("Flights from Heathrow were cancelled").
+pub fn airport_context<'a>(words: impl IntoIterator<Item = &'a str>) -> bool {
+    let context = &AIRPORT_WORDS.context;
+    let mut before = String::new();
+    for w in words {
+        let w = w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
+        if context.contains(&w) || context.contains(&format!("{before} {w}")) {
+            return true;
+        }
+        before = w;
+    }
+    false
+}
 
 /// Whether a name holds an airport word ("Heathrow Airport", "Bagram Air Base"), as whole words.
 pub fn names_an_airport(name: &str) -> bool {
     let k = format!(" {} ", key(name));
-    AIRPORT_WORDS.iter().any(|w| k.contains(&format!(" {w} ")))
+    AIRPORT_WORDS.words.iter().any(|w| k.contains(&format!(" {w} ")))
 }
 
 /// The name as an IATA code: three capital letters.
@@ -86,6 +119,8 @@ pub struct PlaceMention<'a> {
     pub label: &'a str,
     /// A reading known in advance (a demonym's country): evidence only.
     pub known: Option<u32>,
+    /// Its sentence is about flying ([`airport_context`]): a LOC may be an airport by a bare name.
+    pub airport_context: bool,
 }
 
 /// The place a mention resolved to.
@@ -97,23 +132,27 @@ pub struct Resolved {
 
 /// Readings of a name, with whether the name is the place's own (`worded`: the name holds an
 /// airport word; an ORG or MISC name without one has no reading of its own).
-fn candidates(g: &Gazetteer, m: &PlaceMention<'_>, worded: bool) -> (Vec<(u32, bool)>, Option<Vec<u32>>) {
+fn candidates(g: &Gazetteer, m: &PlaceMention<'_>, worded: bool, flying: bool) -> (Vec<(u32, bool)>, Option<Vec<u32>>) {
     if let Some(k) = m.known {
         return (vec![(k, true)], None);
     }
     let any_kind = m.label == "LOC";
-    let airport_ok = matches!(m.label, "ORG" | "MISC") && worded;
+    // an airport by a name that says so ("Heathrow Airport"), whatever the type; by a bare name a
+    // LOC only in a sentence about flying: airports' short forms include place, region and sea
+    // names ("Persian Gulf", "Macedonia"). A bare name of an airport the document names with a
+    // word reads as that airport too (see `airports_named_by_the_document`).
+    let airport_ok = (m.label != "PER" && worded) || (any_kind && flying);
     if !any_kind && !airport_ok {
         return (Vec::new(), None);
     }
-    let keep = |ix: u32| any_kind || g.place(ix).kind == PlaceKind::Airport;
+    let keep = |ix: u32| if g.place(ix).kind == PlaceKind::Airport { airport_ok } else { any_kind };
     let mut c: Vec<(u32, bool)> = g.lookup(m.text).filter(|&(i, _)| keep(i)).collect();
     // "Paris, Texas": a head and a qualifier that holds one of its readings
     let mut qualified = None;
     if c.is_empty() && any_kind {
         if let Some((head, qual)) = m.text.rsplit_once(", ") {
             let holders: Vec<u32> = g.lookup(qual).map(|(i, _)| i).filter(|&i| g.place(i).kind.is_container()).collect();
-            let heads: Vec<(u32, bool)> = g.lookup(head).collect();
+            let heads: Vec<(u32, bool)> = g.lookup(head).filter(|&(i, _)| keep(i)).collect();
             let inside: Vec<(u32, bool)> = heads.iter().copied().filter(|&(h, _)| holders.iter().any(|&q| g.contains(q, h))).collect();
             if !inside.is_empty() {
                 qualified = Some(inside.iter().map(|&(h, _)| h).collect());
@@ -162,9 +201,11 @@ pub fn resolve_document(g: &Gazetteer, mentions: &[PlaceMention<'_>]) -> Vec<Opt
     let mut out: Vec<Option<Resolved>> = vec![None; n];
     let keys: Vec<String> = mentions.iter().map(|m| key(m.text)).collect();
     let worded: Vec<bool> = mentions.iter().map(|m| m.known.is_none() && m.label != "PER" && names_an_airport(m.text)).collect();
+    // names said in a sentence about flying: each of their mentions may be an airport
+    let flying: BTreeSet<&str> = (0..n).filter(|&i| mentions[i].airport_context).map(|i| keys[i].as_str()).collect();
     let mut qualified = Vec::with_capacity(n);
     for (i, m) in mentions.iter().enumerate() {
-        let (c, q) = candidates(g, m, worded[i]);
+        let (c, q) = candidates(g, m, worded[i], flying.contains(keys[i].as_str()));
         cands.push(c);
         qualified.push(q);
     }
@@ -208,11 +249,13 @@ fn airports_named_by_the_document(g: &Gazetteer, mentions: &[PlaceMention<'_>], 
         .filter(|&p| g.place(p).kind == PlaceKind::Airport)
         .collect();
     for (i, m) in mentions.iter().enumerate() {
-        if !cands[i].is_empty() || m.known.is_some() || m.label == "PER" {
+        if m.known.is_some() || m.label == "PER" {
             continue;
         }
-        if matches!(m.label, "ORG" | "MISC") && !worded[i] {
-            cands[i] = g.lookup(m.text).filter(|(p, _)| named.contains(p)).collect();
+        if !worded[i] && !named.is_empty() {
+            // a bare name of an airport the document names ("London Heathrow Airport … Heathrow"),
+            // beside a LOC name's other readings
+            cands[i].extend(g.lookup(m.text).filter(|(p, _)| named.contains(p)));
             cands[i].sort_unstable();
             cands[i].dedup_by_key(|x| x.0);
         }
@@ -335,7 +378,8 @@ mod tests {
             let start = text[from..].find(name).map(|s| s + from).unwrap_or_else(|| panic!("{name} not in text"));
             from = start + name.len();
             let sentence = text[..start].matches(". ").count();
-            ms.push(PlaceMention { start, end: start + name.len(), sentence, text: name, label, known: None });
+            let airport_context = airport_context(text.split(". ").nth(sentence).unwrap_or("").split_whitespace());
+            ms.push(PlaceMention { start, end: start + name.len(), sentence, text: name, label, known: None, airport_context });
         }
         resolve_document(g, &ms)
             .iter()
@@ -383,8 +427,8 @@ mod tests {
         let everett = resolve_document(
             g,
             &[
-                PlaceMention { start: 30, end: 37, sentence: 0, text: "Everett", label: "LOC", known: None },
-                PlaceMention { start: 48, end: 55, sentence: 0, text: "Seattle", label: "LOC", known: None },
+                PlaceMention { start: 30, end: 37, sentence: 0, text: "Everett", label: "LOC", known: None, airport_context: false },
+                PlaceMention { start: 48, end: 55, sentence: 0, text: "Seattle", label: "LOC", known: None, airport_context: false },
             ],
         );
         let e = everett[0].unwrap();
@@ -412,8 +456,8 @@ mod tests {
         let r = resolve_document(
             g,
             &[
-                PlaceMention { start: 0, end: 8, sentence: 0, text: "Georgian", label: "MISC", known: Some(ge) },
-                PlaceMention { start: 30, end: 37, sentence: 1, text: "Georgia", label: "LOC", known: None },
+                PlaceMention { start: 0, end: 8, sentence: 0, text: "Georgian", label: "MISC", known: Some(ge), airport_context: false },
+                PlaceMention { start: 30, end: 37, sentence: 1, text: "Georgia", label: "LOC", known: None, airport_context: false },
             ],
         );
         assert_eq!(g.place(r[1].unwrap().place).country, "GE");
@@ -423,7 +467,9 @@ mod tests {
     fn the_airport_words_header_lists_the_tables_there_are() {
         let raw: toml::Table = toml::from_str(BUILTIN_AIRPORT_WORDS).unwrap();
         assert_eq!(crate::text::header_list(BUILTIN_AIRPORT_WORDS, "Tables"), raw.keys().cloned().collect(), "airports.toml header `# Tables:`");
-        assert!(parse_airport_words(BUILTIN_AIRPORT_WORDS).is_ok_and(|w| w.contains(&"air base".to_string()) && w.contains(&"aerodrome".to_string())));
+        assert!(parse_airport_words(BUILTIN_AIRPORT_WORDS).is_ok_and(|w| w.words.contains(&"air base".to_string())
+            && w.words.contains(&"aerodrome".to_string())
+            && w.context.contains("air traffic")));
         assert!(parse_airport_words("words = []\nother = []").is_err());
     }
 
@@ -453,6 +499,22 @@ mod tests {
         let r =
             resolve_in("The FAA closed Newark Liberty International Airport.", &[("FAA", "ORG"), ("Newark Liberty International Airport", "ORG")]);
         assert_eq!(r[0].2, "none", "{r:?}");
+        // nor a place, region or sea that an airport goes by, outside a sentence about flying
+        let r = resolve_in(
+            "Tankers crossed the Persian Gulf. Officials in Orange County and Kansas City met. Macedonia voted.",
+            &[("Persian Gulf", "LOC"), ("Orange County", "LOC"), ("Kansas City", "LOC"), ("Macedonia", "LOC")],
+        );
+        assert_eq!((r[0].2.as_str(), r[1].2.as_str(), country_of(&r, 2), r[3].2.as_str()), ("none", "none", "US", "none"), "{r:?}");
+        // a bare airport name: in a sentence about flying, or beside the airport's full name
+        let r = resolve_in("Heathrow was closed. Flights from Heathrow resumed.", &[("Heathrow", "LOC"), ("Heathrow", "LOC")]);
+        assert_eq!((country_of(&r, 0), country_of(&r, 1)), ("GB", "GB"), "one sense per document: {r:?}");
+        let r = resolve_in("Heathrow was closed. Heathrow reopened.", &[("Heathrow", "LOC"), ("Heathrow", "LOC")]);
+        assert_eq!((r[0].2.as_str(), r[1].2.as_str()), ("none", "none"), "{r:?}");
+        let r = resolve_in("Heathrow was closed. Heathrow Airport said so.", &[("Heathrow", "LOC"), ("Heathrow Airport", "LOC")]);
+        assert_eq!((country_of(&r, 0), country_of(&r, 1)), ("GB", "GB"), "{r:?}");
+        assert!(airport_context("The jet landed on runway 27L .".split(' ')) && airport_context(["Air", "traffic", "control", "said"]));
+        assert!(airport_context("at Heathrow , one of the world 's busiest airports".split(' ')));
+        assert!(!airport_context("More planes headed for the Persian Gulf , officials said .".split(' ')));
         assert!(names_an_airport("Aeropuerto de Madrid-Barajas") && names_an_airport("Bagram Air Base") && !names_an_airport("Airbus"));
     }
 
