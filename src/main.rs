@@ -239,8 +239,8 @@ fn format_parser() -> impl TypedValueParser<Value = entline::pipeline::Format> {
 /// `--precision`: the values of [`ner::Precision`].
 fn precision_parser() -> impl TypedValueParser<Value = ner::Precision> {
     let auto = PossibleValue::new("auto").help(
-        "bfloat16 where the CPU has AMX tiles for it (x86 AMX-BF16, enabled by the OS), else f32; \
-         ONEDNN_MAX_CPU_ISA below the AMX level is honoured",
+        "bfloat16 where the CPU has AMX tiles for it (x86 AMX-BF16, enabled by the OS), else int8 weights on x86-64 with AVX2, else f32; \
+         ONEDNN_MAX_CPU_ISA below those levels is honoured",
     );
     let int8 = PossibleValue::new("int8").help("the encoder's linear layers with int8 weights (FBGEMM; x86-64 with AVX2)");
     PossibleValuesParser::new([auto, PossibleValue::new("f32"), PossibleValue::new("bf16"), int8]).try_map(|s| s.parse::<ner::Precision>())
@@ -298,8 +298,8 @@ struct ModelArgs {
     /// Worker threads for the model and the CPU stages (default: all cores).
     #[arg(long)]
     threads: Option<usize>,
-    /// Number format of the model: auto = bf16 on CPUs with AMX tiles for it (AMX-BF16), else f32
-    /// (int8 weights on x86-64 with AVX2 only when asked: not yet shown faster than f32).
+    /// Number format of the model: auto = bf16 on CPUs with AMX tiles for it (AMX-BF16), else int8
+    /// weights on x86-64 with AVX2, else f32.
     #[arg(long, default_value = "auto", value_parser = precision_parser())]
     precision: ner::Precision,
 }

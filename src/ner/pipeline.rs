@@ -83,19 +83,21 @@ impl Precision {
             Precision::F32 => Compute::F32,
             Precision::Bf16 => Compute::Bf16,
             Precision::Int8 => Compute::Int8,
-            Precision::Auto => auto_compute(cpu_has_amx_bf16(), &onednn_isa_limit()),
+            Precision::Auto => auto_compute(cpu_has_amx_bf16(), layers::int8_supported(), &onednn_isa_limit()),
         }
     }
 }
 
-/// What `--precision auto` computes in, from the CPU (AMX-BF16 tiles usable) and the oneDNN ISA
-/// ceiling: bf16 with AMX (the fastest there), else f32. int8 (`--precision int8`, FBGEMM's
-/// kernels, usable with AVX2) is not chosen by `auto` until it is measured faster than f32
-/// on a quiet machine: on the shared AMD EPYC where it was built the measurements disagreed (see
-/// the README's "Speed without AMX"), and `auto` must not make the default slower.
-pub fn auto_compute(amx_bf16: bool, limit: &Option<String>) -> Compute {
+/// What `--precision auto` computes in, from the CPU (AMX-BF16 tiles usable; FBGEMM's int8
+/// kernels usable, i.e. AVX2) and the oneDNN ISA ceiling: bf16 with AMX (the fastest there), else
+/// int8 on AVX2 and AVX-512 (on an AMD EPYC with AVX2, CoNLL testa: see the README), else f32.
+/// FBGEMM picks its kernels from the CPU alone; a ceiling below AVX2 stands for a CPU without
+/// it, where FBGEMM would not run, so `auto` then stays in f32.
+pub fn auto_compute(amx_bf16: bool, int8: bool, limit: &Option<String>) -> Compute {
     if amx_bf16 && isa_limit_allows_amx(limit) {
         Compute::Bf16
+    } else if int8 && isa_limit_allows_avx2(limit) {
+        Compute::Int8
     } else {
         Compute::F32
     }
@@ -115,6 +117,15 @@ fn isa_limit_allows_amx(limit: &Option<String>) -> bool {
     match limit.as_deref().map(|l| l.trim().to_ascii_uppercase()) {
         None => true,
         Some(l) => matches!(l.as_str(), "ALL" | "DEFAULT" | "AVX512_CORE_AMX" | "AVX512_CORE_AMX_FP16" | "AVX10_1_512_AMX" | "AVX10_1_512_AMX_FP16"),
+    }
+}
+
+/// Whether a oneDNN ISA ceiling leaves AVX2 (no ceiling, `ALL`/`DEFAULT`, an AVX2, AVX-512 or
+/// AVX10 level); not for `SSE41`, `AVX` or a value oneDNN does not name.
+fn isa_limit_allows_avx2(limit: &Option<String>) -> bool {
+    match limit.as_deref().map(|l| l.trim().to_ascii_uppercase()) {
+        None => true,
+        Some(l) => matches!(l.as_str(), "ALL" | "DEFAULT") || ["AVX2", "AVX512_CORE", "AVX10_"].iter().any(|p| l.starts_with(p)),
     }
 }
 
@@ -558,19 +569,22 @@ mod tests {
 
     /// `auto` as a function of the CPU (AMX-BF16, AVX2 for FBGEMM) and the oneDNN ceiling.
     #[test]
-    fn auto_picks_bf16_with_amx_else_f32() {
-        let auto = |amx, limit: Option<&str>| auto_compute(amx, &limit.map(str::to_string));
-        // an AMX Xeon: bf16; held below AMX it is an AVX-512 machine: f32 (int8 only when forced)
-        assert_eq!(auto(true, None), Compute::Bf16);
-        assert_eq!(auto(true, Some("AVX512_CORE_AMX")), Compute::Bf16);
-        assert_eq!(auto(true, Some("AVX512_CORE")), Compute::F32);
-        assert_eq!(auto(true, Some("avx2")), Compute::F32);
-        // AVX2 or AVX-512 without AMX (EPYC, older Xeons), below AVX2, ARM: f32
-        assert_eq!(auto(false, None), Compute::F32);
-        assert_eq!(auto(false, Some("AVX2_VNNI")), Compute::F32);
+    fn auto_picks_bf16_with_amx_int8_with_avx2_else_f32() {
+        let auto = |amx, avx2, limit: Option<&str>| auto_compute(amx, avx2, &limit.map(str::to_string));
+        // an AMX Xeon: bf16; held below AMX it is an AVX-512 machine: int8
+        assert_eq!(auto(true, true, None), Compute::Bf16);
+        assert_eq!(auto(true, true, Some("AVX512_CORE_AMX")), Compute::Bf16);
+        assert_eq!(auto(true, true, Some("AVX512_CORE")), Compute::Int8);
+        assert_eq!(auto(true, true, Some("avx2")), Compute::Int8);
+        // AVX2 or AVX-512 without AMX (EPYC, older Xeons): int8
+        assert_eq!(auto(false, true, None), Compute::Int8);
+        assert_eq!(auto(false, true, Some("AVX2_VNNI")), Compute::Int8);
+        assert_eq!(auto(false, true, Some("AVX10_1_512")), Compute::Int8);
+        // held below AVX2, or a CPU FBGEMM cannot use (ARM, no AVX2): f32
         for limit in ["SSE41", "AVX", "something"] {
-            assert_eq!(auto(false, Some(limit)), Compute::F32, "{limit}");
-            assert_eq!(auto(true, Some(limit)), Compute::F32, "{limit}");
+            assert_eq!(auto(false, true, Some(limit)), Compute::F32, "{limit}");
+            assert_eq!(auto(true, true, Some(limit)), Compute::F32, "{limit}");
         }
+        assert_eq!(auto(false, false, None), Compute::F32);
     }
 }
