@@ -6,7 +6,8 @@
 
 Python side: scripts/train_ner.py's network (encoder, heads) with MODEL_DIR's weights (float or
 int8-rowwise, dequantized), its packing of each `# newdoc` document into windows and its
-Chu-Liu/Edmonds decoder (`parse`). entline side: `entline parse GOLD.conllu --model MODEL_DIR`.
+decoder (`parse`: Eisner, Chu-Liu/Edmonds for very long sentences). entline side: `entline parse
+GOLD.conllu --model MODEL_DIR --precision f32` (f32 as the Python side; `auto` may be int8).
 Prints the share of words on which both give the same UPOS, head and relation, and both sides'
 UAS/LAS against the gold; one summary line ending in PASS or FAIL (agreement below
 --min-agreement; windows are cut the same way, so differences come from float rounding and
@@ -57,7 +58,7 @@ def main():
             gold_plain.write_bytes(gzip.open(a.gold).read())
         else:
             gold_plain.write_bytes(Path(a.gold).read_bytes())
-        r = subprocess.run([a.bin, "parse", str(gold_plain), "--model", a.model], capture_output=True, text=True, check=True)
+        r = subprocess.run([a.bin, "parse", str(gold_plain), "--model", a.model, "--precision", "f32"], capture_output=True, text=True, check=True)
         predicted = Path(tmp) / "entline.conllu"
         predicted.write_text(r.stdout, encoding="utf-8")
         rust = E.words(predicted)

@@ -413,13 +413,71 @@ def chu_liu_edmonds(s):
     return res
 
 
+# Sentences of up to this many nodes (words + the root) get the best projective tree (Eisner);
+# longer ones the maximum spanning tree (Eisner is cubic). entline decodes the same way
+# (src/ner/syntax.rs, PROJECTIVE_MAX_NODES).
+PROJECTIVE_MAX_NODES = 256
+
+
+def eisner_one_root(s):
+    """Best projective tree with exactly one word under the root, from s[dep, head] (node 0 = the
+    root): Eisner's algorithm over the words, then the root word r maximizing s[r, 0] + the left
+    and right complete spans headed by r. Ties go to the first split, as in entline. Returns
+    heads (heads[0] = -1)."""
+    n = s.shape[0]
+    neg = -np.inf
+    cr = np.full((n, n), neg); cl = np.full((n, n), neg); ir = np.full((n, n), neg); il = np.full((n, n), neg)
+    bcr = np.zeros((n, n), dtype=np.int64); bcl = np.zeros((n, n), dtype=np.int64)
+    bir = np.zeros((n, n), dtype=np.int64); bil = np.zeros((n, n), dtype=np.int64)
+    for i in range(1, n):
+        cr[i, i] = 0.0
+        cl[i, i] = 0.0
+    for length in range(1, n - 1):
+        for i in range(1, n - length):
+            j = i + length
+            v = cr[i, i:j] + cl[i + 1:j + 1, j]
+            k = int(np.argmax(v))
+            ir[i, j] = v[k] + s[j, i]
+            il[i, j] = v[k] + s[i, j]
+            bir[i, j] = bil[i, j] = i + k
+            v = ir[i, i + 1:j + 1] + cr[i + 1:j + 1, j]
+            k = int(np.argmax(v))
+            cr[i, j] = v[k]
+            bcr[i, j] = i + 1 + k
+            v = cl[i, i:j] + il[i:j, j]
+            k = int(np.argmax(v))
+            cl[i, j] = v[k]
+            bcl[i, j] = i + k
+    m = n - 1
+    r = 1 + int(np.argmax([s[c, 0] + cl[1, c] + cr[c, m] for c in range(1, n)]))
+    heads = np.zeros(n, dtype=np.int64)
+    heads[0] = -1
+    stack = [(1, 1, r), (0, r, m)]
+    while stack:
+        kind, i, j = stack.pop()
+        if i >= j:
+            continue
+        if kind == 0:
+            k = bcr[i, j]; stack += [(2, i, k), (0, k, j)]
+        elif kind == 1:
+            k = bcl[i, j]; stack += [(1, i, k), (3, k, j)]
+        elif kind == 2:
+            heads[j] = i; k = bir[i, j]; stack += [(0, i, k), (1, k + 1, j)]
+        else:
+            heads[i] = j; k = bil[i, j]; stack += [(0, i, k), (1, k + 1, j)]
+    return heads
+
+
 def decode_tree(scores):
     """Well-formed tree with exactly one word under the root from scores[dep, head] of shape
-    (n+1, n+1) (index 0 = root): the maximum spanning tree; when it has several root words, each
-    of them in turn is made the only one and the best such tree is kept."""
+    (n+1, n+1) (index 0 = root): the best projective tree (Eisner) for sentences of up to
+    PROJECTIVE_MAX_NODES nodes; above, the maximum spanning tree, and when it has several root
+    words, each of them in turn is made the only one and the best such tree is kept."""
     s = scores.astype(np.float64).copy()
     np.fill_diagonal(s, -np.inf)
     s[0, :] = -np.inf
+    if 2 < s.shape[0] <= PROJECTIVE_MAX_NODES:
+        return eisner_one_root(s)
     heads = chu_liu_edmonds(s)
     roots = [i for i in range(1, len(heads)) if heads[i] == 0]
     if len(roots) <= 1:
