@@ -54,8 +54,8 @@ if syntax:
 ## Syntax head (UPOS and dependency trees)
 Trained on UD English EWT only (the NER head on CoNLL-2003, the event head on TBAQ, all three on one
 encoder in one run): a biaffine parser (Dozat & Manning 2017) over each word's first subword, the
-`[CLS]` vector as the root, one tree per sentence decoded by Chu-Liu/Edmonds with one word under the
-root, and a UPOS tagger. With entline on gold tokenization (`scripts/eval_parse.sh`: LAS on the
+`[CLS]` vector as the root, one tree per sentence with one word under the root decoded as the best
+projective tree (Eisner; Chu-Liu/Edmonds for sentences of over 255 words), and a UPOS tagger. With entline on gold tokenization (`scripts/eval_parse.sh`: LAS on the
 universal relation, as the CoNLL 2018 shared task scored it, punctuation included):
 
 ```
