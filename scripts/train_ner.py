@@ -426,9 +426,10 @@ def eisner_one_root(s):
     heads (heads[0] = -1)."""
     n = s.shape[0]
     neg = -np.inf
+    # complete (c) and incomplete (i) spans headed at their first (r) or last word (l), and the
+    # split each was built on (the two incomplete spans of (i, j) share theirs)
     cr = np.full((n, n), neg); cl = np.full((n, n), neg); ir = np.full((n, n), neg); il = np.full((n, n), neg)
-    bcr = np.zeros((n, n), dtype=np.int64); bcl = np.zeros((n, n), dtype=np.int64)
-    bir = np.zeros((n, n), dtype=np.int64); bil = np.zeros((n, n), dtype=np.int64)
+    bcr = np.zeros((n, n), dtype=np.int64); bcl = np.zeros((n, n), dtype=np.int64); bi = np.zeros((n, n), dtype=np.int64)
     for i in range(1, n):
         cr[i, i] = 0.0
         cl[i, i] = 0.0
@@ -439,7 +440,7 @@ def eisner_one_root(s):
             k = int(np.argmax(v))
             ir[i, j] = v[k] + s[j, i]
             il[i, j] = v[k] + s[i, j]
-            bir[i, j] = bil[i, j] = i + k
+            bi[i, j] = i + k
             v = ir[i, i + 1:j + 1] + cr[i + 1:j + 1, j]
             k = int(np.argmax(v))
             cr[i, j] = v[k]
@@ -461,10 +462,12 @@ def eisner_one_root(s):
             k = bcr[i, j]; stack += [(2, i, k), (0, k, j)]
         elif kind == 1:
             k = bcl[i, j]; stack += [(1, i, k), (3, k, j)]
-        elif kind == 2:
-            heads[j] = i; k = bir[i, j]; stack += [(0, i, k), (1, k + 1, j)]
         else:
-            heads[i] = j; k = bil[i, j]; stack += [(0, i, k), (1, k + 1, j)]
+            if kind == 2:
+                heads[j] = i
+            else:
+                heads[i] = j
+            k = bi[i, j]; stack += [(0, i, k), (1, k + 1, j)]
     return heads
 
 

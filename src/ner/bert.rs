@@ -16,7 +16,7 @@
 use serde::Deserialize;
 use tch::{nn, Kind, TchError, Tensor};
 
-use super::layers::{Activation, EmbeddingSizes, Embeddings, LayerNames, LayerRanges, Scaling, Stack, StackConfig};
+use super::layers::{check_sizes, Activation, EmbeddingSizes, Embeddings, LayerNames, LayerRanges, Scaling, Stack, StackConfig};
 
 /// rust-bert's BERT uses this LayerNorm epsilon whatever the configuration says (transformers'
 /// default, and the value of the shipped model's configuration).
@@ -54,11 +54,9 @@ impl BertConfig {
 
     /// Check what the forward pass relies on; the message says what is wrong.
     pub fn validate(&self) -> Result<(), String> {
-        if self.num_attention_heads <= 0 || self.hidden_size <= 0 || self.hidden_size % self.num_attention_heads != 0 {
-            return Err(format!("hidden_size {} is not a multiple of num_attention_heads {}", self.hidden_size, self.num_attention_heads));
-        }
-        if self.num_hidden_layers <= 0 || self.intermediate_size <= 0 || self.vocab_size <= 0 || self.max_position_embeddings <= 0 {
-            return Err("num_hidden_layers, intermediate_size, vocab_size and max_position_embeddings must be positive".into());
+        check_sizes(self.hidden_size, self.num_attention_heads, self.num_hidden_layers, self.intermediate_size, self.vocab_size)?;
+        if self.max_position_embeddings <= 0 {
+            return Err(format!("max_position_embeddings {} must be positive", self.max_position_embeddings));
         }
         if self.type_vocab_size <= 0 {
             return Err(format!("type_vocab_size {} (token type 0 is looked up)", self.type_vocab_size));

@@ -323,6 +323,24 @@ pub struct StackConfig {
     pub scaling: Scaling,
 }
 
+/// The sizes every encoder built on [`Stack`] needs, as `config.json` names them: whole attention
+/// heads and positive counts; the message says what is wrong.
+pub fn check_sizes(
+    hidden_size: i64,
+    num_attention_heads: i64,
+    num_hidden_layers: i64,
+    intermediate_size: i64,
+    vocab_size: i64,
+) -> Result<(), String> {
+    if num_attention_heads <= 0 || hidden_size <= 0 || hidden_size % num_attention_heads != 0 {
+        return Err(format!("hidden_size {hidden_size} is not a multiple of num_attention_heads {num_attention_heads}"));
+    }
+    if num_hidden_layers <= 0 || intermediate_size <= 0 || vocab_size <= 0 {
+        return Err("num_hidden_layers, intermediate_size and vocab_size must be positive".into());
+    }
+    Ok(())
+}
+
 /// The encoder layers of a model, run one after the other.
 pub struct Stack {
     layers: Vec<Layer>,

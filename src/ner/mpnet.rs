@@ -18,7 +18,7 @@
 use serde::Deserialize;
 use tch::{nn, Kind, TchError, Tensor};
 
-use super::layers::{Activation, EmbeddingSizes, Embeddings, LayerNames, LayerRanges, Scaling, Stack, StackConfig};
+use super::layers::{check_sizes, Activation, EmbeddingSizes, Embeddings, LayerNames, LayerRanges, Scaling, Stack, StackConfig};
 
 /// transformers' `MPNetEmbeddings` fixes the padding index at 1 (`<pad>`), whatever the config
 /// says; position ids start after it.
@@ -67,12 +67,7 @@ impl Default for MpnetConfig {
 impl MpnetConfig {
     /// Check what the forward pass relies on; the message says what is wrong.
     pub fn validate(&self) -> Result<(), String> {
-        if self.num_attention_heads <= 0 || self.hidden_size <= 0 || self.hidden_size % self.num_attention_heads != 0 {
-            return Err(format!("hidden_size {} is not a multiple of num_attention_heads {}", self.hidden_size, self.num_attention_heads));
-        }
-        if self.num_hidden_layers <= 0 || self.intermediate_size <= 0 || self.vocab_size <= 0 {
-            return Err("num_hidden_layers, intermediate_size and vocab_size must be positive".into());
-        }
+        check_sizes(self.hidden_size, self.num_attention_heads, self.num_hidden_layers, self.intermediate_size, self.vocab_size)?;
         if self.max_position_embeddings <= PADDING_IDX + 1 {
             return Err(format!("max_position_embeddings {} leaves no positions", self.max_position_embeddings));
         }

@@ -369,8 +369,11 @@ fn eisner_one_root(s: &[f64], n: usize) -> Vec<usize> {
     let sc = |h: usize, d: usize| s[d * n + h];
     let neg = f64::NEG_INFINITY;
     let idx = |i: usize, j: usize| i * n + j;
+    // best scores of complete (c) and incomplete (i) spans headed at their right (r: the head is
+    // the span's first word) or left end (l: its last word), and the split each was built on;
+    // the two incomplete spans of (i, j) share theirs
     let (mut cr, mut cl, mut ir, mut il) = (vec![neg; n * n], vec![neg; n * n], vec![neg; n * n], vec![neg; n * n]);
-    let (mut bcr, mut bcl, mut bir, mut bil) = (vec![0usize; n * n], vec![0usize; n * n], vec![0usize; n * n], vec![0usize; n * n]);
+    let (mut bcr, mut bcl, mut bi) = (vec![0usize; n * n], vec![0usize; n * n], vec![0usize; n * n]);
     for i in 1..n {
         cr[idx(i, i)] = 0.0;
         cl[idx(i, i)] = 0.0;
@@ -378,51 +381,17 @@ fn eisner_one_root(s: &[f64], n: usize) -> Vec<usize> {
     for len in 1..n - 1 {
         for i in 1..n - len {
             let j = i + len;
-            let (mut best, mut bk) = (neg, i);
-            for k in i..j {
-                let v = cr[idx(i, k)] + cl[idx(k + 1, j)];
-                if v > best {
-                    best = v;
-                    bk = k;
-                }
-            }
+            let (best, k) = first_max(i..j, i, |k| cr[idx(i, k)] + cl[idx(k + 1, j)]);
             ir[idx(i, j)] = best + sc(i, j);
-            bir[idx(i, j)] = bk;
             il[idx(i, j)] = best + sc(j, i);
-            bil[idx(i, j)] = bk;
-            let (mut b1, mut k1) = (neg, j);
-            for k in i + 1..=j {
-                let v = ir[idx(i, k)] + cr[idx(k, j)];
-                if v > b1 {
-                    b1 = v;
-                    k1 = k;
-                }
-            }
-            cr[idx(i, j)] = b1;
-            bcr[idx(i, j)] = k1;
-            let (mut b2, mut k2) = (neg, i);
-            for k in i..j {
-                let v = cl[idx(i, k)] + il[idx(k, j)];
-                if v > b2 {
-                    b2 = v;
-                    k2 = k;
-                }
-            }
-            cl[idx(i, j)] = b2;
-            bcl[idx(i, j)] = k2;
+            bi[idx(i, j)] = k;
+            (cr[idx(i, j)], bcr[idx(i, j)]) = first_max(i + 1..j + 1, j, |k| ir[idx(i, k)] + cr[idx(k, j)]);
+            (cl[idx(i, j)], bcl[idx(i, j)]) = first_max(i..j, i, |k| cl[idx(i, k)] + il[idx(k, j)]);
         }
     }
     let m = n - 1;
-    let (mut best, mut r) = (neg, 1);
-    for c in 1..n {
-        let v = sc(0, c) + cl[idx(1, c)] + cr[idx(c, m)];
-        if v > best {
-            best = v;
-            r = c;
-        }
-    }
+    let (_, r) = first_max(1..n, 1, |c| sc(0, c) + cl[idx(1, c)] + cr[idx(c, m)]);
     let mut heads = vec![0usize; n];
-    heads[r] = 0;
     // (kind, i, j): 0 = C right, 1 = C left, 2 = I right, 3 = I left
     let mut stack = vec![(1u8, 1usize, r), (0u8, r, m)];
     while let Some((kind, i, j)) = stack.pop() {
@@ -440,21 +409,32 @@ fn eisner_one_root(s: &[f64], n: usize) -> Vec<usize> {
                 stack.push((1, i, k));
                 stack.push((3, k, j));
             }
-            2 => {
-                heads[j] = i;
-                let k = bir[idx(i, j)];
-                stack.push((0, i, k));
-                stack.push((1, k + 1, j));
-            }
             _ => {
-                heads[i] = j;
-                let k = bil[idx(i, j)];
+                if kind == 2 {
+                    heads[j] = i;
+                } else {
+                    heads[i] = j;
+                }
+                let k = bi[idx(i, j)];
                 stack.push((0, i, k));
                 stack.push((1, k + 1, j));
             }
         }
     }
     heads
+}
+
+/// The largest `f(k)` over `ks` and the first `k` giving it; `(-inf, default)` when no value is
+/// above -inf.
+fn first_max(ks: Range<usize>, default: usize, f: impl Fn(usize) -> f64) -> (f64, usize) {
+    let mut best = (f64::NEG_INFINITY, default);
+    for k in ks {
+        let v = f(k);
+        if v > best.0 {
+            best = (v, k);
+        }
+    }
+    best
 }
 
 #[cfg(test)]
