@@ -716,6 +716,14 @@ impl Write for Stdout {
 }
 
 fn main() -> ExitCode {
+    // a panic of the PDF reader is that file's error (a row of documents.csv and one line here
+    // naming the file), not a message of its own on stderr
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !entline::input::panic_is_a_file_error() {
+            default_hook(info)
+        }
+    }));
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         // --help and --version print and end with 0; a usage error with EX_USAGE

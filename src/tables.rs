@@ -16,11 +16,15 @@ pub use crate::text::Located;
 pub use crate::time::TimexRow;
 pub use crate::timeline::TimelineRow;
 
-/// One row of documents.csv: a document, its date and where the date came from, its outcome and
-/// counts.
+/// One row of documents.csv: a document, the kind of input it came from, its date and where the
+/// date came from, its outcome and counts.
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
 pub struct DocumentRow {
     pub doc: String,
+    /// The input kind (`text`, `html`, `timeml`, `pdf`, `docx`, `odt`, `email`); empty for a
+    /// missing shard (and in tables written before the column).
+    #[serde(default)]
+    pub kind: String,
     pub dct: String,
     pub dct_source: String,
     pub status: String,
@@ -127,10 +131,25 @@ pub trait Tables {
         rows.iter().try_for_each(|r| self.row(r))
     }
 
+    /// A documents.csv row (the report counts the documents read by kind; they come before the
+    /// entities).
+    fn document(&mut self, row: &DocumentRow) -> Result<()> {
+        self.row(row)
+    }
+
     /// An event row (the TimelineJS sheet and the report take them too).
     fn event(&mut self, row: &Event) -> Result<()> {
         self.row(row)
     }
+}
+
+/// Documents read (`ok`) by input kind, from documents.csv rows.
+pub fn kinds_read<'a>(rows: impl IntoIterator<Item = &'a DocumentRow>) -> std::collections::BTreeMap<String, usize> {
+    let mut kinds = std::collections::BTreeMap::new();
+    for r in rows.into_iter().filter(|r| r.status == "ok" && !r.kind.is_empty()) {
+        *kinds.entry(r.kind.clone()).or_default() += 1;
+    }
+    kinds
 }
 
 impl Tables for Corpus {

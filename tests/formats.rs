@@ -128,11 +128,42 @@ fn committed_fixtures() {
     // a text without a date: the date of the document's metadata
     let t = &docs["table.docx"];
     assert_eq!((t["dct"].as_str(), t["dct_source"].as_str()), ("2024-02-01", "docx"));
+    // each row names its input kind; the report's header counts the documents read by kind
+    let kinds: Vec<&str> = docs.values().map(|r| r["kind"].as_str()).collect();
+    assert_eq!(kinds, ["email", "pdf", "", "docx"]);
+    let page = std::fs::read_to_string(tmp.path().join("out/timeline.html")).unwrap();
+    assert!(page.contains(r#"{"kinds":{"docx":1,"email":1,"pdf":1},"#), "{}", &page[page.find("\"kinds\"").unwrap_or(0)..][..80]);
     // the subject is the headline, the quoted reply kept
     let mail_text = text_of(&tmp.path().join("mail.eml"));
     assert!(mail_text.starts_with("==> ") && mail_text.contains("mail.eml <==\nSiemens to buy Altair\n\nHello,"), "{mail_text}");
     assert!(mail_text.contains("mail.eml#2-report.pdf <==\n") && mail_text.contains("mail.eml#3-logo.png <== skipped: "), "{mail_text}");
     assert!(mail_text.contains("> Any news from Munich?"));
+}
+
+/// A one-page PDF: its page's resources and its content stream (dictionary entries, bytes), with
+/// a correct cross-reference table.
+fn pdf(resources: &str, stream_dict: &str, content: &[u8]) -> Vec<u8> {
+    let objects: [Vec<u8>; 4] = [
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        format!("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources {resources} /Contents 4 0 R >>").into_bytes(),
+        [format!("<< /Length {} {stream_dict} >>\nstream\n", content.len()).as_bytes(), content, b"\nendstream"].concat(),
+    ];
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, o) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
+        out.extend_from_slice(o);
+        out.extend_from_slice(b"\nendobj\n");
+    }
+    let xref = out.len();
+    out.extend_from_slice(b"xref\n0 5\n0000000000 65535 f \n");
+    for o in offsets {
+        out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(format!("trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n").as_bytes());
+    out
 }
 
 /// A .docx whose one entry unpacks to `size` bytes (zeros deflate a thousandfold).
@@ -173,6 +204,15 @@ fn bad_inputs_get_a_row_each_and_the_rest_goes_on() {
     let mut charset = b"From: a@example.com\r\nSubject: Prices\r\nContent-Type: text/plain; charset=x-klingon\r\n\r\nPrices ".to_vec();
     charset.extend_from_slice(b"\xff\xfe\xfd rose.\r\n");
     std::fs::write(docs.join("charset.eml"), charset).unwrap();
+    // a page whose font object is missing (the PDF reader panics on it) and a content stream that
+    // inflates to 64 MiB
+    let text = b"BT /F1 12 Tf 72 700 Td (Siemens bought Altair.) Tj ET";
+    std::fs::write(docs.join("broken.pdf"), pdf("<< /Font << /F1 9 0 R >> >>", "", text)).unwrap();
+    let mut deflate = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    for _ in 0..64 {
+        std::io::Write::write_all(&mut deflate, &[b' '; 1 << 20]).unwrap();
+    }
+    std::fs::write(docs.join("bomb.pdf"), pdf("<< >>", "/Filter /FlateDecode", &deflate.finish().unwrap())).unwrap();
     let o = entline(tmp.path(), &["extract", "docs", "--doc-date", "2025-03-04", "--max-bytes", "4000000", "--quiet", "--out", "out"]);
     assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stderr));
     let stderr = String::from_utf8_lossy(&o.stderr);
@@ -183,6 +223,8 @@ fn bad_inputs_get_a_row_each_and_the_rest_goes_on() {
         ("docs/corrupt.docx", "corrupt zip"),
         ("docs/bomb.docx", "--max-bytes"),
         ("docs/charset.eml", "undecodable charset \"x-klingon\""),
+        ("docs/broken.pdf", "malformed PDF (the PDF reader gave up on it: missing object reference"),
+        ("docs/bomb.pdf", "--max-bytes; a decompression bomb?"),
     ] {
         let r = &docs[doc];
         assert_eq!(r["status"], "failed", "{doc}");
@@ -190,6 +232,8 @@ fn bad_inputs_get_a_row_each_and_the_rest_goes_on() {
         // the message names the file and the problem
         assert!(stderr.lines().any(|l| l.contains(doc) && l.contains(problem)), "{doc}: {stderr}");
     }
+    // the reader's panic is the file's error, not a message of its own
+    assert!(!stderr.contains("panicked"), "{stderr}");
     let good = &docs["docs/good.txt"];
     assert_eq!(good["status"], "ok");
     assert!(good["mentions"].parse::<usize>().unwrap() >= 3, "{good:?}");

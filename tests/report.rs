@@ -58,6 +58,8 @@ fn seed_report_renders_lanes_and_events_in_chromium() {
 
     let dom = page_dom(&page, &tmp.path().join("profile1"));
     assert!(dom.contains("data-render-ms="), "the script did not run: {}", &dom[..dom.len().min(2000)]);
+    // the header counts the documents read by input kind
+    assert!(dom.contains("<span id=\"stats\">1 document (text) · "), "{}", &dom[dom.find("id=\"stats\"").unwrap_or(0)..][..120]);
     let trump = lane(&dom, "Donald Trump");
     for date in ["2025-05-04", "2025-04", "2025-01", "2025-02"] {
         assert!(trump.contains(&format!("data-date=\"{date}\"")), "Donald Trump lane lacks {date}: {trump}");

@@ -12,6 +12,8 @@ mod office;
 mod pdf;
 mod pdf_layout;
 
+pub use pdf::panic_is_a_file_error;
+
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
@@ -157,7 +159,7 @@ fn from_bytes(kind: Kind, bytes: &[u8], max_bytes: u64, depth: usize) -> std::re
         Kind::Text | Kind::Html | Kind::Timeml => {
             one(decode(bytes).map(|(text, warning)| Extracted { text, markup: markup_of(kind), headline: None, date: None, warning }))
         }
-        Kind::Pdf => one(pdf::text(bytes).map(|p| plain(p.text, p.created.map(|d| (d, DateFrom::Pdf))))),
+        Kind::Pdf => one(pdf::text(bytes, max_bytes).map(|p| plain(p.text, p.created.map(|d| (d, DateFrom::Pdf))))),
         Kind::Docx => one(office::docx(bytes, max_bytes).map(|o| plain(o.text, o.created.map(|d| (d, DateFrom::Docx))))),
         Kind::Odt => one(office::odt(bytes, max_bytes).map(|o| plain(o.text, o.created.map(|d| (d, DateFrom::Odt))))),
         Kind::Email => mail::eml(bytes, max_bytes, depth)?,

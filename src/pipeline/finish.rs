@@ -160,6 +160,8 @@ struct TableFiles<'a> {
     /// `entline.xlsx`, every table a sheet.
     xlsx: Option<export::XlsxBook>,
     report: Option<ReportWriter>,
+    /// The documents read, by kind (for the report).
+    kinds: BTreeMap<String, usize>,
 }
 
 impl<'a> TableFiles<'a> {
@@ -182,6 +184,7 @@ impl<'a> TableFiles<'a> {
             },
             xlsx,
             report: None,
+            kinds: BTreeMap::new(),
         })
     }
 
@@ -213,6 +216,13 @@ impl Tables for TableFiles<'_> {
         }
     }
 
+    fn document(&mut self, row: &DocumentRow) -> Result<()> {
+        for (k, n) in tables::kinds_read([row]) {
+            *self.kinds.entry(k).or_default() += n;
+        }
+        self.row(row)
+    }
+
     fn entities(&mut self, rows: &[EntityRow]) -> Result<()> {
         for r in rows {
             self.row(r)?;
@@ -228,7 +238,7 @@ impl Tables for TableFiles<'_> {
                     longitude: r.longitude,
                 })
                 .collect();
-            self.report = Some(ReportWriter::create(&self.out.join("timeline.html"), self.settings.report_top, &ents)?);
+            self.report = Some(ReportWriter::create(&self.out.join("timeline.html"), self.settings.report_top, &ents, &self.kinds)?);
         }
         Ok(())
     }
@@ -315,7 +325,7 @@ fn build_tables(
     // documents.csv (its event counts are known now)
     for (d, mut row) in doc_rows.into_iter().enumerate() {
         row.events = layout.events_per_doc[d];
-        tables.row(&row)?;
+        tables.document(&row)?;
     }
 
     // entities.csv
@@ -401,6 +411,8 @@ impl<'a> MentionPass<'a> {
             self.summary.failed += usize::from(entry.status != MISSING && !entry.left_out_by_kind());
             self.doc_rows.push(DocumentRow {
                 doc: entry.doc.clone(),
+                // a skipped piece (an attachment of a kind entline does not read) has none
+                kind: if entry.status == "skipped" { String::new() } else { entry.kind.clone() },
                 dct_source: "none".into(),
                 status: entry.status.clone(),
                 error: entry.error.clone(),
@@ -429,6 +441,7 @@ impl<'a> MentionPass<'a> {
         self.summary.timexes += rec.timexes.len();
         self.doc_rows.push(DocumentRow {
             doc: rec.doc.clone(),
+            kind: entry.kind.clone(),
             dct: rec.dct.clone(),
             dct_source: rec.dct_source.clone(),
             status: entry.status.clone(),

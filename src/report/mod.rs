@@ -10,7 +10,7 @@
 //! `<`, `>`, `&` and the JS line separators escaped, and the script puts them into the page with
 //! `textContent` / `setAttribute` only: nothing from a document is ever parsed as HTML.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::atomic::AtomicFile;
 use crate::error::{Error, Result};
-use crate::tables::{unguard_cell, EntityRow, Event, Row};
+use crate::tables::{kinds_read, unguard_cell, DocumentRow, EntityRow, Event, Row};
 
 const TEMPLATE: &str = include_str!("timeline.html");
 const CSS: &str = include_str!("timeline.css");
@@ -94,8 +94,9 @@ pub struct ReportWriter {
 }
 
 impl ReportWriter {
-    /// Start `path` with the entities (all of them; the page picks its lanes).
-    pub fn create(path: &Path, top: usize, entities: &[ReportEntity]) -> Result<ReportWriter> {
+    /// Start `path` with the entities (all of them; the page picks its lanes) and the number of
+    /// documents read of each input kind (the page's header says them).
+    pub fn create(path: &Path, top: usize, entities: &[ReportEntity], kinds: &BTreeMap<String, usize>) -> Result<ReportWriter> {
         let mut w = AtomicFile::create(path)?;
         let (head, tail) = TEMPLATE.split_once("{{DATA}}").ok_or_else(|| Error::Other("report template has no {{DATA}}".into()))?;
         let head = head
@@ -104,7 +105,7 @@ impl ReportWriter {
             .replace("{{TOP}}", &top.max(1).to_string())
             .replace("{{WORLD}}", WORLD.trim());
         w.write_all(head.as_bytes()).map_err(|e| Error::write(path, e))?;
-        write!(w, "{{\"entities\":{},\"events\":[", script_json(entities)?).map_err(|e| Error::write(path, e))?;
+        write!(w, "{{\"kinds\":{},\"entities\":{},\"events\":[", script_json(kinds)?, script_json(entities)?).map_err(|e| Error::write(path, e))?;
         let entity_ix = entities.iter().enumerate().map(|(i, e)| ((e.kind.clone(), e.name.clone()), i)).collect();
         Ok(ReportWriter { w, tail, entity_ix, docs: Vec::new(), doc_ix: HashMap::new(), events: 0 })
     }
@@ -182,6 +183,10 @@ fn read_table<T: serde::de::DeserializeOwned>(dir: &Path, name: &str) -> Result<
         .collect()
 }
 
+fn has_table(dir: &Path, name: &str) -> bool {
+    ["csv", "jsonl"].iter().any(|ext| dir.join(format!("{name}.{ext}")).exists())
+}
+
 #[derive(Deserialize)]
 struct EntityLine {
     name: String,
@@ -199,12 +204,14 @@ struct EntityLine {
 pub fn rebuild(dir: &Path, out: Option<&Path>, top: usize) -> Result<usize> {
     let entities: Vec<EntityLine> = read_table(dir, EntityRow::TABLE)?;
     let events: Vec<Event> = read_table(dir, Event::TABLE)?;
+    // tables of a run always have documents.csv; without it the header gives no counts
+    let documents: Vec<DocumentRow> = if has_table(dir, DocumentRow::TABLE) { read_table(dir, DocumentRow::TABLE)? } else { Vec::new() };
     let ents: Vec<ReportEntity> = entities
         .into_iter()
         .map(|e| ReportEntity { name: e.name, kind: e.kind, mentions: e.mentions, latitude: e.latitude, longitude: e.longitude })
         .collect();
     let path = out.map(Path::to_path_buf).unwrap_or_else(|| dir.join("timeline.html"));
-    let mut w = ReportWriter::create(&path, top, &ents)?;
+    let mut w = ReportWriter::create(&path, top, &ents, &kinds_read(&documents))?;
     for e in &events {
         w.push(e)?;
     }

@@ -23,6 +23,13 @@
   var stats = document.getElementById('stats');
   var view = null, shown = [], selected = -1;
   var placesLayer = document.getElementById('places');
+  // documents read, by input kind: "14 documents (email 1, pdf 3, text 10) · "
+  var docLine = (function () {
+    var kinds = D.kinds || {}, names = Object.keys(kinds), n = 0, parts = [];
+    names.forEach(function (k) { n += kinds[k]; parts.push(k + ' ' + kinds[k]); });
+    if (!n) return '';
+    return n + (n === 1 ? ' document' : ' documents') + (names.length > 1 ? ' (' + parts.join(', ') + ')' : ' (' + names[0] + ')') + ' · ';
+  })();
   if (D.title) {
     document.title = 'entline timeline — ' + D.title;
     document.querySelector('header h1').textContent = document.title;
@@ -141,7 +148,7 @@
     });
     if (!lanes.length) el('text', { 'class': 'empty', x: LABEL_W, y: AXIS_H + 20 }, svg, 'No events match.');
     drawPlaces(list);
-    stats.textContent = list.length + ' of ' + events.length + ' events · ' + lanes.length + ' lanes · ' + marks + ' marks';
+    stats.textContent = docLine + list.length + ' of ' + events.length + ' events · ' + lanes.length + ' lanes · ' + marks + ' marks';
   }
 
   // the map: one circle per place with coordinates among the events shown (equirectangular, as
