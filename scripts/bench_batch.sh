@@ -38,16 +38,29 @@ BIN="$ROOT/target/release/entline"
 if [ "$PDF" = 1 ]; then
   SOFFICE="$("$ROOT/scripts/setup_libreoffice.sh")"
   TMP=${KEEP:-$(mktemp -d)}
+  export SOFFICE TMP
   [ -n "$KEEP" ] || trap 'rm -rf "$TMP"' EXIT
   if [ ! -f "$TMP/cpdf/.done" ]; then
     rm -rf "$TMP/c1" "$TMP/cpdf"
     python3 "$ROOT/scripts/bench_corpus.py" "$ROOT" "$TMP/c1" 1000 >/dev/null
+    convert() {  # convert FOLDER_OUT FILE... (a private profile, so a desktop session does not interfere)
+      local to=$1; shift
+      "$SOFFICE" -env:UserInstallation="file://$TMP/lo-profile" --headless --norestore --nologo --nodefault \
+        --convert-to pdf:writer_pdf_Export --outdir "$to" "$@" >/dev/null 2>&1 || true
+    }
+    export -f convert
     for d in "$TMP"/c1/*/; do
       sub=$(basename "$d")
       mkdir -p "$TMP/cpdf/$sub"
-      # one soffice run per folder (a private profile, so a desktop session does not interfere)
-      (cd "$d" && "$SOFFICE" -env:UserInstallation="file://$TMP/lo-profile" --headless --norestore --nologo --nodefault \
-        --convert-to pdf:writer_pdf_Export --outdir "$TMP/cpdf/$sub" ./*.txt >/dev/null 2>&1)
+      # 50 files per soffice run: given a whole folder at once, Writer silently stopped after
+      # about 244 files (946 CoNLL documents gave 244 PDFs, 256 TBAQ articles 244)
+      (cd "$d" && ls -- *.txt | xargs -n 50 bash -c 'convert "$0" "$@"' "$TMP/cpdf/$sub")
+      # any file still without its PDF gets a run of its own; the bench needs the whole corpus
+      for f in "$d"*.txt; do
+        b=$(basename "$f" .txt)
+        [ -s "$TMP/cpdf/$sub/$b.pdf" ] || (cd "$d" && convert "$TMP/cpdf/$sub" "$b.txt")
+        [ -s "$TMP/cpdf/$sub/$b.pdf" ] || { echo "LibreOffice made no PDF of $f" >&2; exit 1; }
+      done
     done
     touch "$TMP/cpdf/.done"
   fi
