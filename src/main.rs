@@ -288,9 +288,10 @@ struct ModelArgs {
     /// Default: fast, or $ENTLINE_MODEL when set.
     #[arg(long, value_name = "NAME|DIR")]
     model: Option<String>,
-    /// Context windows per forward pass (they may come from different documents).
-    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..))]
-    batch_size: u16,
+    /// Context windows per forward pass (they may come from different documents). Default: 4
+    /// (8 in bf16).
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    batch_size: Option<u16>,
     /// Context window in subwords (default: the model's setting; never longer than the window the
     /// model was trained with, when its entline.json declares one, nor its 512 positions).
     #[arg(long)]
@@ -312,7 +313,7 @@ impl ModelArgs {
             model: self.model.as_ref().map(PathBuf::from),
             precision: self.precision,
             threads: Some(self.threads.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)).max(1)),
-            batch_size: self.batch_size as usize,
+            batch_size: self.batch_size.map(usize::from),
             max_len: self.max_len,
             ..Default::default()
         }
@@ -461,7 +462,7 @@ fn model_info(pipeline: &entline::Pipeline) -> entline::Result<serde_json::Value
         "precision": ner.compute().name(),
         "max_len": ner.max_len(),
         "threads": pipeline.config().threads,
-        "batch_size": pipeline.config().batch_size,
+        "batch_size": ner.batch_size(),
     }))
 }
 

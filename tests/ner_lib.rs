@@ -4,7 +4,7 @@ use entline::ner::{self, Ner, NerOptions, WordDoc};
 
 fn load(batch_size: usize) -> Ner {
     let dir = ner::default_model_dir();
-    Ner::load(dir.to_str().unwrap(), NerOptions { batch_size, ..Default::default() }).expect("shipped model loads")
+    Ner::load(dir.to_str().unwrap(), NerOptions { batch_size: Some(batch_size), ..Default::default() }).expect("shipped model loads")
 }
 
 /// rust-bert's NERModel::predict panics when its last internal batch holds one input (batch size

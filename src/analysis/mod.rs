@@ -57,8 +57,9 @@ pub struct Config {
     /// Threads for libtorch and for entline's parallel stages; `None` leaves the process's
     /// settings alone (libtorch and rayon then use every core).
     pub threads: Option<usize>,
-    /// Context windows per forward pass.
-    pub batch_size: usize,
+    /// Context windows per forward pass; `None`: the model's default for its precision
+    /// ([`Ner::batch_size`]).
+    pub batch_size: Option<usize>,
     /// Context window in subwords; `None`: the model's own.
     pub max_len: Option<usize>,
     /// Extra temporal pattern files (format of `src/time/rules/patterns.toml`), tried first.
@@ -77,7 +78,7 @@ impl Default for Config {
             model: None,
             precision: Precision::Auto,
             threads: None,
-            batch_size: NerOptions::default().batch_size,
+            batch_size: None,
             max_len: None,
             rules: Vec::new(),
             min_score: 0.0,
@@ -99,7 +100,7 @@ impl Config {
         let dir = self.model.as_deref().map_or_else(ner::default_model_dir, ner::model_dir);
         Ner::load(
             &dir.to_string_lossy(),
-            NerOptions { batch_size: self.batch_size.max(1), max_len: self.max_len, precision: self.precision, ..Default::default() },
+            NerOptions { batch_size: self.batch_size, max_len: self.max_len, precision: self.precision, ..Default::default() },
         )
     }
 

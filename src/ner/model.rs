@@ -390,7 +390,7 @@ mod tests {
     }
 
     fn load(dir: &Path) -> crate::error::Result<Ner> {
-        Ner::load(dir.to_str().unwrap(), NerOptions { precision: Precision::F32, batch_size: 2, ..Default::default() })
+        Ner::load(dir.to_str().unwrap(), NerOptions { precision: Precision::F32, batch_size: Some(2), ..Default::default() })
     }
 
     fn model_error(dir: &Path) -> String {
