@@ -143,11 +143,19 @@ pub trait Tables {
     }
 }
 
-/// Documents read (`ok`) by input kind, from documents.csv rows.
+impl DocumentRow {
+    /// The input kind of a document that was read (`ok`), the one thing the counts by kind (the
+    /// JSON summary's, the report's) count.
+    pub fn kind_read(&self) -> Option<&str> {
+        (self.status == "ok" && !self.kind.is_empty()).then_some(self.kind.as_str())
+    }
+}
+
+/// Documents read by input kind, from documents.csv rows ([`DocumentRow::kind_read`]).
 pub fn kinds_read<'a>(rows: impl IntoIterator<Item = &'a DocumentRow>) -> std::collections::BTreeMap<String, usize> {
     let mut kinds = std::collections::BTreeMap::new();
-    for r in rows.into_iter().filter(|r| r.status == "ok" && !r.kind.is_empty()) {
-        *kinds.entry(r.kind.clone()).or_default() += 1;
+    for kind in rows.into_iter().filter_map(DocumentRow::kind_read) {
+        *kinds.entry(kind.to_string()).or_default() += 1;
     }
     kinds
 }

@@ -79,7 +79,7 @@ fn read(bytes: &[u8], limit: u64) -> Result<PdfText, String> {
 /// into nothing and stopping once over `limit` (a Flate stream's size is not known before). A
 /// stream with another first filter counts its stored size.
 fn unpacked_size(doc: &Document, limit: u64) -> u64 {
-    let mut total = 0u64;
+    let (mut total, mut buf) = (0u64, vec![0u8; 1 << 16]);
     for obj in doc.objects.values() {
         let Object::Stream(stream) = obj else { continue };
         if matches!(stream.dict.get(b"Subtype"), Ok(Object::Name(n)) if n == b"Image") {
@@ -94,7 +94,7 @@ fn unpacked_size(doc: &Document, limit: u64) -> u64 {
         total += match first_filter {
             Some(b"FlateDecode") => {
                 let mut inflated = flate2::read::ZlibDecoder::new(stream.content.as_slice()).take(budget);
-                let (mut buf, mut n) = (vec![0u8; 1 << 16], 0u64);
+                let mut n = 0u64;
                 // a broken stream counts what inflated before the break (the reader reports it)
                 while let Ok(k @ 1..) = inflated.read(&mut buf) {
                     n += k as u64;

@@ -217,8 +217,8 @@ impl Tables for TableFiles<'_> {
     }
 
     fn document(&mut self, row: &DocumentRow) -> Result<()> {
-        for (k, n) in tables::kinds_read([row]) {
-            *self.kinds.entry(k).or_default() += n;
+        if let Some(kind) = row.kind_read() {
+            *self.kinds.entry(kind.to_string()).or_default() += 1;
         }
         self.row(row)
     }
@@ -314,6 +314,7 @@ fn build_tables(
         pass.document(d, entry, load(d)?, &res, tables)?;
     }
     let MentionPass { spill, strings, facts, doc_rows, entity_mentions, without_date, mut summary, .. } = pass;
+    summary.kinds = tables::kinds_read(&doc_rows);
 
     // ---- events: clusters of the mentions in which an entity takes part
     let clusters = Clusters::of(&facts, settings.undated);
@@ -421,9 +422,6 @@ impl<'a> MentionPass<'a> {
             return Ok(());
         };
         self.summary.documents += 1;
-        if !entry.kind.is_empty() {
-            *self.summary.kinds.entry(entry.kind.clone()).or_default() += 1;
-        }
         if rec.dct.is_empty() {
             self.summary.without_date.push(rec.doc.clone());
         }
